@@ -1,0 +1,95 @@
+// Neural-network building blocks: convolutions, pooling, normalisation, resampling.
+#include "common.h"
+
+using cvt::ints;
+using cvt::optional;
+using cvt::unwrap;
+namespace F = torch::nn::functional;
+
+CVT_API int cvt_conv2d(cvt_tensor input, cvt_tensor weight, cvt_tensor bias, const int64_t* stride,
+                       const int64_t* padding, const int64_t* dilation, int64_t groups, cvt_tensor* out) {
+  CVT_RETURN(at::conv2d(unwrap(input), unwrap(weight), optional(bias), ints(stride, 2), ints(padding, 2),
+                        ints(dilation, 2), groups))
+}
+
+CVT_API int cvt_conv3d(cvt_tensor input, cvt_tensor weight, cvt_tensor bias, const int64_t* stride,
+                       const int64_t* padding, const int64_t* dilation, int64_t groups, cvt_tensor* out) {
+  CVT_RETURN(at::conv3d(unwrap(input), unwrap(weight), optional(bias), ints(stride, 3), ints(padding, 3),
+                        ints(dilation, 3), groups))
+}
+
+CVT_API int cvt_conv_transpose3d(cvt_tensor input, cvt_tensor weight, cvt_tensor bias, const int64_t* stride,
+                                 const int64_t* padding, const int64_t* output_padding, const int64_t* dilation,
+                                 int64_t groups, cvt_tensor* out) {
+  CVT_RETURN(at::conv_transpose3d(unwrap(input), unwrap(weight), optional(bias), ints(stride, 3), ints(padding, 3),
+                                  ints(output_padding, 3), groups, ints(dilation, 3)))
+}
+
+CVT_API int cvt_max_pool2d(cvt_tensor input, const int64_t* kernel, const int64_t* stride, const int64_t* padding,
+                           const int64_t* dilation, int ceil_mode, cvt_tensor* out) {
+  CVT_RETURN(at::max_pool2d(unwrap(input), ints(kernel, 2), ints(stride, 2), ints(padding, 2), ints(dilation, 2),
+                            ceil_mode != 0))
+}
+
+CVT_API int cvt_max_pool3d(cvt_tensor input, const int64_t* kernel, const int64_t* stride, const int64_t* padding,
+                           const int64_t* dilation, int ceil_mode, cvt_tensor* out) {
+  CVT_RETURN(at::max_pool3d(unwrap(input), ints(kernel, 3), ints(stride, 3), ints(padding, 3), ints(dilation, 3),
+                            ceil_mode != 0))
+}
+
+CVT_API int cvt_avg_pool3d(cvt_tensor input, const int64_t* kernel, const int64_t* stride, const int64_t* padding,
+                           int ceil_mode, int count_include_pad, cvt_tensor* out) {
+  CVT_RETURN(at::avg_pool3d(unwrap(input), ints(kernel, 3), ints(stride, 3), ints(padding, 3), ceil_mode != 0,
+                            count_include_pad != 0))
+}
+
+CVT_API int cvt_group_norm(cvt_tensor input, int64_t groups, cvt_tensor weight, cvt_tensor bias, double eps,
+                           cvt_tensor* out) {
+  CVT_RETURN(at::group_norm(unwrap(input), groups, optional(weight), optional(bias), eps))
+}
+
+CVT_API int cvt_batch_norm(cvt_tensor input, cvt_tensor weight, cvt_tensor bias, cvt_tensor running_mean,
+                           cvt_tensor running_var, int training, double momentum, double eps, cvt_tensor* out) {
+  CVT_RETURN(at::batch_norm(unwrap(input), optional(weight), optional(bias), optional(running_mean),
+                            optional(running_var), training != 0, momentum, eps, /*cudnn_enabled=*/true))
+}
+
+CVT_API int cvt_instance_norm(cvt_tensor input, cvt_tensor weight, cvt_tensor bias, cvt_tensor running_mean,
+                              cvt_tensor running_var, int use_input_stats, double momentum, double eps,
+                              cvt_tensor* out) {
+  CVT_RETURN(at::instance_norm(unwrap(input), optional(weight), optional(bias), optional(running_mean),
+                               optional(running_var), use_input_stats != 0, momentum, eps, /*cudnn_enabled=*/true))
+}
+
+CVT_API int cvt_linear(cvt_tensor input, cvt_tensor weight, cvt_tensor bias, cvt_tensor* out) {
+  CVT_RETURN(at::linear(unwrap(input), unwrap(weight), optional(bias)))
+}
+
+CVT_API int cvt_dropout(cvt_tensor input, double p, int training, cvt_tensor* out) {
+  CVT_RETURN(at::dropout(unwrap(input), p, training != 0))
+}
+
+// mode: 0 nearest, 1 linear, 2 bilinear, 3 trilinear. align_corners: -1 unset, 0 false, 1 true.
+CVT_API int cvt_interpolate(cvt_tensor input, const int64_t* size, int nsize, const double* scale, int nscale,
+                            int mode, int align_corners, cvt_tensor* out) {
+  CVT_GUARD({
+    auto options = F::InterpolateFuncOptions();
+    if (nsize > 0) options.size(std::vector<int64_t>(size, size + nsize));
+    if (nscale > 0) options.scale_factor(std::vector<double>(scale, scale + nscale));
+    switch (mode) {
+      case 0: options.mode(torch::kNearest); break;
+      case 1: options.mode(torch::kLinear); break;
+      case 2: options.mode(torch::kBilinear); break;
+      case 3: options.mode(torch::kTrilinear); break;
+      default: throw std::invalid_argument("unknown interpolation mode " + std::to_string(mode));
+    }
+    if (align_corners >= 0) options.align_corners(align_corners != 0);
+    *out = cvt::wrap(F::interpolate(unwrap(input), options));
+  })
+}
+
+// mode: 0 bilinear, 1 nearest, 2 bicubic. padding_mode: 0 zeros, 1 border, 2 reflection.
+CVT_API int cvt_grid_sample(cvt_tensor input, cvt_tensor grid, int mode, int padding_mode, int align_corners,
+                            cvt_tensor* out) {
+  CVT_RETURN(at::grid_sampler(unwrap(input), unwrap(grid), mode, padding_mode, align_corners != 0))
+}
