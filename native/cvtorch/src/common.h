@@ -37,6 +37,14 @@ inline at::IntArrayRef ints(const int64_t* values, int count) {
   return at::IntArrayRef(values, static_cast<size_t>(count));
 }
 
+// A Scalar for combining `value` with `t`: integral when both are, so int64 tensors stay int64
+// (as Python's `t + 1`), floating otherwise.
+inline at::Scalar scalar_for(const at::Tensor& t, double value) {
+  if (!at::isFloatingType(t.scalar_type()) && !at::isComplexType(t.scalar_type()) && value == static_cast<double>(static_cast<int64_t>(value)))
+    return at::Scalar(static_cast<int64_t>(value));
+  return at::Scalar(value);
+}
+
 inline at::ScalarType scalar_type(int code) { return static_cast<at::ScalarType>(code); }
 
 inline at::TensorOptions options(int dtype, int device_type, int device_index) {

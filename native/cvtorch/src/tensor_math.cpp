@@ -13,10 +13,10 @@ CVT_API int cvt_add(cvt_tensor a, cvt_tensor b, double alpha, cvt_tensor* out) {
 CVT_API int cvt_sub(cvt_tensor a, cvt_tensor b, double alpha, cvt_tensor* out) { CVT_RETURN(at::sub(unwrap(a), unwrap(b), alpha)) }
 CVT_API int cvt_mul(cvt_tensor a, cvt_tensor b, cvt_tensor* out) { CVT_RETURN(at::mul(unwrap(a), unwrap(b))) }
 CVT_API int cvt_div(cvt_tensor a, cvt_tensor b, cvt_tensor* out) { CVT_RETURN(at::div(unwrap(a), unwrap(b))) }
-CVT_API int cvt_add_scalar(cvt_tensor a, double b, cvt_tensor* out) { CVT_RETURN(at::add(unwrap(a), b)) }
-CVT_API int cvt_mul_scalar(cvt_tensor a, double b, cvt_tensor* out) { CVT_RETURN(at::mul(unwrap(a), b)) }
+CVT_API int cvt_add_scalar(cvt_tensor a, double b, cvt_tensor* out) { CVT_RETURN(at::add(unwrap(a), cvt::scalar_for(unwrap(a), b))) }
+CVT_API int cvt_mul_scalar(cvt_tensor a, double b, cvt_tensor* out) { CVT_RETURN(at::mul(unwrap(a), cvt::scalar_for(unwrap(a), b))) }
 CVT_API int cvt_div_scalar(cvt_tensor a, double b, cvt_tensor* out) { CVT_RETURN(at::div(unwrap(a), b)) }
-CVT_API int cvt_rsub_scalar(cvt_tensor a, double b, cvt_tensor* out) { CVT_RETURN(at::rsub(unwrap(a), b)) }
+CVT_API int cvt_rsub_scalar(cvt_tensor a, double b, cvt_tensor* out) { CVT_RETURN(at::rsub(unwrap(a), cvt::scalar_for(unwrap(a), b))) }
 CVT_API int cvt_rdiv_scalar(cvt_tensor a, double b, cvt_tensor* out) { CVT_RETURN(at::reciprocal(unwrap(a)).mul_(b)) }
 CVT_API int cvt_neg(cvt_tensor a, cvt_tensor* out) { CVT_RETURN(at::neg(unwrap(a))) }
 CVT_API int cvt_pow(cvt_tensor a, cvt_tensor b, cvt_tensor* out) { CVT_RETURN(at::pow(unwrap(a), unwrap(b))) }
@@ -89,8 +89,8 @@ CVT_API int cvt_argmax(cvt_tensor a, int has_dim, int64_t dim, int keepdim, cvt_
 CVT_API int cvt_norm(cvt_tensor a, double p, cvt_tensor* out) { CVT_RETURN(at::norm(unwrap(a), p)) }
 
 CVT_API int cvt_add_(cvt_tensor self, cvt_tensor other, double alpha) { CVT_GUARD(unwrap(self).add_(unwrap(other), alpha)) }
-CVT_API int cvt_mul_scalar_(cvt_tensor self, double value) { CVT_GUARD(unwrap(self).mul_(value)) }
-CVT_API int cvt_add_scalar_(cvt_tensor self, double value) { CVT_GUARD(unwrap(self).add_(value)) }
+CVT_API int cvt_mul_scalar_(cvt_tensor self, double value) { CVT_GUARD(unwrap(self).mul_(cvt::scalar_for(unwrap(self), value))) }
+CVT_API int cvt_add_scalar_(cvt_tensor self, double value) { CVT_GUARD(unwrap(self).add_(cvt::scalar_for(unwrap(self), value))) }
 CVT_API int cvt_addcmul_(cvt_tensor self, cvt_tensor a, cvt_tensor b, double value) {
   CVT_GUARD(unwrap(self).addcmul_(unwrap(a), unwrap(b), value))
 }
