@@ -17,7 +17,7 @@ CVT_API int cvt_add_scalar(cvt_tensor a, double b, cvt_tensor* out) { CVT_RETURN
 CVT_API int cvt_mul_scalar(cvt_tensor a, double b, cvt_tensor* out) { CVT_RETURN(at::mul(unwrap(a), cvt::scalar_for(unwrap(a), b))) }
 CVT_API int cvt_div_scalar(cvt_tensor a, double b, cvt_tensor* out) { CVT_RETURN(at::div(unwrap(a), b)) }
 CVT_API int cvt_rsub_scalar(cvt_tensor a, double b, cvt_tensor* out) { CVT_RETURN(at::rsub(unwrap(a), cvt::scalar_for(unwrap(a), b))) }
-CVT_API int cvt_rdiv_scalar(cvt_tensor a, double b, cvt_tensor* out) { CVT_RETURN(at::reciprocal(unwrap(a)).mul_(b)) }
+CVT_API int cvt_rdiv_scalar(cvt_tensor a, double b, cvt_tensor* out) { CVT_RETURN(at::mul(at::reciprocal(unwrap(a)), b)) }
 CVT_API int cvt_neg(cvt_tensor a, cvt_tensor* out) { CVT_RETURN(at::neg(unwrap(a))) }
 CVT_API int cvt_pow(cvt_tensor a, cvt_tensor b, cvt_tensor* out) { CVT_RETURN(at::pow(unwrap(a), unwrap(b))) }
 CVT_API int cvt_pow_scalar(cvt_tensor a, double exponent, cvt_tensor* out) { CVT_RETURN(at::pow(unwrap(a), exponent)) }
