@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs the Debian packages CellVision builds and tests against, when any is missing:
+#   libtorch-dev (PyTorch 1.13 C++ library), cmake and g++ (to build native/cvtorch),
+#   python3-torch and python3-numpy (the reference the tests compare against).
+set -euo pipefail
+
+packages=(libtorch-dev cmake g++ python3-torch python3-numpy)
+missing=()
+for package in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$package")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+echo "Installing Debian packages: ${missing[*]}"
+sudo_cmd=()
+if [ "$(id -u)" -ne 0 ]; then
+  sudo_cmd=(sudo)
+fi
+"${sudo_cmd[@]}" apt-get update -qq
+DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
