@@ -4,4 +4,17 @@ set -euo pipefail
 cd "$(dirname "$0")"
 scripts/install-dependencies.sh
 dotnet build CellVision.sln -c Release
-dotnet test CellVision.sln -c Release --no-build --logger "console;verbosity=normal" "$@"
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+status=0
+dotnet test CellVision.sln -c Release --no-build "$@" 2>&1 | tee "$log" || status=$?
+# One summary line over all test projects, e.g. "tests: 140 passed, 0 failed, 0 skipped".
+awk '/^(Passed|Failed)!/ {
+       for (i = 1; i <= NF; i++) {
+         if ($i == "Failed:") f += $(i + 1) + 0
+         if ($i == "Passed:") p += $(i + 1) + 0
+         if ($i == "Skipped:") s += $(i + 1) + 0
+       }
+     }
+     END { printf "tests: %d passed, %d failed, %d skipped\n", p, f, s }' "$log"
+exit "$status"
