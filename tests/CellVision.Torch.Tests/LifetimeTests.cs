@@ -9,6 +9,8 @@ public sealed class LifetimeTests
     [Fact]
     public void ThousandAdamStepsInsideScopesLeaveNoLiveTensors()
     {
+        // Tensors other tests dropped without disposing are released by their finalizers; let that finish first.
+        SettleFinalizers();
         var before = TorchRuntime.LiveTensorCount;
         TorchRuntime.ManualSeed(0);
         using (var model = new Sequential(new Conv3d(1, 4, 3, padding: 1), new ReLU(), new Conv3d(4, 1, 1)))
@@ -36,6 +38,7 @@ public sealed class LifetimeTests
     [Fact]
     public void NestedScopesReleaseInnerTemporariesAndMoveResultsOut()
     {
+        SettleFinalizers();
         var before = TorchRuntime.LiveTensorCount;
         Tensor kept;
         using (var outer = DisposeScope.Enter())
@@ -83,5 +86,31 @@ public sealed class LifetimeTests
         Assert.Same(weight, layer.Parameters().First());
         Assert.Equal(ScalarType.Float64, weight.ScalarType);
         Assert.True(weight.RequiresGrad);
+    }
+
+    [Fact]
+    public void UndisposedTensorsAreReleasedByTheirFinalizers()
+    {
+        SettleFinalizers();
+        var before = TorchRuntime.LiveTensorCount;
+        CreateAndDrop();
+        SettleFinalizers();
+        Assert.Equal(before, TorchRuntime.LiveTensorCount);
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static void CreateAndDrop()
+    {
+        for (var i = 0; i < 10; i++)
+        {
+            _ = Tensor.Ones([4]) * 2;
+        }
+    }
+
+    private static void SettleFinalizers()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
     }
 }
