@@ -34,13 +34,13 @@ CVT_API int cvt_inference_mode_enter(cvt_guard* out) {
 
 CVT_API void cvt_inference_mode_exit(cvt_guard guard) { delete reinterpret_cast<c10::InferenceMode*>(guard); }
 
-#if TORCH_VERSION_MAJOR >= 2
+#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 4)
 static at::DeviceType autocast_device(int device_type) { return static_cast<at::DeviceType>(device_type); }
 #endif
 
 CVT_API int cvt_autocast_set(int device_type, int enabled, int dtype) {
   CVT_GUARD({
-#if TORCH_VERSION_MAJOR >= 2 && TORCH_VERSION_MINOR >= 4
+#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 4)
     at::autocast::set_autocast_enabled(autocast_device(device_type), enabled != 0);
     at::autocast::set_autocast_dtype(autocast_device(device_type), cvt::scalar_type(dtype));
 #else
@@ -59,7 +59,7 @@ CVT_API int cvt_autocast_set(int device_type, int enabled, int dtype) {
 
 CVT_API int cvt_autocast_is_enabled(int device_type, int* out) {
   CVT_GUARD({
-#if TORCH_VERSION_MAJOR >= 2 && TORCH_VERSION_MINOR >= 4
+#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 4)
     *out = at::autocast::is_autocast_enabled(autocast_device(device_type)) ? 1 : 0;
 #else
     *out = (device_type == 0 ? at::autocast::is_cpu_enabled() : at::autocast::is_enabled()) ? 1 : 0;
