@@ -1,0 +1,72 @@
+using System.Runtime.InteropServices;
+using System.Text.Json.Nodes;
+using CellVision.IO.Native;
+
+namespace CellVision.IO.Zarr.Codecs;
+
+/// <summary>One Zstandard frame per chunk, as numcodecs <c>Zstd</c> (through Debian's libzstd1).</summary>
+/// <param name="Level">Compression level; 0 means libzstd's default (numcodecs default 0).</param>
+/// <param name="Checksum">Whether frames carry a checksum. Frames with checksums are read either way; writing one is not supported.</param>
+public sealed record ZstdCompressor(int Level = 0, bool Checksum = false) : ZarrCompressor
+{
+    /// <inheritdoc />
+    public override string Id => "zstd";
+
+    /// <inheritdoc />
+    public override unsafe byte[] Encode(ReadOnlySpan<byte> data, int elementSize)
+    {
+        if (Checksum)
+        {
+            throw new NotSupportedException("Writing zstd frames with checksums is not supported; use Checksum = false.");
+        }
+
+        var bound = ZstdMethods.ZSTD_compressBound((nuint)data.Length);
+        var output = new byte[(int)bound];
+        nuint written;
+        fixed (byte* src = data)
+        fixed (byte* dst = output)
+        {
+            written = ZstdMethods.ZSTD_compress(dst, bound, src, (nuint)data.Length, Level);
+        }
+
+        ThrowIfError(written);
+        return output.AsSpan(0, (int)written).ToArray();
+    }
+
+    /// <inheritdoc />
+    public override unsafe void Decode(ReadOnlySpan<byte> encoded, Span<byte> destination)
+    {
+        fixed (byte* src = encoded)
+        fixed (byte* dst = destination)
+        {
+            var declared = ZstdMethods.ZSTD_getFrameContentSize(src, (nuint)encoded.Length);
+            if (declared == ZstdMethods.ContentSizeError)
+            {
+                throw new InvalidDataException("The chunk is not a valid zstd frame.");
+            }
+
+            if (declared != ZstdMethods.ContentSizeUnknown && declared != (ulong)destination.Length)
+            {
+                throw new InvalidDataException($"The zstd frame declares {declared} bytes but the chunk holds {destination.Length}.");
+            }
+
+            var written = ZstdMethods.ZSTD_decompress(dst, (nuint)destination.Length, src, (nuint)encoded.Length);
+            ThrowIfError(written);
+            if (written != (nuint)destination.Length)
+            {
+                throw new InvalidDataException($"The zstd frame decodes to {written} bytes but the chunk holds {destination.Length} (truncated chunk).");
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public override JsonObject ToJson() => new() { ["id"] = Id, ["level"] = Level, ["checksum"] = Checksum };
+
+    private static void ThrowIfError(nuint code)
+    {
+        if (ZstdMethods.ZSTD_isError(code) != 0)
+        {
+            throw new InvalidDataException($"zstd: {Marshal.PtrToStringUTF8(ZstdMethods.ZSTD_getErrorName(code))}.");
+        }
+    }
+}
