@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Installs the Debian packages CellVision builds and tests against, when any is missing:
 #   libtorch-dev (PyTorch 1.13 C++ library), cmake and g++ (to build native/cvtorch),
-#   python3-torch and python3-numpy (the reference the tests compare against).
+#   libblosc1 and libzstd1 (Zarr chunk codecs),
+#   python3-torch, python3-numpy, python3-zarr and python3-numcodecs (the references the tests compare against).
 set -euo pipefail
 
-packages=(libtorch-dev cmake g++ python3-torch python3-numpy)
+packages=(libtorch-dev cmake g++ libblosc1 libzstd1 python3-torch python3-numpy python3-zarr python3-numcodecs)
 missing=()
 for package in "${packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then

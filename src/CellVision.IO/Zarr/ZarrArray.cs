@@ -211,18 +211,25 @@ public sealed class ZarrArray
     /// <param name="progress">Receives the fraction of chunks done, or null.</param>
     /// <param name="cancellationToken">Stops between chunks.</param>
     /// <exception cref="ZarrFormatException">A chunk is corrupt, truncated or over-long.</exception>
-    public unsafe void Read<T>(Box region, Span<T> destination, IProgress<double>? progress = null, CancellationToken cancellationToken = default)
+    public void Read<T>(Box region, Span<T> destination, IProgress<double>? progress = null, CancellationToken cancellationToken = default)
         where T : unmanaged
     {
         CheckType<T>();
-        CheckRegion(region);
-        if (destination.Length != region.ElementCount)
-        {
-            throw new ArgumentException($"The destination holds {destination.Length} elements but {region} has {region.ElementCount}.", nameof(destination));
-        }
+        ReadBytes(region, MemoryMarshal.AsBytes(destination), progress, cancellationToken);
+    }
 
+    /// <summary>Reads <paramref name="region"/> as raw little-endian element bytes in C order, whatever the dtype.</summary>
+    /// <param name="region">A box inside the array.</param>
+    /// <param name="destination">Exactly the region's element count times the element size.</param>
+    /// <param name="progress">Receives the fraction of chunks done, or null.</param>
+    /// <param name="cancellationToken">Stops between chunks.</param>
+    /// <exception cref="ZarrFormatException">A chunk is corrupt, truncated or over-long.</exception>
+    public unsafe void ReadBytes(Box region, Span<byte> destination, IProgress<double>? progress = null, CancellationToken cancellationToken = default)
+    {
+        CheckRegion(region);
+        CheckLength(region, destination.Length, nameof(destination));
         var chunks = ChunksTouching(region);
-        fixed (T* pinned = destination)
+        fixed (byte* pinned = destination)
         {
             var target = (nint)pinned;
             ForEachChunk(chunks, progress, cancellationToken, chunkIndex =>
@@ -277,18 +284,24 @@ public sealed class ZarrArray
     /// <param name="source">Exactly as many elements as the region.</param>
     /// <param name="progress">Receives the fraction of chunks done, or null.</param>
     /// <param name="cancellationToken">Stops between chunks; chunks written so far stay written.</param>
-    public unsafe void Write<T>(Box region, ReadOnlySpan<T> source, IProgress<double>? progress = null, CancellationToken cancellationToken = default)
+    public void Write<T>(Box region, ReadOnlySpan<T> source, IProgress<double>? progress = null, CancellationToken cancellationToken = default)
         where T : unmanaged
     {
         CheckType<T>();
-        CheckRegion(region);
-        if (source.Length != region.ElementCount)
-        {
-            throw new ArgumentException($"The source holds {source.Length} elements but {region} has {region.ElementCount}.", nameof(source));
-        }
+        WriteBytes(region, MemoryMarshal.AsBytes(source), progress, cancellationToken);
+    }
 
+    /// <summary>Writes raw little-endian element bytes (C order) into <paramref name="region"/>, whatever the dtype.</summary>
+    /// <param name="region">A box inside the array.</param>
+    /// <param name="source">Exactly the region's element count times the element size.</param>
+    /// <param name="progress">Receives the fraction of chunks done, or null.</param>
+    /// <param name="cancellationToken">Stops between chunks; chunks written so far stay written.</param>
+    public unsafe void WriteBytes(Box region, ReadOnlySpan<byte> source, IProgress<double>? progress = null, CancellationToken cancellationToken = default)
+    {
+        CheckRegion(region);
+        CheckLength(region, source.Length, nameof(source));
         var chunks = ChunksTouching(region);
-        fixed (T* pinned = source)
+        fixed (byte* pinned = source)
         {
             var input = (nint)pinned;
             ForEachChunk(chunks, progress, cancellationToken, chunkIndex =>
@@ -458,6 +471,14 @@ public sealed class ZarrArray
         if (!Metadata.DataType.Matches<T>())
         {
             throw new ArgumentException($"The array at {Store.Root} holds {Metadata.DataType} elements; {typeof(T).Name} does not match.");
+        }
+    }
+
+    private void CheckLength(Box region, int byteCount, string parameter)
+    {
+        if (byteCount != region.ElementCount * Metadata.DataType.Size)
+        {
+            throw new ArgumentException($"{region} holds {region.ElementCount} elements of {Metadata.DataType.Size} bytes, but {byteCount} bytes were given.", parameter);
         }
     }
 

@@ -94,8 +94,21 @@ internal static class ZarrFillValue
         };
     }
 
+    /// <summary>Writes a float; NaN becomes the positive quiet NaN that NumPy's <c>np.nan</c> has (.NET's NaN has the sign bit set).</summary>
     private static void WriteFloat(Span<byte> bytes, double value, int size)
     {
+        if (double.IsNaN(value))
+        {
+            switch (size)
+            {
+                case 2: BinaryPrimitives.WriteUInt16LittleEndian(bytes, 0x7E00); break;
+                case 4: BinaryPrimitives.WriteUInt32LittleEndian(bytes, 0x7FC00000); break;
+                default: BinaryPrimitives.WriteUInt64LittleEndian(bytes, 0x7FF8000000000000); break;
+            }
+
+            return;
+        }
+
         switch (size)
         {
             case 2: BinaryPrimitives.WriteHalfLittleEndian(bytes, (Half)value); break;

@@ -60,7 +60,17 @@ public sealed record ZstdCompressor(int Level = 0, bool Checksum = false) : Zarr
     }
 
     /// <inheritdoc />
-    public override JsonObject ToJson() => new() { ["id"] = Id, ["level"] = Level, ["checksum"] = Checksum };
+    /// <remarks>"checksum" is written only when true: numcodecs before 0.13 refuses the key.</remarks>
+    public override JsonObject ToJson()
+    {
+        var json = new JsonObject { ["id"] = Id, ["level"] = Level };
+        if (Checksum)
+        {
+            json["checksum"] = true;
+        }
+
+        return json;
+    }
 
     private static void ThrowIfError(nuint code)
     {
