@@ -351,12 +351,20 @@ public sealed class ZarrArray
     {
         var done = 0;
         var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, MaxDegreeOfParallelism), CancellationToken = cancellationToken };
-        Parallel.ForEach(chunks, options, chunkIndex =>
+        try
         {
-            body(chunkIndex);
-            var finished = Interlocked.Increment(ref done);
-            progress?.Report((double)finished / chunks.Count);
-        });
+            Parallel.ForEach(chunks, options, chunkIndex =>
+            {
+                body(chunkIndex);
+                var finished = Interlocked.Increment(ref done);
+                progress?.Report((double)finished / chunks.Count);
+            });
+        }
+        catch (AggregateException exception)
+        {
+            // Report the first failing chunk as itself (ZarrFormatException, IOException, …), not wrapped.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(exception.Flatten().InnerExceptions[0]).Throw();
+        }
     }
 
     private void DecodeChunk(long[] chunkIndex, Span<byte> chunk)
