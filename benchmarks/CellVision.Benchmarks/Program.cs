@@ -6,8 +6,8 @@ using CellVision.Torch;
 namespace CellVision.Benchmarks;
 
 /// <summary>
-/// Runs the BenchmarkDotNet suite, or with <c>compare-conv3d</c> the CellVision half of
-/// benchmarks/compare/conv3d_stack.sh, printing one machine-readable line.
+/// Runs the BenchmarkDotNet suite, or with <c>compare-conv3d</c> / <c>compare-zarr</c> the CellVision half of
+/// benchmarks/compare/conv3d_stack.sh / zarr.sh, printing machine-readable lines.
 /// </summary>
 internal static class Program
 {
@@ -16,6 +16,11 @@ internal static class Program
         if (args.Length > 0 && args[0] == "compare-conv3d")
         {
             return CompareConv3d(args[1..]);
+        }
+
+        if (args.Length > 0 && args[0] == "compare-zarr")
+        {
+            return ZarrComparison.Run(args[1..]);
         }
 
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

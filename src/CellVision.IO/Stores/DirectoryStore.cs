@@ -53,6 +53,99 @@ public sealed class DirectoryStore
         }
     }
 
+    /// <summary>
+    /// Reads the value under <paramref name="key"/> into a buffer rented from <see cref="System.Buffers.ArrayPool{T}.Shared"/>
+    /// (return it when done). Values longer than <paramref name="maximumLength"/> are not read.
+    /// </summary>
+    /// <param name="key">The key.</param>
+    /// <param name="maximumLength">The longest value accepted.</param>
+    /// <param name="buffer">The rented buffer, or null when the key holds nothing.</param>
+    /// <param name="length">The value's length (may exceed <paramref name="maximumLength"/>, in which case nothing is read).</param>
+    /// <returns>Whether the key holds a value.</returns>
+    public bool TryReadPooled(string key, int maximumLength, out byte[]? buffer, out long length)
+    {
+        buffer = null;
+        length = 0;
+        var path = PathOf(key);
+        Microsoft.Win32.SafeHandles.SafeFileHandle handle;
+        try
+        {
+            handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        }
+        catch (Exception exception) when (exception is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return false;
+        }
+
+        using (handle)
+        {
+            length = RandomAccess.GetLength(handle);
+            if (length > maximumLength)
+            {
+                return true;
+            }
+
+            buffer = System.Buffers.ArrayPool<byte>.Shared.Rent((int)length);
+            var read = 0;
+            while (read < length)
+            {
+                var n = RandomAccess.Read(handle, buffer.AsSpan(read, (int)length - read), read);
+                if (n == 0)
+                {
+                    length = read;
+                    break;
+                }
+
+                read += n;
+            }
+
+            return true;
+        }
+    }
+
+    /// <summary>Reads the value under <paramref name="key"/> straight into <paramref name="destination"/> when its length matches.</summary>
+    /// <param name="key">The key.</param>
+    /// <param name="destination">Where the value goes; filled only when the value has exactly its length.</param>
+    /// <param name="length">The value's length.</param>
+    /// <returns>Whether the key holds a value.</returns>
+    public bool TryReadExactly(string key, Span<byte> destination, out long length)
+    {
+        length = 0;
+        Microsoft.Win32.SafeHandles.SafeFileHandle handle;
+        try
+        {
+            handle = File.OpenHandle(PathOf(key), FileMode.Open, FileAccess.Read, FileShare.Read);
+        }
+        catch (Exception exception) when (exception is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return false;
+        }
+
+        using (handle)
+        {
+            length = RandomAccess.GetLength(handle);
+            if (length != destination.Length)
+            {
+                return true;
+            }
+
+            var read = 0;
+            while (read < destination.Length)
+            {
+                var n = RandomAccess.Read(handle, destination[read..], read);
+                if (n == 0)
+                {
+                    length = read;
+                    return true;
+                }
+
+                read += n;
+            }
+
+            return true;
+        }
+    }
+
     /// <summary>The text stored under <paramref name="key"/>, or null.</summary>
     /// <param name="key">The key.</param>
     public string? ReadText(string key)
@@ -75,9 +168,9 @@ public sealed class DirectoryStore
         var temporary = $"{path}.{Environment.ProcessId}.{Environment.CurrentManagedThreadId}.{Guid.NewGuid():N}.partial";
         try
         {
-            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.None))
+            using (var handle = File.OpenHandle(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
             {
-                stream.Write(value);
+                RandomAccess.Write(handle, value, 0);
             }
 
             File.Move(temporary, path, overwrite: true);

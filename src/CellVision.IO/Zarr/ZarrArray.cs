@@ -199,7 +199,7 @@ public sealed class ZarrArray
     public T[] Read<T>(Box region, IProgress<double>? progress = null, CancellationToken cancellationToken = default)
         where T : unmanaged
     {
-        var result = new T[checked((int)region.ElementCount)];
+        var result = GC.AllocateUninitializedArray<T>(checked((int)region.ElementCount));
         Read<T>(region, result, progress, cancellationToken);
         return result;
     }
@@ -311,13 +311,13 @@ public sealed class ZarrArray
                 {
                     var chunk = buffer.AsSpan(0, ChunkByteCount);
                     var (chunkBox, overlap) = Overlap(chunkIndex, region);
-                    if (overlap.Equals(chunkBox.ClipTo(Metadata.Shape)))
-                    {
-                        Fill(chunk);
-                    }
-                    else
+                    if (!overlap.Equals(chunkBox.ClipTo(Metadata.Shape)))
                     {
                         DecodeChunk(chunkIndex, chunk);
+                    }
+                    else if (!overlap.Equals(chunkBox))
+                    {
+                        Fill(chunk); // an edge chunk: the part past the array's end holds the fill value
                     }
 
                     fixed (byte* target = chunk)
@@ -370,8 +370,27 @@ public sealed class ZarrArray
     private void DecodeChunk(long[] chunkIndex, Span<byte> chunk)
     {
         var key = ChunkKey(chunkIndex);
-        var stored = Store.Read(key);
-        if (stored is null)
+        if (Metadata.Compressor is null)
+        {
+            if (!Store.TryReadExactly(key, chunk, out var rawLength))
+            {
+                Fill(chunk);
+                return;
+            }
+
+            if (rawLength != chunk.Length)
+            {
+                throw new ZarrFormatException(Store.PathOf(key), key, $"cannot be decoded: the raw chunk has {rawLength} bytes but a chunk holds {chunk.Length} ({(rawLength < chunk.Length ? "truncated" : "over-long")} chunk).");
+            }
+
+            Reorder(chunk);
+            return;
+        }
+
+        // A stored chunk may be larger than the raw chunk only by a codec's overhead; anything far larger is refused
+        // unread (a corrupt or hostile file), and compressed data are decoded into exactly one chunk.
+        var limit = (int)Math.Min(Array.MaxLength, ((long)chunk.Length * 2) + 4096);
+        if (!Store.TryReadPooled(key, limit, out var stored, out var length))
         {
             Fill(chunk);
             return;
@@ -379,25 +398,31 @@ public sealed class ZarrArray
 
         try
         {
-            if (Metadata.Compressor is null)
+            if (stored is null)
             {
-                if (stored.Length != chunk.Length)
-                {
-                    throw new InvalidDataException($"The raw chunk has {stored.Length} bytes but a chunk holds {chunk.Length} ({(stored.Length < chunk.Length ? "truncated" : "over-long")} chunk).");
-                }
+                throw new InvalidDataException($"The stored chunk has {length} bytes, far more than the {chunk.Length} bytes of a chunk (over-long chunk).");
+            }
 
-                stored.CopyTo(chunk);
-            }
-            else
-            {
-                Metadata.Compressor.Decode(stored, chunk);
-            }
+            Metadata.Compressor.Decode(stored.AsSpan(0, (int)length), chunk);
         }
         catch (Exception exception) when (exception is InvalidDataException or DllNotFoundException)
         {
             throw new ZarrFormatException(Store.PathOf(key), key, $"cannot be decoded: {exception.Message}", exception);
         }
+        finally
+        {
+            if (stored is not null)
+            {
+                ArrayPool<byte>.Shared.Return(stored);
+            }
+        }
 
+        Reorder(chunk);
+    }
+
+    /// <summary>Turns stored element bytes into little-endian C order.</summary>
+    private void Reorder(Span<byte> chunk)
+    {
         if (Metadata.DataType.BigEndian)
         {
             Metadata.DataType.SwapBytes(chunk);
@@ -429,10 +454,17 @@ public sealed class ZarrArray
         if (Metadata.Compressor is null)
         {
             Store.Write(key, chunk);
+            return;
         }
-        else
+
+        var length = Metadata.Compressor.EncodePooled(chunk, Metadata.DataType.Size, out var pooled);
+        try
         {
-            Store.Write(key, Metadata.Compressor.Encode(chunk, Metadata.DataType.Size));
+            Store.Write(key, pooled.AsSpan(0, length));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(pooled);
         }
     }
 

@@ -33,24 +33,34 @@ public sealed record BloscCompressor(string CompressorName = "lz4", int Level = 
     public override string Id => "blosc";
 
     /// <inheritdoc />
-    public override unsafe byte[] Encode(ReadOnlySpan<byte> data, int elementSize)
+    public override byte[] Encode(ReadOnlySpan<byte> data, int elementSize)
+    {
+        var length = EncodePooled(data, elementSize, out var pooled);
+        var result = pooled.AsSpan(0, length).ToArray();
+        System.Buffers.ArrayPool<byte>.Shared.Return(pooled);
+        return result;
+    }
+
+    /// <inheritdoc />
+    internal override unsafe int EncodePooled(ReadOnlySpan<byte> data, int elementSize, out byte[] pooled)
     {
         Validate();
         var shuffle = Shuffle == BloscShuffle.Auto ? (elementSize == 1 ? BloscShuffle.Bit : BloscShuffle.Byte) : Shuffle;
-        var output = new byte[data.Length + Overhead];
+        pooled = System.Buffers.ArrayPool<byte>.Shared.Rent(data.Length + Overhead);
         int written;
         fixed (byte* src = data)
-        fixed (byte* dst = output)
+        fixed (byte* dst = pooled)
         {
-            written = BloscMethods.blosc_compress_ctx(Level, (int)shuffle, (nuint)elementSize, (nuint)data.Length, src, dst, (nuint)output.Length, CompressorName, (nuint)BlockSize, 1);
+            written = BloscMethods.blosc_compress_ctx(Level, (int)shuffle, (nuint)elementSize, (nuint)data.Length, src, dst, (nuint)(data.Length + Overhead), CompressorName, (nuint)BlockSize, 1);
         }
 
         if (written <= 0)
         {
+            System.Buffers.ArrayPool<byte>.Shared.Return(pooled);
             throw new InvalidOperationException($"Blosc could not compress a {data.Length}-byte chunk (code {written}).");
         }
 
-        return output.AsSpan(0, written).ToArray();
+        return written;
     }
 
     /// <inheritdoc />

@@ -19,6 +19,18 @@ public abstract record ZarrCompressor
     /// <param name="elementSize">Bytes per element (for shuffling).</param>
     public abstract byte[] Encode(ReadOnlySpan<byte> data, int elementSize);
 
+    /// <summary>Compresses one chunk into a buffer rented from <see cref="System.Buffers.ArrayPool{T}.Shared"/>; returns the encoded length.</summary>
+    /// <param name="data">The raw chunk bytes.</param>
+    /// <param name="elementSize">Bytes per element.</param>
+    /// <param name="pooled">The rented buffer holding the encoded bytes; return it when done.</param>
+    internal virtual int EncodePooled(ReadOnlySpan<byte> data, int elementSize, out byte[] pooled)
+    {
+        var encoded = Encode(data, elementSize);
+        pooled = System.Buffers.ArrayPool<byte>.Shared.Rent(encoded.Length);
+        encoded.CopyTo(pooled, 0);
+        return encoded.Length;
+    }
+
     /// <summary>Decompresses one chunk into <paramref name="destination"/>, which must be filled exactly.</summary>
     /// <param name="encoded">The stored bytes.</param>
     /// <param name="destination">The chunk's raw bytes; its length is the exact expected size.</param>

@@ -13,7 +13,16 @@ public sealed record ZstdCompressor(int Level = 0, bool Checksum = false) : Zarr
     public override string Id => "zstd";
 
     /// <inheritdoc />
-    public override unsafe byte[] Encode(ReadOnlySpan<byte> data, int elementSize)
+    public override byte[] Encode(ReadOnlySpan<byte> data, int elementSize)
+    {
+        var length = EncodePooled(data, elementSize, out var pooled);
+        var result = pooled.AsSpan(0, length).ToArray();
+        System.Buffers.ArrayPool<byte>.Shared.Return(pooled);
+        return result;
+    }
+
+    /// <inheritdoc />
+    internal override unsafe int EncodePooled(ReadOnlySpan<byte> data, int elementSize, out byte[] pooled)
     {
         if (Checksum)
         {
@@ -21,16 +30,21 @@ public sealed record ZstdCompressor(int Level = 0, bool Checksum = false) : Zarr
         }
 
         var bound = ZstdMethods.ZSTD_compressBound((nuint)data.Length);
-        var output = new byte[(int)bound];
+        pooled = System.Buffers.ArrayPool<byte>.Shared.Rent((int)bound);
         nuint written;
         fixed (byte* src = data)
-        fixed (byte* dst = output)
+        fixed (byte* dst = pooled)
         {
             written = ZstdMethods.ZSTD_compress(dst, bound, src, (nuint)data.Length, Level);
         }
 
-        ThrowIfError(written);
-        return output.AsSpan(0, (int)written).ToArray();
+        if (ZstdMethods.ZSTD_isError(written) != 0)
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(pooled);
+            ThrowIfError(written);
+        }
+
+        return (int)written;
     }
 
     /// <inheritdoc />
