@@ -1,0 +1,52 @@
+using CellVision.IO.Tiff;
+
+namespace CellVision.IO.Tests;
+
+/// <summary>Real LZW-compressed label masks from the Cell Tracking Challenge (../shared/data/ctc-fluo-n2dh-sim-01-tra) read as Pillow reads them.</summary>
+public sealed class TiffRealDataTests
+{
+    [Fact]
+    public void CellTrackingChallengeMasksMatchPillow()
+    {
+        var path = SharedData.PathOf("ctc-fluo-n2dh-sim-01-tra", "TRA", "man_track030.tif");
+        using var tiff = TiffFile.Open(path);
+        var page = tiff.Pages[0];
+        Assert.Equal(TiffCompression.Lzw, page.Compression);
+        Assert.Equal((628, 690), (page.Width, page.Height));
+        var labels = tiff.ReadPage<ushort>(0);
+
+        var script = """
+            import sys, numpy as np
+            from PIL import Image
+            a = np.array(Image.open(sys.argv[1])).astype(np.uint64)
+            ys, xs = np.nonzero(a)
+            print(a.shape[0], a.shape[1], int(a.sum()), len(np.unique(a)) - 1, int((a * (np.arange(a.size).reshape(a.shape) % 977)).sum()))
+            """;
+        var output = RunInline(script, path).Split(' ');
+        Assert.Equal(690, int.Parse(output[0], System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(628, int.Parse(output[1], System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(ulong.Parse(output[2], System.Globalization.CultureInfo.InvariantCulture), labels.Aggregate(0UL, (s, v) => s + v));
+        Assert.Equal(int.Parse(output[3], System.Globalization.CultureInfo.InvariantCulture), labels.Where(v => v != 0).Distinct().Count());
+        var weighted = 0UL;
+        for (var i = 0; i < labels.Length; i++)
+        {
+            weighted += labels[i] * (ulong)(i % 977);
+        }
+
+        Assert.Equal(ulong.Parse(output[4].Trim(), System.Globalization.CultureInfo.InvariantCulture), weighted);
+    }
+
+    private static string RunInline(string script, string argument)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add(script);
+        start.ArgumentList.Add(argument);
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEnd();
+        var error = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        Assert.True(process.ExitCode == 0, error);
+        return output.Trim();
+    }
+}
