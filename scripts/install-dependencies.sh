@@ -2,10 +2,11 @@
 # Installs the Debian packages CellVision builds and tests against, when any is missing:
 #   libtorch-dev (PyTorch 1.13 C++ library), cmake and g++ (to build native/cvtorch),
 #   libblosc1 and libzstd1 (Zarr chunk codecs),
-#   python3-torch, python3-numpy, python3-zarr and python3-numcodecs (the references the tests compare against).
+#   python3-torch, python3-numpy, python3-zarr, python3-numcodecs, python3-tifffile and python3-pil
+#   (the references the tests compare against).
 set -euo pipefail
 
-packages=(libtorch-dev cmake g++ libblosc1 libzstd1 python3-torch python3-numpy python3-zarr python3-numcodecs)
+packages=(libtorch-dev cmake g++ libblosc1 libzstd1 python3-torch python3-numpy python3-zarr python3-numcodecs python3-tifffile python3-pil)
 missing=()
 for package in "${packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
