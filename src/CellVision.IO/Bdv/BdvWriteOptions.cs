@@ -3,7 +3,7 @@ namespace CellVision.IO.Bdv;
 /// <summary>How <see cref="BdvWriter"/> stores a dataset.</summary>
 public sealed record BdvWriteOptions
 {
-    /// <summary>Mipmap levels, full resolution included; null chooses levels until the smallest XY side is below 64 (default).</summary>
+    /// <summary>Mipmap levels, full resolution included; null (default) adds halved levels while the new level's smallest XY side stays at least 64 voxels.</summary>
     public int? Levels { get; init; }
 
     /// <summary>Chunk (block) size X, Y, Z (BDV's "subdivisions"); default 32×32×4.</summary>
