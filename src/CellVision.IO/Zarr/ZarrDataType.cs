@@ -18,6 +18,9 @@ public enum ZarrElementKind
 
     /// <summary>IEEE floating point.</summary>
     Float,
+
+    /// <summary>Fixed-length byte string (NumPy "|S<i>n</i>"), read and written as raw bytes.</summary>
+    Bytes,
 }
 
 /// <summary>
@@ -33,6 +36,7 @@ public readonly record struct ZarrDataType(ZarrElementKind Kind, int Size, bool 
     public string TypeString => Kind switch
     {
         ZarrElementKind.Bool => "|b1",
+        ZarrElementKind.Bytes => $"|S{Size}",
         _ when Size == 1 => $"|{KindChar}1",
         _ => $"{(BigEndian ? '>' : '<')}{KindChar}{Size}",
     };
@@ -43,6 +47,7 @@ public readonly record struct ZarrDataType(ZarrElementKind Kind, int Size, bool 
         ZarrElementKind.Bool => "bool",
         ZarrElementKind.Int => $"int{Size * 8}",
         ZarrElementKind.UInt => $"uint{Size * 8}",
+        ZarrElementKind.Bytes => $"r{Size * 8}",
         _ => $"float{Size * 8}",
     };
 
@@ -89,6 +94,7 @@ public readonly record struct ZarrDataType(ZarrElementKind Kind, int Size, bool 
 
         var kind = typeString[1] switch
         {
+            'S' => ZarrElementKind.Bytes,
             'b' => ZarrElementKind.Bool,
             'i' => ZarrElementKind.Int,
             'u' => ZarrElementKind.UInt,
@@ -98,6 +104,7 @@ public readonly record struct ZarrDataType(ZarrElementKind Kind, int Size, bool 
         var valid = kind switch
         {
             ZarrElementKind.Bool => size == 1,
+            ZarrElementKind.Bytes => size is >= 1 and <= 4096 && typeString[0] == '|',
             ZarrElementKind.Float => size is 2 or 4 or 8,
             null => false,
             _ => size is 1 or 2 or 4 or 8,
@@ -141,6 +148,11 @@ public readonly record struct ZarrDataType(ZarrElementKind Kind, int Size, bool 
     public bool Matches<T>()
         where T : unmanaged
     {
+        if (Kind == ZarrElementKind.Bytes)
+        {
+            return false;
+        }
+
         var other = Of<T>();
         return other.Kind == Kind && other.Size == Size;
     }

@@ -26,6 +26,11 @@ internal static class ZarrFillValue
             var element = document.RootElement;
             switch (type.Kind)
             {
+                case ZarrElementKind.Bytes:
+                    // zarr-python stores byte-string fill values base64-encoded ("MA==" is b"0").
+                    var decoded = element.ValueKind == JsonValueKind.String ? Convert.FromBase64String(element.GetString()!) : throw Invalid(path, node, type);
+                    decoded.AsSpan(0, Math.Min(decoded.Length, bytes.Length)).CopyTo(bytes);
+                    break;
                 case ZarrElementKind.Bool:
                     bytes[0] = element.ValueKind switch
                     {
@@ -84,6 +89,7 @@ internal static class ZarrFillValue
 
         return type.Kind switch
         {
+            ZarrElementKind.Bytes => JsonValue.Create(Convert.ToBase64String(System.Text.Encoding.ASCII.GetBytes(v.ToString(System.Globalization.CultureInfo.InvariantCulture)))),
             ZarrElementKind.Bool => JsonValue.Create(v != 0),
             ZarrElementKind.Float when double.IsNaN(v) => JsonValue.Create("NaN"),
             ZarrElementKind.Float when double.IsPositiveInfinity(v) => JsonValue.Create("Infinity"),
