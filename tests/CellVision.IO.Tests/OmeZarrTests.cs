@@ -60,6 +60,36 @@ public sealed class OmeZarrTests : IDisposable
     }
 
     [Fact]
+    public void Version05ImagesUseZarrV3WithOmeAttributes()
+    {
+        using var volume = new Volume<ushort>(4, 70, 80, new VoxelSize(0.5, 0.5, 2));
+        using var labels = new Volume<byte>(4, 70, 80, new VoxelSize(0.5, 0.5, 2));
+        for (var i = 0; i < volume.Length; i++)
+        {
+            volume.Span[i] = (ushort)i;
+            labels.Span[i] = (byte)(i % 3);
+        }
+
+        var path = Path.Combine(folder, "v05.zarr");
+        var image = OmeZarrImage.Write(path, volume, new OmeZarrWriteOptions { Version = "0.5", Levels = 2 });
+        image.WriteLabels("nuclei", labels);
+        var reread = OmeZarrImage.Open(path);
+        Assert.Equal("0.5", reread.Version);
+        Assert.Equal(volume.Span.ToArray(), reread.Levels[0].Array.Read<ushort>(reread.Levels[0].Array.Bounds));
+        Assert.Equal(labels.Span.ToArray(), reread.OpenLabels("nuclei").Levels[0].Array.Read<byte>(new Core.Volumes.Box([0, 0, 0], [4, 70, 80])));
+
+        var root = JsonNode.Parse(File.ReadAllText(Path.Combine(path, "zarr.json")))!;
+        Assert.Equal("group", root["node_type"]!.GetValue<string>());
+        Assert.Equal("0.5", root["attributes"]!["ome"]!["version"]!.GetValue<string>());
+        Assert.Null(root["attributes"]!["ome"]!["multiscales"]![0]!["version"]);
+        var level = JsonNode.Parse(File.ReadAllText(Path.Combine(path, "1", "zarr.json")))!;
+        Assert.Equal("[\"z\",\"y\",\"x\"]", level["dimension_names"]!.ToJsonString());
+        var labelsGroup = JsonNode.Parse(File.ReadAllText(Path.Combine(path, "labels", "zarr.json")))!;
+        Assert.Equal("[\"nuclei\"]", labelsGroup["attributes"]!["ome"]!["labels"]!.ToJsonString());
+        Assert.False(File.Exists(Path.Combine(path, ".zattrs")));
+    }
+
+    [Fact]
     public void DatasetPathThatLeavesTheGroupIsRefused()
     {
         var path = Path.Combine(folder, "evil.zarr");

@@ -7,22 +7,24 @@ using CellVision.IO.Zarr.Codecs;
 namespace CellVision.IO.OmeZarr;
 
 /// <summary>
-/// An OME-Zarr 0.4 image (Zarr v2): a group whose <c>multiscales</c> metadata lists resolution levels with physical
-/// scales and translations, optionally with label images under <c>labels/</c>. Written files open in neuroglancer
-/// (units are written as "micrometer") and in OME-Zarr readers.
+/// An OME-Zarr image, version 0.4 (Zarr v2) or 0.5 (Zarr v3): a group whose <c>multiscales</c> metadata lists
+/// resolution levels with physical scales and translations, optionally with label images under <c>labels/</c>.
+/// Written files open in neuroglancer (units are written as "micrometer") and in OME-Zarr readers.
 /// </summary>
 public sealed class OmeZarrImage
 {
-    private OmeZarrImage(ZarrGroup group, IReadOnlyList<OmeZarrAxis> axes, IReadOnlyList<OmeZarrLevel> levels, string? name)
+    private OmeZarrImage(OmeGroup group, IReadOnlyList<OmeZarrAxis> axes, IReadOnlyList<OmeZarrLevel> levels, string? name)
     {
-        Group = group;
+        this.group = group;
         Axes = axes;
         Levels = levels;
         Name = name;
     }
 
-    /// <summary>The image group.</summary>
-    public ZarrGroup Group { get; }
+    private readonly OmeGroup group;
+
+    /// <summary>The OME-Zarr version: "0.4" (Zarr v2) or "0.5" (Zarr v3).</summary>
+    public string Version => group.Version;
 
     /// <summary>The axes, slowest first.</summary>
     public IReadOnlyList<OmeZarrAxis> Axes { get; }
@@ -33,14 +35,14 @@ public sealed class OmeZarrImage
     /// <summary>The multiscale's name, or null.</summary>
     public string? Name { get; }
 
-    /// <summary>Opens an OME-Zarr 0.4 image group.</summary>
+    /// <summary>Opens an OME-Zarr 0.4 or 0.5 image group.</summary>
     /// <param name="path">The group's folder.</param>
     /// <exception cref="ZarrFormatException">The multiscales metadata is missing or invalid, or a dataset path leaves the group.</exception>
     public static OmeZarrImage Open(string path)
     {
-        var group = ZarrGroup.Open(path);
-        var attributesPath = group.Store.PathOf(".zattrs");
-        var multiscales = group.ReadAttributes()["multiscales"] as JsonArray;
+        var group = OmeGroup.Open(path);
+        var attributesPath = group.MetadataFile;
+        var multiscales = group.ReadOme()["multiscales"] as JsonArray;
         if (multiscales is not { Count: > 0 } || multiscales[0] is not JsonObject multiscale)
         {
             throw new ZarrFormatException(attributesPath, "multiscales", "is missing or empty.");
@@ -69,10 +71,10 @@ public sealed class OmeZarrImage
         foreach (var dataset in datasets)
         {
             var datasetPath = dataset?["path"]?.GetValue<string>() ?? throw new ZarrFormatException(attributesPath, "multiscales[0].datasets", "has a dataset without a path.");
-            var array = ZarrArray.Open(group.ChildPath(datasetPath));
-            if (array.Metadata.Rank != axes.Count)
+            var array = group.OpenArray(datasetPath);
+            if (array.Rank != axes.Count)
             {
-                throw new ZarrFormatException(attributesPath, $"datasets/{datasetPath}", $"has {array.Metadata.Rank} dimensions but {axes.Count} axes are declared.");
+                throw new ZarrFormatException(attributesPath, $"datasets/{datasetPath}", $"has {array.Rank} dimensions but {axes.Count} axes are declared.");
             }
 
             double[]? scale = null, translation = null;
@@ -102,7 +104,7 @@ public sealed class OmeZarrImage
     {
         ArgumentNullException.ThrowIfNull(volume);
         options ??= new OmeZarrWriteOptions();
-        var group = ZarrGroup.Create(path);
+        var group = OmeGroup.Create(path, options.Version);
         WriteMultiscale(group, volume, options, downsampleByAveraging: true, cancellationToken);
         return Open(path);
     }
@@ -129,19 +131,25 @@ public sealed class OmeZarrImage
             throw new ArgumentException($"The labels ({string.Join("×", labels.Shape)}) must match the image's level 0 ({string.Join("×", level0)}).", nameof(labels));
         }
 
-        var labelsGroup = ZarrGroup.Create(Group.ChildPath("labels"));
-        var list = labelsGroup.ReadAttributes()["labels"] as JsonArray ?? [];
+        var labelsGroup = group.CreateChild("labels");
+        var labelsOme = labelsGroup.ReadOme();
+        var list = labelsOme["labels"] as JsonArray ?? [];
         if (!list.Any(n => n?.GetValue<string>() == name))
         {
             list.Add(name);
         }
 
-        labelsGroup.WriteAttributes(new JsonObject { ["labels"] = list.DeepClone() });
-        var group = ZarrGroup.Create(labelsGroup.ChildPath(name));
-        var options = new OmeZarrWriteOptions { Levels = Levels.Count, Chunks = Levels[0].Array.Metadata.Chunks.TakeLast(3).ToArray(), Compressor = Levels[0].Array.Metadata.Compressor, Name = name };
-        WriteMultiscale(group, labels, options, downsampleByAveraging: false, cancellationToken);
-        var attributes = group.ReadAttributes();
-        var imageLabel = new JsonObject { ["version"] = "0.4", ["source"] = new JsonObject { ["image"] = "../../" } };
+        labelsGroup.WriteOme(new JsonObject { ["labels"] = list.DeepClone() });
+        var labelGroup = labelsGroup.CreateChild(name);
+        var options = new OmeZarrWriteOptions { Levels = Levels.Count, Name = name, Version = Version };
+        WriteMultiscale(labelGroup, labels, options, downsampleByAveraging: false, cancellationToken);
+        var attributes = labelGroup.ReadOme();
+        var imageLabel = new JsonObject { ["source"] = new JsonObject { ["image"] = "../../" } };
+        if (Version == "0.4")
+        {
+            imageLabel["version"] = "0.4";
+        }
+
         if (colors is not null)
         {
             imageLabel["colors"] = new JsonArray(colors.OrderBy(c => c.Key).Select(c => (JsonNode)new JsonObject
@@ -152,18 +160,18 @@ public sealed class OmeZarrImage
         }
 
         attributes["image-label"] = imageLabel;
-        group.WriteAttributes(attributes);
+        labelGroup.WriteOme(attributes);
     }
 
     /// <summary>Opens label image <paramref name="name"/> of this image.</summary>
     /// <param name="name">A name listed in <c>labels/.zattrs</c>.</param>
     public OmeZarrImage OpenLabels(string name)
     {
-        var labelsGroup = ZarrGroup.Open(Group.ChildPath("labels"));
-        var names = (labelsGroup.ReadAttributes()["labels"] as JsonArray)?.Select(n => n?.GetValue<string>()).ToList() ?? [];
+        var labelsGroup = OmeGroup.Open(group.ChildPath("labels"));
+        var names = (labelsGroup.ReadOme()["labels"] as JsonArray)?.Select(n => n?.GetValue<string>()).ToList() ?? [];
         if (!names.Contains(name))
         {
-            throw new ArgumentException($"'{name}' is not listed in {labelsGroup.Store.PathOf(".zattrs")} (labels: {string.Join(", ", names)}).", nameof(name));
+            throw new ArgumentException($"'{name}' is not listed in {labelsGroup.MetadataFile} (labels: {string.Join(", ", names)}).", nameof(name));
         }
 
         return Open(labelsGroup.ChildPath(name));
@@ -180,7 +188,7 @@ public sealed class OmeZarrImage
         var other => other,
     };
 
-    private static void WriteMultiscale<T>(ZarrGroup group, Volume<T> volume, OmeZarrWriteOptions options, bool downsampleByAveraging, CancellationToken cancellationToken)
+    private static void WriteMultiscale<T>(OmeGroup group, Volume<T> volume, OmeZarrWriteOptions options, bool downsampleByAveraging, CancellationToken cancellationToken)
         where T : unmanaged
     {
         var voxel = volume.VoxelSize;
@@ -194,7 +202,7 @@ public sealed class OmeZarrImage
                 cancellationToken.ThrowIfCancellationRequested();
                 var current = level == 0 ? volume : OmeZarrPyramid.Downsample(volume, factors[level], downsampleByAveraging);
                 var chunks = options.Chunks.Select((c, i) => Math.Min(c, current.Shape[i])).ToArray();
-                var array = ZarrArray.Create<T>(group.ChildPath(level.ToString(System.Globalization.CultureInfo.InvariantCulture)), current.Shape, chunks, options.Compressor, 0, ZarrOrder.C, '/', overwrite: true);
+                var array = group.CreateArray<T>(level.ToString(System.Globalization.CultureInfo.InvariantCulture), current.Shape, chunks, options.Compressor);
                 array.Write(current, cancellationToken: cancellationToken);
                 var (fz, fy, fx) = factors[level];
                 var transforms = new JsonArray(new JsonObject { ["type"] = "scale", ["scale"] = new JsonArray(voxel.Z * fz, voxel.Y * fy, voxel.X * fx) });
@@ -219,10 +227,9 @@ public sealed class OmeZarrImage
         }
 
         var unit = NormaliseUnit(options.Unit);
-        var attributes = group.ReadAttributes();
-        attributes["multiscales"] = new JsonArray(new JsonObject
+        var attributes = group.ReadOme();
+        var multiscale = new JsonObject
         {
-            ["version"] = "0.4",
             ["name"] = options.Name,
             ["axes"] = new JsonArray(
                 new JsonObject { ["name"] = "z", ["type"] = "space", ["unit"] = unit },
@@ -230,8 +237,14 @@ public sealed class OmeZarrImage
                 new JsonObject { ["name"] = "x", ["type"] = "space", ["unit"] = unit }),
             ["datasets"] = datasets,
             ["type"] = downsampleByAveraging ? "mean" : "nearest",
-        });
-        group.WriteAttributes(attributes);
+        };
+        if (group.Version == "0.4")
+        {
+            multiscale["version"] = "0.4";
+        }
+
+        attributes["multiscales"] = new JsonArray(multiscale);
+        group.WriteOme(attributes);
     }
 
     private static double[] Vector(JsonNode? node, int count, string path, string dataset)

@@ -14,7 +14,7 @@ public sealed record OmeZarrAxis(string Name, string? Type, string? Unit);
 /// <param name="Array">The level's array.</param>
 /// <param name="Scale">Physical size of one voxel per axis.</param>
 /// <param name="Translation">Physical position of voxel 0 per axis.</param>
-public sealed record OmeZarrLevel(string Path, ZarrArray Array, double[] Scale, double[] Translation);
+public sealed record OmeZarrLevel(string Path, ChunkedArray Array, double[] Scale, double[] Translation);
 
 /// <summary>How <see cref="OmeZarrImage.Write{T}"/> stores an image.</summary>
 public sealed record OmeZarrWriteOptions
@@ -33,4 +33,7 @@ public sealed record OmeZarrWriteOptions
 
     /// <summary>The multiscale's name.</summary>
     public string Name { get; init; } = "image";
+
+    /// <summary>OME-Zarr version: "0.4" (Zarr v2, default) or "0.5" (Zarr v3).</summary>
+    public string Version { get; init; } = "0.4";
 }
