@@ -7,6 +7,7 @@ using CellVision.IO.Hdf5;
 namespace CellVision.IO.Tests;
 
 /// <summary>BigDataViewer XML + HDF5: the real ELEPHANT sample (scale-offset + deflate) reads as h5py reads it, and written datasets open in h5py.</summary>
+[Collection(Hdf5Collection.Name)]
 public sealed class BdvTests : IDisposable
 {
     private readonly string folder = Directory.CreateTempSubdirectory("cellvision-bdv-").FullName;
@@ -73,6 +74,7 @@ public sealed class BdvTests : IDisposable
             Assert.Equal([6L, 65, 70], image.Shape(1, 0, 1));
         }
 
+        Assert.Equal(0, Hdf5File.OpenObjectCount);
         var script = """
             import sys, h5py, numpy as np
             with h5py.File(sys.argv[1], "r") as f:

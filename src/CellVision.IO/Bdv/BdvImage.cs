@@ -20,6 +20,7 @@ namespace CellVision.IO.Bdv;
 public sealed class BdvImage : IDisposable
 {
     private readonly Hdf5File file;
+    private readonly Dictionary<int, (IReadOnlyList<double[]> Resolutions, string? DataTypeAttribute)> setups = [];
 
     private BdvImage(BdvXml xml, Hdf5File file)
     {
@@ -42,15 +43,11 @@ public sealed class BdvImage : IDisposable
 
     /// <summary>Per level, the downsampling factors X, Y, Z of setup <paramref name="setup"/> (from <c>/sNN/resolutions</c>).</summary>
     /// <param name="setup">The setup id.</param>
-    public IReadOnlyList<double[]> Resolutions(int setup)
-    {
-        var values = file.Read<double>(SetupGroup(setup) + "/resolutions");
-        return values.Chunk(3).ToList();
-    }
+    public IReadOnlyList<double[]> Resolutions(int setup) => Setup(setup).Resolutions;
 
     /// <summary>The element type name of setup <paramref name="setup"/>: the <c>dataType</c> attribute, or "uint16" for legacy files.</summary>
     /// <param name="setup">The setup id.</param>
-    public string DataType(int setup) => file.ReadStringAttribute(SetupGroup(setup), "dataType") ?? "uint16";
+    public string DataType(int setup) => Setup(setup).DataTypeAttribute ?? "uint16";
 
     /// <summary>Shape (Z, Y, X) of one level of one view.</summary>
     /// <param name="timepoint">Timepoint id.</param>
@@ -76,7 +73,7 @@ public sealed class BdvImage : IDisposable
         {
             switch (DataType(setup))
             {
-                case "uint16" when file.ReadStringAttribute(SetupGroup(setup), "dataType") is null:
+                case "uint16" when Setup(setup).DataTypeAttribute is null:
                     file.Read(path, box, MemoryMarshal.Cast<ushort, short>(volume.Span));
                     break;
                 case "uint16":
@@ -103,6 +100,20 @@ public sealed class BdvImage : IDisposable
     /// <param name="region">Z, Y, X box; null for the whole level.</param>
     public T[] Read<T>(int timepoint, int setup, int level = 0, Box? region = null)
         where T : unmanaged => file.Read<T>(CellsPath(timepoint, setup, level), region);
+
+    private (IReadOnlyList<double[]> Resolutions, string? DataTypeAttribute) Setup(int setup)
+    {
+        lock (setups)
+        {
+            if (!setups.TryGetValue(setup, out var facts))
+            {
+                facts = (file.Read<double>(SetupGroup(setup) + "/resolutions").Chunk(3).ToList(), file.ReadStringAttribute(SetupGroup(setup), "dataType"));
+                setups[setup] = facts;
+            }
+
+            return facts;
+        }
+    }
 
     /// <summary>Closes the HDF5 file.</summary>
     public void Dispose() => file.Dispose();

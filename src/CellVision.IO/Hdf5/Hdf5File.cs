@@ -12,6 +12,10 @@ public sealed unsafe class Hdf5File : IDisposable
 {
     private readonly Hdf5FileHandle file;
 
+    // Datasets stay open until the file is disposed, so libhdf5's per-dataset chunk cache survives between reads
+    // (repeated region reads then decode each chunk once, as with h5py's open Dataset objects).
+    private readonly Dictionary<string, long> openDatasets = new(StringComparer.Ordinal);
+
     private Hdf5File(string path, Hdf5FileHandle file)
     {
         Path = path;
@@ -20,6 +24,19 @@ public sealed unsafe class Hdf5File : IDisposable
 
     /// <summary>The file's path.</summary>
     public string Path { get; }
+
+    /// <summary>Number of HDF5 objects (files, datasets, groups, types, attributes) open in this process.</summary>
+    public static long OpenObjectCount
+    {
+        get
+        {
+            _ = Hdf5Library.Types;
+            lock (Hdf5Library.Gate)
+            {
+                return Hdf5Methods.H5Fget_obj_count(0x1F, 0x1F);
+            }
+        }
+    }
 
     /// <summary>Opens an existing file.</summary>
     /// <param name="path">The file.</param>
@@ -37,7 +54,9 @@ public sealed unsafe class Hdf5File : IDisposable
         _ = Hdf5Library.Types;
         lock (Hdf5Library.Gate)
         {
-            var id = Hdf5Methods.H5Fopen(path, writable ? Hdf5Library.ReadWrite : Hdf5Library.ReadOnly, Hdf5Library.Default);
+            var access = Hdf5Library.FileAccessWithoutLocking();
+            var id = Hdf5Methods.H5Fopen(path, writable ? Hdf5Library.ReadWrite : Hdf5Library.ReadOnly, access);
+            Hdf5Methods.H5Pclose(access);
             if (id < 0)
             {
                 throw new Hdf5Exception(path, "/", "cannot be opened as HDF5 (not an HDF5 file, truncated, or damaged).");
@@ -55,7 +74,9 @@ public sealed unsafe class Hdf5File : IDisposable
         _ = Hdf5Library.Types;
         lock (Hdf5Library.Gate)
         {
-            var id = Hdf5Methods.H5Fcreate(path, Hdf5Library.Truncate, Hdf5Library.Default, Hdf5Library.Default);
+            var access = Hdf5Library.FileAccessWithoutLocking();
+            var id = Hdf5Methods.H5Fcreate(path, Hdf5Library.Truncate, Hdf5Library.Default, access);
+            Hdf5Methods.H5Pclose(access);
             if (id < 0)
             {
                 throw new Hdf5Exception(path, "/", "cannot be created.");
@@ -91,15 +112,7 @@ public sealed unsafe class Hdf5File : IDisposable
     {
         lock (Hdf5Library.Gate)
         {
-            var dataset = OpenDataset(datasetPath);
-            try
-            {
-                return Shape(dataset, datasetPath);
-            }
-            finally
-            {
-                Hdf5Methods.H5Dclose(dataset);
-            }
+            return Shape(OpenDataset(datasetPath), datasetPath);
         }
     }
 
@@ -125,7 +138,6 @@ public sealed unsafe class Hdf5File : IDisposable
             finally
             {
                 Hdf5Methods.H5Pclose(list);
-                Hdf5Methods.H5Dclose(dataset);
             }
         }
     }
@@ -198,7 +210,6 @@ public sealed unsafe class Hdf5File : IDisposable
             {
                 if (memorySpace >= 0) Hdf5Methods.H5Sclose(memorySpace);
                 if (fileSpace >= 0) Hdf5Methods.H5Sclose(fileSpace);
-                Hdf5Methods.H5Dclose(dataset);
             }
         }
     }
@@ -425,17 +436,37 @@ public sealed unsafe class Hdf5File : IDisposable
         }
     }
 
-    /// <summary>Closes the file.</summary>
-    public void Dispose() => file.Dispose();
+    /// <summary>Closes the datasets opened for reading, then the file.</summary>
+    public void Dispose()
+    {
+        lock (Hdf5Library.Gate)
+        {
+            foreach (var dataset in openDatasets.Values)
+            {
+                Hdf5Methods.H5Dclose(dataset);
+            }
+
+            openDatasets.Clear();
+        }
+
+        file.Dispose();
+    }
 
     private long OpenDataset(string datasetPath)
     {
+        ObjectDisposedException.ThrowIf(file.IsClosed, this);
+        if (openDatasets.TryGetValue(datasetPath, out var cached))
+        {
+            return cached;
+        }
+
         var dataset = Hdf5Methods.H5Dopen2(file.Id, datasetPath, Hdf5Library.Default);
         if (dataset < 0)
         {
             throw new Hdf5Exception(Path, datasetPath, "no such dataset (or an external link whose file is missing).");
         }
 
+        openDatasets[datasetPath] = dataset;
         return dataset;
     }
 

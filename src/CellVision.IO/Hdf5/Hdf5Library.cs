@@ -29,6 +29,18 @@ internal static class Hdf5Library
 
     internal static Ids Types => Predefined.Value;
 
+    /// <summary>
+    /// A file access property list without HDF5's flock-based file locking. CellVision writes HDF5 files under a temporary
+    /// name and renames them, and opens finished files read-only, so the locks add nothing; they do make an open fail
+    /// when another handle in the process still holds the same file. The caller closes the list.
+    /// </summary>
+    internal static long FileAccessWithoutLocking()
+    {
+        var list = Hdf5Methods.H5Pcreate(Types.FileAccess);
+        Hdf5Methods.H5Pset_file_locking(list, 0, 1);
+        return list;
+    }
+
     private static Ids Load()
     {
         lock (Gate)
@@ -49,7 +61,7 @@ internal static class Hdf5Library
                 Read("H5T_STD_I8LE_g"), Read("H5T_STD_U8LE_g"), Read("H5T_STD_I16LE_g"), Read("H5T_STD_U16LE_g"),
                 Read("H5T_STD_I32LE_g"), Read("H5T_STD_U32LE_g"), Read("H5T_STD_I64LE_g"), Read("H5T_STD_U64LE_g"),
                 Read("H5T_IEEE_F32LE_g"), Read("H5T_IEEE_F64LE_g"), Read("H5T_C_S1_g"),
-                Read("H5P_CLS_DATASET_CREATE_ID_g"), Read("H5P_CLS_LINK_CREATE_ID_g"));
+                Read("H5P_CLS_DATASET_CREATE_ID_g"), Read("H5P_CLS_LINK_CREATE_ID_g"), Read("H5P_CLS_FILE_ACCESS_ID_g"));
         }
     }
 
@@ -76,5 +88,5 @@ internal static class Hdf5Library
         long NativeInt8, long NativeUInt8, long NativeInt16, long NativeUInt16, long NativeInt32, long NativeUInt32,
         long NativeInt64, long NativeUInt64, long NativeFloat, long NativeDouble,
         long I8, long U8, long I16, long U16, long I32, long U32, long I64, long U64, long F32, long F64, long CString,
-        long DatasetCreate, long LinkCreate);
+        long DatasetCreate, long LinkCreate, long FileAccess);
 }

@@ -13,6 +13,7 @@ internal static unsafe partial class Hdf5Methods
     [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)] internal static partial long H5Fopen(string name, uint flags, long accessList);
     [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)] internal static partial long H5Fcreate(string name, uint flags, long createList, long accessList);
     [LibraryImport(Lib)] internal static partial int H5Fclose(long file);
+    [LibraryImport(Lib)] internal static partial long H5Fget_obj_count(long file, uint types);
     [LibraryImport(Lib)] internal static partial int H5Fflush(long file, int scope);
     [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)] internal static partial long H5Dopen2(long location, string name, long accessList);
     [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)] internal static partial long H5Dcreate2(long location, string name, long type, long space, long linkList, long createList, long accessList);
@@ -33,6 +34,7 @@ internal static unsafe partial class Hdf5Methods
     [LibraryImport(Lib)] internal static partial int H5Pget_chunk(long list, int maxRank, ulong* dims);
     [LibraryImport(Lib)] internal static partial int H5Pget_layout(long list);
     [LibraryImport(Lib)] internal static partial int H5Pset_deflate(long list, uint level);
+    [LibraryImport(Lib)] internal static partial int H5Pset_file_locking(long list, byte useFileLocking, byte ignoreWhenDisabled);
     [LibraryImport(Lib)] internal static partial int H5Pset_create_intermediate_group(long list, uint create);
     [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)] internal static partial int H5Lexists(long location, string name, long accessList);
     [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)] internal static partial int H5Lcreate_external(string fileName, string objectName, long location, string linkName, long createList, long accessList);

@@ -1,0 +1,8 @@
+namespace CellVision.IO.Tests;
+
+/// <summary>Test classes that use libhdf5 run one after another, so that process-wide HDF5 counts are theirs alone.</summary>
+[CollectionDefinition(Name)]
+public sealed class Hdf5Collection
+{
+    internal const string Name = "libhdf5";
+}
