@@ -8,16 +8,12 @@ root="$(cd "$(dirname "$0")/../.." && pwd)"
 xml="${CELLVISION_SHARED:-$root/../shared}/data/elephant-sample-3dt/sample.xml"
 rounds=3
 if [ "${1:-}" = "--rounds" ]; then rounds=$2; shift 2; fi
-"$root/scripts/install-dependencies.sh"
-dotnet build "$root/benchmarks/CellVision.Benchmarks" -c Release -v quiet -nologo > /dev/null
-results=$(mktemp)
-trap 'rm -f "$results"' EXIT
+source "$root/benchmarks/compare/lib.sh"
 for ((round = 1; round <= rounds; round++)); do
   /usr/bin/python3 "$root/benchmarks/compare/bdv_ref.py" "$(dirname "$xml")/sample.h5" | tee -a "$results"
-  dotnet "$root/benchmarks/CellVision.Benchmarks/bin/Release/net10.0/CellVision.Benchmarks.dll" compare-bdv "$xml" | tee -a "$results"
+  dotnet "$benchmark" compare-bdv "$xml" | tee -a "$results"
 done
-awk '
-  function median(list,   n, a, i, j, t) { n = split(list, a, " "); for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] + 0 < a[i] + 0) { t = a[i]; a[i] = a[j]; a[j] = t }; return a[int((n + 1) / 2)] }
+awk "$median_awk"'
   /^h5py/       { pr = pr " " $4; pv = pv " " $6; pc = $8 }
   /^cellvision/ { cr = cr " " $4; cv = cv " " $6; cc = $8 }
   END {

@@ -7,17 +7,13 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 rounds=3
 if [ "${1:-}" = "--rounds" ]; then rounds=$2; shift 2; fi
-"$root/scripts/install-dependencies.sh"
-dotnet build "$root/benchmarks/CellVision.Benchmarks" -c Release -v quiet -nologo > /dev/null
-results=$(mktemp)
-trap 'rm -f "$results"' EXIT
+source "$root/benchmarks/compare/lib.sh"
 for ((round = 1; round <= rounds; round++)); do
   /usr/bin/python3 "$root/benchmarks/compare/conv3d_stack.py" "$@" | tee -a "$results"
-  dotnet "$root/benchmarks/CellVision.Benchmarks/bin/Release/net10.0/CellVision.Benchmarks.dll" compare-conv3d "$@" | tee -a "$results"
+  dotnet "$benchmark" compare-conv3d "$@" | tee -a "$results"
 done
 for measure in forward_s forward_backward_s; do
-  awk -v m="$measure" '
-    function median(a, n,   i, j, t) { for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }; return a[int((n + 1) / 2)] }
-    { for (i = 1; i <= NF; i++) { split($i, kv, "="); if (kv[1] == m) { if ($1 ~ /^torch/) p[++np] = kv[2]; else c[++nc] = kv[2] } } }
-    END { mp = median(p, np); mc = median(c, nc); printf "ratio %s python/cellvision = %.3f (median of %d rounds: python %.4f s, cellvision %.4f s)\n", m, mp / mc, np, mp, mc }' "$results"
+  awk -v m="$measure" "$median_awk"'
+    { for (i = 1; i <= NF; i++) { split($i, kv, "="); if (kv[1] == m) { if ($1 ~ /^torch/) { p = p " " kv[2]; np++ } else c = c " " kv[2] } } }
+    END { mp = median(p); mc = median(c); printf "ratio %s python/cellvision = %.3f (median of %d rounds: python %.4f s, cellvision %.4f s)\n", m, mp / mc, np, mp, mc }' "$results"
 done

@@ -8,16 +8,12 @@ root="$(cd "$(dirname "$0")/../.." && pwd)"
 reference="${CELLVISION_REFBENCH:-$root/../shared/refbench}/zarr_ref.py"
 rounds=3
 if [ "${1:-}" = "--rounds" ]; then rounds=$2; shift 2; fi
-"$root/scripts/install-dependencies.sh"
-dotnet build "$root/benchmarks/CellVision.Benchmarks" -c Release -v quiet -nologo > /dev/null
-results=$(mktemp)
-trap 'rm -f "$results"' EXIT
+source "$root/benchmarks/compare/lib.sh"
 for ((round = 1; round <= rounds; round++)); do
   /usr/bin/python3 "$reference" | tee -a "$results"
-  dotnet "$root/benchmarks/CellVision.Benchmarks/bin/Release/net10.0/CellVision.Benchmarks.dll" compare-zarr 1 | tee -a "$results"
+  dotnet "$benchmark" compare-zarr 1 | tee -a "$results"
 done
-awk '
-  function median(list,   n, a, i, j, t) { n = split(list, a, " "); for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] + 0 < a[i] + 0) { t = a[i]; a[i] = a[j]; a[j] = t }; return a[int((n + 1) / 2)] }
+awk "$median_awk"'
   /^zarr-python/ { name = $2; sub(":", "", name); pw[name] = pw[name] " " $4; pr[name] = pr[name] " " $7 }
   /^cellvision/  { name = $2; sub(":", "", name); cw[name] = cw[name] " " $4; cr[name] = cr[name] " " $7 }
   /^memcpy/      { copy = copy " " $2 }

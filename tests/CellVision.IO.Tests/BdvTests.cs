@@ -38,7 +38,7 @@ public sealed class BdvTests : IDisposable
                 a = f["t00002/s00/0/cells"][...].astype(np.int64)
             print(a.sum(), (a * (np.arange(a.size).reshape(a.shape) % 1009)).sum(), a.max())
             """;
-        var expected = Python(script, image.Xml.Hdf5FullPath).Split(' ').Select(v => long.Parse(v, CultureInfo.InvariantCulture)).ToArray();
+        var expected = PythonReference.RunInline(script, image.Xml.Hdf5FullPath).Split(' ').Select(v => long.Parse(v, CultureInfo.InvariantCulture)).ToArray();
         var values = volume.Span.ToArray();
         Assert.Equal(expected[0], values.Sum(v => (long)v));
         Assert.Equal(expected[1], values.Select((v, i) => v * (long)(i % 1009)).Sum());
@@ -82,7 +82,7 @@ public sealed class BdvTests : IDisposable
                 a = cells[...].view(np.uint16).astype(np.int64)
                 print(cells.dtype, cells.chunks, f["s00/resolutions"][...].tolist(), f["s00/subdivisions"][...].tolist(), a.sum(), f["t00001/s00/1/cells"].shape)
             """;
-        var output = Python(script, Path.Combine(folder, "data.h5"));
+        var output = PythonReference.RunInline(script, Path.Combine(folder, "data.h5"));
         Assert.StartsWith("int16 (4, 32, 32) [[1.0, 1.0, 1.0], [2.0, 2.0, 1.0]] [[32, 32, 4], [32, 32, 4]] ", output);
         Assert.EndsWith($" {volumes[1].Span.ToArray().Sum(v => (long)v)} (6, 65, 70)", output);
         volumes.ForEach(v => v.Dispose());
@@ -135,19 +135,5 @@ public sealed class BdvTests : IDisposable
         var notHdf5 = Path.Combine(folder, "fake.h5");
         File.WriteAllText(notHdf5, "not hdf5");
         Assert.Throws<Hdf5Exception>(() => Hdf5File.Open(notHdf5));
-    }
-
-    private static string Python(string script, string argument)
-    {
-        var start = new System.Diagnostics.ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add("-c");
-        start.ArgumentList.Add(script);
-        start.ArgumentList.Add(argument);
-        using var process = System.Diagnostics.Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEnd();
-        var error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, error);
-        return output.Trim();
     }
 }

@@ -35,7 +35,7 @@ public sealed class ElephantDatasetTests : IDisposable
             expected = np.floor(raw / 2.5).astype(np.uint8)
             print(" ".join(out), bool((zarr.open(f"{root}/imgs.zarr", mode="r")[...] == expected).all()))
             """;
-        var output = Python(script, folder, Path.Combine(Path.GetDirectoryName(xml)!, "sample.h5"));
+        var output = PythonReference.RunInline(script, folder, Path.Combine(Path.GetDirectoryName(xml)!, "sample.h5"));
         Assert.Equal(
             "imgs:(5, 8, 256, 256):uint8:(1, 1, 256, 256) seg_labels:(5, 8, 256, 256):uint8:(1, 1, 256, 256) " +
             "seg_labels_vis:(5, 8, 256, 256, 3):uint8:(1, 1, 256, 256, 1) seg_outputs:(5, 8, 256, 256, 3):float16:(1, 1, 256, 256, 1) " +
@@ -56,24 +56,6 @@ public sealed class ElephantDatasetTests : IDisposable
         Assert.Contains(a, v => v == 255);
         Assert.Contains(a.Zip(b), p => p.First != p.Second);
         Assert.Equal(3, ZarrArray.Open(Path.Combine(folder, "clip", "flow_labels.zarr")).Shape[1]);
-    }
-
-    private static string Python(string script, params string[] arguments)
-    {
-        var start = new System.Diagnostics.ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add("-c");
-        start.ArgumentList.Add(script);
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = System.Diagnostics.Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEnd();
-        var error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, error);
-        return output.Trim();
     }
 
     private sealed class Progress(Action<(int, int)> report) : IProgress<(int Done, int Total)>

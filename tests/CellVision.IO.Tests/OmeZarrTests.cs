@@ -53,7 +53,7 @@ public sealed class OmeZarrTests : IDisposable
             print(ms["version"], [a["unit"] for a in ms["axes"]], [d["path"] for d in ms["datasets"]], root["0"]._dimension_separator,
                   int(a0.astype(np.int64).sum()), int(lab.astype(np.int64).sum()), lab1.shape, lab1.dtype, root["labels"].attrs["labels"], il["source"]["image"], il["colors"][0]["rgba"])
             """;
-        var output = Python(script, path);
+        var output = PythonReference.RunInline(script, path);
         var volumeSum = volume.Span.ToArray().Sum(v => (long)v);
         var labelSum = labels.Span.ToArray().Sum(v => (long)v);
         Assert.Equal(string.Create(CultureInfo.InvariantCulture, $"0.4 ['micrometer', 'micrometer', 'micrometer'] ['0', '1', '2'] / {volumeSum} {labelSum} (8, 150, 130) uint32 ['cells'] ../../ [255, 0, 0, 255]"), output);
@@ -109,19 +109,5 @@ public sealed class OmeZarrTests : IDisposable
         var path = Path.Combine(folder, "plain.zarr");
         ZarrGroup.Create(path).WriteAttributes(new JsonObject { ["other"] = 1 });
         Assert.Equal("multiscales", Assert.Throws<ZarrFormatException>(() => OmeZarrImage.Open(path)).Field);
-    }
-
-    private static string Python(string script, string argument)
-    {
-        var start = new System.Diagnostics.ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add("-c");
-        start.ArgumentList.Add(script);
-        start.ArgumentList.Add(argument);
-        using var process = System.Diagnostics.Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEnd();
-        var error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, error);
-        return output.Trim();
     }
 }

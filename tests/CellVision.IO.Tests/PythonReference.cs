@@ -2,15 +2,22 @@ using System.Diagnostics;
 
 namespace CellVision.IO.Tests;
 
-/// <summary>Runs the committed reference scripts with Debian's interpreter, which has python3-zarr and numcodecs.</summary>
+/// <summary>Runs reference scripts with Debian's interpreter, which sees python3-zarr, numcodecs, tifffile, Pillow and h5py.</summary>
 internal static class PythonReference
 {
-    internal static string Run(string script, params string[] arguments)
+    /// <summary>Runs a committed script from Interop/ and returns its standard output.</summary>
+    internal static string Run(string script, params string[] arguments) =>
+        Execute([Path.Combine(AppContext.BaseDirectory, "Interop", script), .. arguments], script);
+
+    /// <summary>Runs a short inline script (<c>python3 -c</c>) and returns its trimmed standard output.</summary>
+    internal static string RunInline(string code, params string[] arguments) =>
+        Execute(["-c", code, .. arguments], "inline script").Trim();
+
+    private static string Execute(string[] arguments, string script)
     {
         const string interpreter = "/usr/bin/python3";
-        Assert.True(File.Exists(interpreter), $"{interpreter} is missing: install python3-zarr (the README's test command does).");
+        Assert.True(File.Exists(interpreter), $"{interpreter} is missing: install the Python references (the README's test command does).");
         var start = new ProcessStartInfo(interpreter) { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Interop", script));
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);

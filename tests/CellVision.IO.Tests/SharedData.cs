@@ -1,10 +1,21 @@
 namespace CellVision.IO.Tests;
 
-/// <summary>Locates the real data sets in ../shared/data beside the repository (present on developer machines and CI).</summary>
+/// <summary>
+/// Locates the real data sets in ../shared/data beside the repository (present on developer machines and CI), or in the
+/// folder named by CELLVISION_SHARED.
+/// </summary>
 internal static class SharedData
 {
     internal static string PathOf(params string[] parts)
     {
+        var configured = Environment.GetEnvironmentVariable("CELLVISION_SHARED");
+        if (!string.IsNullOrEmpty(configured))
+        {
+            var fromVariable = Path.Combine([configured, "data", .. parts]);
+            Assert.True(File.Exists(fromVariable) || Directory.Exists(fromVariable), $"{fromVariable} is missing (CELLVISION_SHARED is '{configured}').");
+            return Path.GetFullPath(fromVariable);
+        }
+
         var directory = new DirectoryInfo(AppContext.BaseDirectory);
         while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "CellVision.sln")))
         {

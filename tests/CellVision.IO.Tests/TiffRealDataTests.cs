@@ -22,7 +22,7 @@ public sealed class TiffRealDataTests
             ys, xs = np.nonzero(a)
             print(a.shape[0], a.shape[1], int(a.sum()), len(np.unique(a)) - 1, int((a * (np.arange(a.size).reshape(a.shape) % 977)).sum()))
             """;
-        var output = RunInline(script, path).Split(' ');
+        var output = PythonReference.RunInline(script, path).Split(' ');
         Assert.Equal(690, int.Parse(output[0], System.Globalization.CultureInfo.InvariantCulture));
         Assert.Equal(628, int.Parse(output[1], System.Globalization.CultureInfo.InvariantCulture));
         Assert.Equal(ulong.Parse(output[2], System.Globalization.CultureInfo.InvariantCulture), labels.Aggregate(0UL, (s, v) => s + v));
@@ -34,19 +34,5 @@ public sealed class TiffRealDataTests
         }
 
         Assert.Equal(ulong.Parse(output[4].Trim(), System.Globalization.CultureInfo.InvariantCulture), weighted);
-    }
-
-    private static string RunInline(string script, string argument)
-    {
-        var start = new System.Diagnostics.ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add("-c");
-        start.ArgumentList.Add(script);
-        start.ArgumentList.Add(argument);
-        using var process = System.Diagnostics.Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEnd();
-        var error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, error);
-        return output.Trim();
     }
 }

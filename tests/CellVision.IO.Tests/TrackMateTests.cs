@@ -56,7 +56,7 @@ public sealed class TrackMateTests : IDisposable
             groups = [model.find("FeatureDeclarations/" + g) is not None for g in ("SpotFeatures", "EdgeFeatures", "TrackFeatures")]
             print(len(spots), model.find("AllSpots").get("nspots"), len(edges), ok, filtered, all(groups), "COVARIANCE_ZZ" in declared, root.find("Settings/ImageData").get("filename"))
             """;
-        Assert.Equal($"13484 13484 13438 True True True True dataset.xml", Python(script, path));
+        Assert.Equal($"13484 13484 13438 True True True True dataset.xml", PythonReference.RunInline(script, path));
     }
 
     [Fact]
@@ -77,19 +77,5 @@ public sealed class TrackMateTests : IDisposable
         Assert.Contains("POSITION_Z", Assert.Throws<TrackMateFormatException>(() => TrackMateXml.Read(path)).Message);
         File.WriteAllText(path, "<TrackMate/>");
         Assert.Contains("<Model>", Assert.Throws<TrackMateFormatException>(() => TrackMateXml.Read(path)).Message);
-    }
-
-    private static string Python(string script, string argument)
-    {
-        var start = new System.Diagnostics.ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add("-c");
-        start.ArgumentList.Add(script);
-        start.ArgumentList.Add(argument);
-        using var process = System.Diagnostics.Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEnd();
-        var error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, error);
-        return output.Trim();
     }
 }

@@ -97,30 +97,14 @@ public sealed class ZarrArray : ChunkedArray
 
     /// <summary>The user attributes (<c>.zattrs</c>), or an empty object.</summary>
     /// <exception cref="ZarrFormatException">The attributes file is not a JSON object.</exception>
-    public JsonObject ReadAttributes()
-    {
-        var text = Store.ReadText(AttributesKey);
-        if (text is null)
-        {
-            return [];
-        }
-
-        try
-        {
-            return JsonNode.Parse(text) as JsonObject ?? throw new ZarrFormatException(Store.PathOf(AttributesKey), "(root)", "is not a JSON object.");
-        }
-        catch (JsonException exception)
-        {
-            throw new ZarrFormatException(Store.PathOf(AttributesKey), "(json)", $"is malformed JSON: {exception.Message}", exception);
-        }
-    }
+    public JsonObject ReadAttributes() => ZarrJson.TryRead(Store, AttributesKey) ?? [];
 
     /// <summary>Replaces the user attributes (<c>.zattrs</c>).</summary>
     /// <param name="attributes">The attributes.</param>
     public void WriteAttributes(JsonObject attributes)
     {
         ArgumentNullException.ThrowIfNull(attributes);
-        Store.WriteText(AttributesKey, attributes.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        ZarrJson.Write(Store, AttributesKey, attributes);
     }
 
     /// <summary>The store key of the chunk with grid index <paramref name="chunkIndex"/> ("0.4.1", or "0/4/1").</summary>

@@ -35,17 +35,10 @@ public sealed class ZarrGroup
     public static ZarrGroup Open(string path)
     {
         var store = new DirectoryStore(path);
-        var text = store.ReadText(GroupKey) ?? throw new FileNotFoundException($"{store.PathOf(GroupKey)} does not exist: '{path}' is not a Zarr v2 group.", store.PathOf(GroupKey));
-        try
+        var root = ZarrJson.TryRead(store, GroupKey) ?? throw new FileNotFoundException($"{store.PathOf(GroupKey)} does not exist: '{path}' is not a Zarr v2 group.", store.PathOf(GroupKey));
+        if (root["zarr_format"]?.ToJsonString() != "2")
         {
-            if (JsonNode.Parse(text) is not JsonObject root || root["zarr_format"]?.ToJsonString() != "2")
-            {
-                throw new ZarrFormatException(store.PathOf(GroupKey), "zarr_format", "must be 2.");
-            }
-        }
-        catch (JsonException exception)
-        {
-            throw new ZarrFormatException(store.PathOf(GroupKey), "(json)", $"is malformed JSON: {exception.Message}", exception);
+            throw new ZarrFormatException(store.PathOf(GroupKey), "zarr_format", "must be 2.");
         }
 
         return new ZarrGroup(store);
@@ -56,30 +49,14 @@ public sealed class ZarrGroup
     public static bool IsGroup(string path) => File.Exists(Path.Combine(path, GroupKey));
 
     /// <summary>The group's attributes, or an empty object.</summary>
-    public JsonObject ReadAttributes()
-    {
-        var text = Store.ReadText(AttributesKey);
-        if (text is null)
-        {
-            return [];
-        }
-
-        try
-        {
-            return JsonNode.Parse(text) as JsonObject ?? throw new ZarrFormatException(Store.PathOf(AttributesKey), "(root)", "is not a JSON object.");
-        }
-        catch (JsonException exception)
-        {
-            throw new ZarrFormatException(Store.PathOf(AttributesKey), "(json)", $"is malformed JSON: {exception.Message}", exception);
-        }
-    }
+    public JsonObject ReadAttributes() => ZarrJson.TryRead(Store, AttributesKey) ?? [];
 
     /// <summary>Replaces the group's attributes.</summary>
     /// <param name="attributes">The attributes.</param>
     public void WriteAttributes(JsonObject attributes)
     {
         ArgumentNullException.ThrowIfNull(attributes);
-        Store.WriteText(AttributesKey, attributes.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        ZarrJson.Write(Store, AttributesKey, attributes);
     }
 
     /// <summary>The full path of child <paramref name="name"/>, refusing names that leave the group.</summary>

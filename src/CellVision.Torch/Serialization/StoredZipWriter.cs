@@ -24,7 +24,7 @@ internal sealed class StoredZipWriter(Stream output)
         var offset = (uint)output.Position;
         var headerEnd = offset + 30 + nameBytes.Length;
         var padding = (int)((Alignment - ((headerEnd + 4) % Alignment)) % Alignment);
-        var crc = Crc32.Append(0, data);
+        var crc = CellVision.Core.Checksums.Crc32.Ieee.Compute(data);
 
         Span<byte> header = stackalloc byte[30];
         BinaryPrimitives.WriteUInt32LittleEndian(header, 0x04034b50);

@@ -51,16 +51,7 @@ public sealed class ZarrV3Array : ChunkedArray
     {
         var store = new DirectoryStore(path);
         var file = store.PathOf(MetadataKey);
-        var text = store.ReadText(MetadataKey) ?? throw new FileNotFoundException($"{file} does not exist: '{path}' is not a Zarr v3 node.", file);
-        JsonObject root;
-        try
-        {
-            root = JsonNode.Parse(text) as JsonObject ?? throw new ZarrFormatException(file, "(root)", "is not a JSON object.");
-        }
-        catch (JsonException exception)
-        {
-            throw new ZarrFormatException(file, "(json)", $"is malformed JSON: {exception.Message}", exception);
-        }
+        var root = ZarrJson.TryRead(store, MetadataKey) ?? throw new FileNotFoundException($"{file} does not exist: '{path}' is not a Zarr v3 node.", file);
 
         if (root["zarr_format"]?.ToJsonString() != "3")
         {
@@ -184,7 +175,7 @@ public sealed class ZarrV3Array : ChunkedArray
             root["dimension_names"] = new JsonArray(dimensionNames.Select(n => (JsonNode?)n).ToArray());
         }
 
-        store.WriteText(MetadataKey, root.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        ZarrJson.Write(store, MetadataKey, root);
         return Open(path);
     }
 
@@ -194,7 +185,7 @@ public sealed class ZarrV3Array : ChunkedArray
     {
         ArgumentNullException.ThrowIfNull(attributes);
         Metadata["attributes"] = attributes.DeepClone();
-        Store.WriteText(MetadataKey, Metadata.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        ZarrJson.Write(Store, MetadataKey, Metadata);
     }
 
     /// <summary>The store key of the chunk (or shard) at <paramref name="chunkIndex"/>: "c/0/4/1" by default.</summary>

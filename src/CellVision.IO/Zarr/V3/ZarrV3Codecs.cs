@@ -355,7 +355,7 @@ internal sealed class Crc32cCodec : BytesCodec
 
         var payload = data.AsSpan(0, data.Length - 4);
         var stored = BinaryPrimitives.ReadUInt32LittleEndian(data.AsSpan(data.Length - 4));
-        var actual = Crc32c.Compute(payload);
+        var actual = CellVision.Core.Checksums.Crc32.Castagnoli.Compute(payload);
         return stored == actual ? payload.ToArray() : throw new InvalidDataException($"CRC-32C mismatch: stored 0x{stored:X8}, computed 0x{actual:X8} (corrupt chunk).");
     }
 
@@ -363,7 +363,7 @@ internal sealed class Crc32cCodec : BytesCodec
     {
         var result = new byte[data.Length + 4];
         data.CopyTo(result, 0);
-        BinaryPrimitives.WriteUInt32LittleEndian(result.AsSpan(data.Length), Crc32c.Compute(data));
+        BinaryPrimitives.WriteUInt32LittleEndian(result.AsSpan(data.Length), CellVision.Core.Checksums.Crc32.Castagnoli.Compute(data));
         return result;
     }
 }

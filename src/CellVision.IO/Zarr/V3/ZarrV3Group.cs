@@ -21,7 +21,7 @@ public sealed class ZarrV3Group
         var store = new DirectoryStore(path);
         if (!store.Contains(MetadataKey))
         {
-            store.WriteText(MetadataKey, new JsonObject { ["zarr_format"] = 3, ["node_type"] = "group", ["attributes"] = new JsonObject() }.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+            ZarrJson.Write(store, MetadataKey, new JsonObject { ["zarr_format"] = 3, ["node_type"] = "group", ["attributes"] = new JsonObject() });
         }
 
         return Open(path);
@@ -57,7 +57,7 @@ public sealed class ZarrV3Group
         ArgumentNullException.ThrowIfNull(attributes);
         var root = ReadMetadata();
         root["attributes"] = attributes.DeepClone();
-        Store.WriteText(MetadataKey, root.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        ZarrJson.Write(Store, MetadataKey, root);
     }
 
     /// <summary>The full path of child <paramref name="name"/>, refusing names that leave the group.</summary>
@@ -75,17 +75,6 @@ public sealed class ZarrV3Group
         }
     }
 
-    private JsonObject ReadMetadata()
-    {
-        var file = Store.PathOf(MetadataKey);
-        var text = Store.ReadText(MetadataKey) ?? throw new FileNotFoundException($"{file} does not exist: not a Zarr v3 node.", file);
-        try
-        {
-            return JsonNode.Parse(text) as JsonObject ?? throw new ZarrFormatException(file, "(root)", "is not a JSON object.");
-        }
-        catch (JsonException exception)
-        {
-            throw new ZarrFormatException(file, "(json)", $"is malformed JSON: {exception.Message}", exception);
-        }
-    }
+    private JsonObject ReadMetadata() =>
+        ZarrJson.TryRead(Store, MetadataKey) ?? throw new FileNotFoundException($"{Store.PathOf(MetadataKey)} does not exist: not a Zarr v3 node.", Store.PathOf(MetadataKey));
 }
