@@ -15,9 +15,9 @@ for ((round = 1; round <= rounds; round++)); do
 done
 awk "$median_awk"'
   /^zarr-python/ { name = $2; sub(":", "", name); pw[name] = pw[name] " " $4; pr[name] = pr[name] " " $7 }
-  /^cellvision/  { name = $2; sub(":", "", name); cw[name] = cw[name] " " $4; cr[name] = cr[name] " " $7 }
+  /^cellvision/  { name = $2; sub(":", "", name); cw[name] = cw[name] " " $4; cr[name] = cr[name] " " $7; cu[name] = cu[name] " " $10 }
   /^memcpy/      { copy = copy " " $2 }
   END {
     m = median(copy)
-    for (name in cw) printf "ratio %-10s write %.2fx  read %.2fx  (medians: zarr-python %s/%s MB/s, cellvision %s/%s MB/s; cellvision read = %.0f%% of memcpy %s MB/s)\n", name, median(cw[name]) / median(pw[name]), median(cr[name]) / median(pr[name]), median(pw[name]), median(pr[name]), median(cw[name]), median(cr[name]), 100 * median(cr[name]) / m, m
+    for (name in cw) printf "ratio %-10s write %.2fx  read %.2fx  read into a reused buffer %.2fx  (medians MB/s: zarr-python write %s read %s; cellvision write %s read %s reused %s; reused read = %.0f%% of memcpy %s)\n", name, median(cw[name]) / median(pw[name]), median(cr[name]) / median(pr[name]), median(cu[name]) / median(pr[name]), median(pw[name]), median(pr[name]), median(cw[name]), median(cr[name]), median(cu[name]), 100 * median(cu[name]) / m, m
   }' "$results"
