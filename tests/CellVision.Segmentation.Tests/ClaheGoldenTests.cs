@@ -1,0 +1,83 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using System.Text.Json.Nodes;
+using CellVision.Segmentation;
+
+namespace CellVision.Segmentation.Tests;
+
+/// <summary>CLAHE output equals scikit-image 0.19.3's <c>equalize_adapthist</c> to the last bit (Golden/clahe_golden.py).</summary>
+public sealed class ClaheGoldenTests : IDisposable
+{
+    private static readonly Lazy<string> Shared = new(FindShared);
+    private readonly string folder = Directory.CreateTempSubdirectory("cellvision-clahe-").FullName;
+
+    public void Dispose() => Directory.Delete(folder, recursive: true);
+
+    [Fact]
+    public void EveryCaseMatchesScikitImageExactly()
+    {
+        RunPython(Path.Combine(AppContext.BaseDirectory, "Golden", "clahe_golden.py"), folder, Path.Combine(Shared.Value, "data"));
+        var manifest = JsonNode.Parse(File.ReadAllText(Path.Combine(folder, "manifest.json")))!.AsArray();
+        var failures = new List<string>();
+        foreach (var entry in manifest)
+        {
+            var name = entry!["name"]!.GetValue<string>();
+            var shape = entry["shape"]!.AsArray().Select(v => v!.GetValue<int>()).ToArray();
+            var options = new ClaheOptions
+            {
+                KernelSize = entry["kernel"] is JsonArray kernel ? kernel.Select(v => v!.GetValue<int>()).ToArray() : null,
+                ClipLimit = entry["clip_limit"]!.GetValue<double>(),
+                LuminanceLevels = entry["nbins"]!.GetValue<int>(),
+            };
+            var input = File.ReadAllBytes(Path.Combine(folder, name + ".in"));
+            var expected = File.ReadAllBytes(Path.Combine(folder, name + ".out"));
+            byte[] actual = entry["dtype"]!.GetValue<string>() switch
+            {
+                "uint8" => MemoryMarshal.AsBytes<double>(Clahe.Equalize((ReadOnlySpan<byte>)input, shape, options)).ToArray(),
+                "uint16" => MemoryMarshal.AsBytes<double>(Clahe.Equalize(MemoryMarshal.Cast<byte, ushort>(input), shape, options)).ToArray(),
+                _ => MemoryMarshal.AsBytes<float>(Clahe.Equalize(MemoryMarshal.Cast<byte, float>(input), shape, options)).ToArray(),
+            };
+            if (!actual.AsSpan().SequenceEqual(expected))
+            {
+                var size = entry["out_dtype"]!.GetValue<string>() == "float32" ? 4 : 8;
+                var differing = Enumerable.Range(0, expected.Length / size).Count(i => !actual.AsSpan(i * size, size).SequenceEqual(expected.AsSpan(i * size, size)));
+                failures.Add($"{name}: {differing} of {expected.Length / size} voxels differ");
+            }
+        }
+
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
+        Assert.Equal(11, manifest.Count);
+    }
+
+    private static void RunPython(params string[] arguments)
+    {
+        var start = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        Assert.True(process.WaitForExit(600_000), "the golden script did not finish in 600 s");
+        Assert.True(process.ExitCode == 0, $"{output.Result}\n{error.Result}");
+    }
+
+    private static string FindShared()
+    {
+        var configured = Environment.GetEnvironmentVariable("CELLVISION_SHARED");
+        if (!string.IsNullOrEmpty(configured))
+        {
+            return configured;
+        }
+
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "CellVision.sln")))
+        {
+            directory = directory.Parent;
+        }
+
+        return Path.GetFullPath(Path.Combine(directory?.FullName ?? ".", "..", "shared"));
+    }
+}
