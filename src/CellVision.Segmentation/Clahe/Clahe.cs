@@ -200,6 +200,16 @@ public static class Clahe
             throw new ClaheException($"Kernel sizes must be at least 1; got [{string.Join(", ", kernel)}].");
         }
 
+        for (var d = 0; d < kernel.Length; d++)
+        {
+            // scikit-image would fill such a tile by mirroring the image several times over; that is almost always a
+            // mistake (a kernel given in the wrong unit or order), so it is refused.
+            if (kernel[d] > shape[d])
+            {
+                throw new ClaheException($"The kernel [{string.Join(", ", kernel)}] is larger than the image [{string.Join(", ", shape.ToArray())}] along dimension {d}.");
+            }
+        }
+
         return kernel;
     }
 
