@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace CellVision.Segmentation;
 
 /// <summary>
@@ -10,30 +12,38 @@ internal static class ClaheKernel
 {
     internal const int GrayLevels = 16384;
 
-    /// <summary>Equalises <paramref name="gray"/> (shape <paramref name="shape"/>) into <paramref name="result"/>.</summary>
-    internal static void Run(ReadOnlySpan<ushort> gray, int[] shape, int[] kernel, double clipLimit, int bins, Span<ushort> result, CancellationToken cancellationToken)
+    /// <summary>
+    /// The bin of every uint16 value after scikit-image's stretch of [<paramref name="min"/>, <paramref name="max"/>] to
+    /// 0…16383 (<c>np.round(rescale_intensity(image, out_range=(0, 16383)))</c>) and its binning (<c>v // (1 + 16384 // bins)</c>).
+    /// </summary>
+    internal static ushort[] BinTable(ushort min, ushort max, int bins)
     {
         var binSize = 1 + (GrayLevels / bins);
+        var table = new ushort[65536];
+        double low = min, range = max - (double)min;
+        for (var u = 0; u < table.Length; u++)
+        {
+            var gray = min == max
+                ? Math.Min(u, GrayLevels - 1)
+                : (int)Math.Round(((Math.Clamp(u, min, max) - low) / range * (GrayLevels - 1)) + 0.0, MidpointRounding.ToEven);
+            table[u] = (ushort)(gray / binSize);
+        }
+
+        return table;
+    }
+
+    /// <summary>
+    /// Equalises a volume given as histogram bin indices (<paramref name="bin"/>, shape <paramref name="shape"/>) into
+    /// <paramref name="output"/> (14-bit values).
+    /// </summary>
+    internal static void Run<TBin>(TBin[] bin, int[] shape, int[] kernel, double clipLimit, int bins, ushort[] output, CancellationToken cancellationToken)
+        where TBin : unmanaged, IBinaryInteger<TBin>
+    {
         var (depth, height, width) = (shape[0], shape[1], shape[2]);
         var (kz, ky, kx) = (kernel[0], kernel[1], kernel[2]);
         var (nz, ny, nx) = (Ceil(depth, kz), Ceil(height, ky), Ceil(width, kx));
         var voxelsPerTile = (long)kz * ky * kx;
         var clip = clipLimit > 0 ? (long)Math.Max(clipLimit * voxelsPerTile, 1) : voxelsPerTile;
-
-        var bin = new byte[gray.Length];
-        var binWide = bins > 256 ? new ushort[gray.Length] : null;
-        for (var i = 0; i < gray.Length; i++)
-        {
-            var b = gray[i] / binSize;
-            if (binWide is null)
-            {
-                bin[i] = (byte)b;
-            }
-            else
-            {
-                binWide[i] = (ushort)b;
-            }
-        }
 
         // One lookup table per tile: lut[tile * bins + bin].
         var tileCount = nz * ny * nx;
@@ -56,8 +66,7 @@ internal static class ClaheKernel
                     var rowOffset = (planeOffset + yIndex[y]) * width;
                     for (var x = tx * kx; x < (tx + 1) * kx; x++)
                     {
-                        var index = rowOffset + xIndex[x];
-                        histogram[binWide is null ? bin[index] : binWide[index]]++;
+                        histogram[int.CreateTruncating(bin[rowOffset + xIndex[x]])]++;
                     }
                 }
             }
@@ -73,62 +82,52 @@ internal static class ClaheKernel
             }
         });
 
-        if (result.Length != gray.Length)
+        var lutValues = new double[luts.Length];
+        for (var i = 0; i < luts.Length; i++)
         {
-            throw new ArgumentException("The result must have as many voxels as the input.", nameof(result));
+            lutValues[i] = luts[i]; // exact: values are at most 16383
         }
 
-        var output = new ushort[gray.Length];
         var (wz0, wz1, tzLow, tzHigh) = Weights(depth, kz, nz);
         var (wy0, wy1, tyLow, tyHigh) = Weights(height, ky, ny);
         var (wx0, wx1, txLow, txHigh) = Weights(width, kx, nx);
+        var xLow = txLow.Select(t => t * bins).ToArray();
+        var xHigh = txHigh.Select(t => t * bins).ToArray();
         Parallel.For(0, depth, new ParallelOptions { CancellationToken = cancellationToken }, z =>
         {
-            Span<double> weightX = stackalloc double[2];
-            Span<double> weightY = stackalloc double[2];
-            Span<double> weightZ = stackalloc double[2];
-            Span<int> tileZ = stackalloc int[2];
-            Span<int> tileY = stackalloc int[2];
-            Span<int> tileX = stackalloc int[2];
-            weightZ[0] = wz0[z];
-            weightZ[1] = wz1[z];
-            tileZ[0] = tzLow[z];
-            tileZ[1] = tzHigh[z];
+            var (zWeight0, zWeight1) = (wz0[z], wz1[z]);
             for (var y = 0; y < height; y++)
             {
-                weightY[0] = wy0[y];
-                weightY[1] = wy1[y];
-                tileY[0] = tyLow[y];
-                tileY[1] = tyHigh[y];
+                var (yWeight0, yWeight1) = (wy0[y], wy1[y]);
+
+                // Offsets of the four (z, y) tile rows: [z low|high][y low|high], each + x tile * bins + bin.
+                var base00 = ((tzLow[z] * ny) + tyLow[y]) * nx * bins;
+                var base01 = ((tzLow[z] * ny) + tyHigh[y]) * nx * bins;
+                var base10 = ((tzHigh[z] * ny) + tyLow[y]) * nx * bins;
+                var base11 = ((tzHigh[z] * ny) + tyHigh[y]) * nx * bins;
                 var rowOffset = ((z * height) + y) * width;
                 for (var x = 0; x < width; x++)
                 {
-                    weightX[0] = wx0[x];
-                    weightX[1] = wx1[x];
-                    tileX[0] = txLow[x];
-                    tileX[1] = txHigh[x];
                     var index = rowOffset + x;
-                    var b = binWide is null ? bin[index] : binWide[index];
-                    var accumulator = 0f;
-                    for (var ez = 0; ez < 2; ez++)
-                    {
-                        for (var ey = 0; ey < 2; ey++)
-                        {
-                            for (var ex = 0; ex < 2; ex++)
-                            {
-                                var weight = weightX[ex] * weightY[ey] * weightZ[ez];
-                                var tile = (((tileZ[ez] * ny) + tileY[ey]) * nx) + tileX[ex];
-                                var term = (float)(luts[(tile * bins) + b] * weight);
-                                accumulator = (float)(accumulator + term);
-                            }
-                        }
-                    }
+                    var b = int.CreateTruncating(bin[index]);
+                    var (xWeight0, xWeight1) = (wx0[x], wx1[x]);
+                    var low = xLow[x] + b;
+                    var high = xHigh[x] + b;
 
+                    // np.ndindex order (z, y, x; x fastest), weight = (wx · wy) · wz in float64, each term and each
+                    // partial sum rounded to float32: exactly scikit-image's arithmetic.
+                    var accumulator = (float)(lutValues[base00 + low] * (xWeight0 * yWeight0 * zWeight0));
+                    accumulator = (float)(accumulator + (float)(lutValues[base00 + high] * (xWeight1 * yWeight0 * zWeight0)));
+                    accumulator = (float)(accumulator + (float)(lutValues[base01 + low] * (xWeight0 * yWeight1 * zWeight0)));
+                    accumulator = (float)(accumulator + (float)(lutValues[base01 + high] * (xWeight1 * yWeight1 * zWeight0)));
+                    accumulator = (float)(accumulator + (float)(lutValues[base10 + low] * (xWeight0 * yWeight0 * zWeight1)));
+                    accumulator = (float)(accumulator + (float)(lutValues[base10 + high] * (xWeight1 * yWeight0 * zWeight1)));
+                    accumulator = (float)(accumulator + (float)(lutValues[base11 + low] * (xWeight0 * yWeight1 * zWeight1)));
+                    accumulator = (float)(accumulator + (float)(lutValues[base11 + high] * (xWeight1 * yWeight1 * zWeight1)));
                     output[index] = (ushort)accumulator;
                 }
             }
         });
-        output.CopyTo(result);
     }
 
     /// <summary>scikit-image's <c>clip_histogram</c>, step for step (the order of the steps changes the result).</summary>

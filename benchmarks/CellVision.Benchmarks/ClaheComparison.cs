@@ -1,0 +1,55 @@
+using System.Diagnostics;
+using System.Globalization;
+using CellVision.Core.Volumes;
+using CellVision.Segmentation;
+
+namespace CellVision.Benchmarks;
+
+/// <summary>
+/// The CellVision half of benchmarks/compare/clahe.sh: 3-D CLAHE (clip limit 0.02, default kernel) of a uint16 volume
+/// built like ../shared/refbench/clahe_ref.py's (a Gaussian blob plus noise), timed once after a small warm-up.
+/// </summary>
+internal static class ClaheComparison
+{
+    internal static int Run(string[] args)
+    {
+        var shape = (args.Length > 0 ? args[0] : "64,256,256").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
+        using (var warm = Synthetic(8, 32, 32))
+        using (Clahe.Equalize(warm, new ClaheOptions { ClipLimit = 0.02 }))
+        {
+        }
+
+        using var volume = Synthetic(shape[0], shape[1], shape[2]);
+        GC.Collect();
+        var before = Process.GetCurrentProcess().PeakWorkingSet64;
+        var clock = Stopwatch.StartNew();
+        using var result = Clahe.Equalize(volume, new ClaheOptions { ClipLimit = 0.02 });
+        var seconds = clock.Elapsed.TotalSeconds;
+        var voxels = (double)volume.Length;
+        Console.WriteLine(FormattableString.Invariant($"cellvision_clahe shape=({shape[0]}, {shape[1]}, {shape[2]}) seconds={seconds:F3} mvox_per_s={voxels / seconds / 1e6:F2} peak_working_set_mb={Process.GetCurrentProcess().PeakWorkingSet64 / 1e6:F0} input_mb={voxels * 2 / 1e6:F0}"));
+        _ = before;
+        return 0;
+    }
+
+    private static Volume<ushort> Synthetic(int depth, int height, int width)
+    {
+        var volume = new Volume<ushort>(depth, height, width);
+        Parallel.For(0, depth, z =>
+        {
+            var random = new Random(z);
+            var dz = (depth > 1 ? (double)z / (depth - 1) : 0) - 0.5;
+            for (var y = 0; y < height; y++)
+            {
+                var dy = ((double)y / (height - 1)) - 0.5;
+                var row = volume.Row(z, y);
+                for (var x = 0; x < width; x++)
+                {
+                    var dx = ((double)x / (width - 1)) - 0.5;
+                    var noise = Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
+                    row[x] = (ushort)Math.Clamp((20000 * Math.Exp(-((dx * dx) + (dy * dy) + (dz * dz)) * 8)) + 3000 + (500 * noise), 0, 65535);
+                }
+            }
+        });
+        return volume;
+    }
+}
