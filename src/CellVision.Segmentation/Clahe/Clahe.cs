@@ -13,7 +13,7 @@ namespace CellVision.Segmentation;
 /// using var equalised = Clahe.Equalize(volume, new ClaheOptions { ClipLimit = 0.02 });   // Volume&lt;double&gt; in [0, 1]
 /// </code>
 /// </example>
-public static class Clahe
+public static unsafe class Clahe
 {
     /// <summary>Equalises a uint16 volume; the result lies in [0, 1] (float64, as scikit-image returns for integer input).</summary>
     /// <param name="volume">The volume (a volume of depth 1 is treated as a 2-D image).</param>
@@ -89,7 +89,7 @@ public static class Clahe
     {
         var plan = Plan.Create(image.Length, shape, destination.Length, options);
         var table = ClaheKernel.BinTable(TensorPrimitives.Min(image), TensorPrimitives.Max(image), plan.Bins);
-        var result = plan.Run(image, value => value, table, cancellationToken);
+        var result = plan.Run(image, table, cancellationToken);
         RescaleToUnit(result, destination);
     }
 
@@ -98,8 +98,14 @@ public static class Clahe
     public static void Equalize(ReadOnlySpan<byte> image, ReadOnlySpan<int> shape, Span<double> destination, ClaheOptions? options = null, CancellationToken cancellationToken = default)
     {
         var plan = Plan.Create(image.Length, shape, destination.Length, options);
-        var table = ClaheKernel.BinTable((ushort)(TensorPrimitives.Min(image) * 257), (ushort)(TensorPrimitives.Max(image) * 257), plan.Bins);
-        var result = plan.Run(image, value => (ushort)(value * 257), table, cancellationToken);
+        var wideTable = ClaheKernel.BinTable((ushort)(TensorPrimitives.Min(image) * 257), (ushort)(TensorPrimitives.Max(image) * 257), plan.Bins);
+        var table = new ushort[256];
+        for (var v = 0; v < table.Length; v++)
+        {
+            table[v] = wideTable[v * 257];
+        }
+
+        var result = plan.Run(image, table, cancellationToken);
         RescaleToUnit(result, destination);
     }
 
@@ -122,7 +128,7 @@ public static class Clahe
         }
 
         var table = ClaheKernel.BinTable(TensorPrimitives.Min<ushort>(wide), TensorPrimitives.Max<ushort>(wide), plan.Bins);
-        var result = plan.Run<ushort>(wide, value => value, table, cancellationToken);
+        var result = plan.Run<ushort>(wide, table, cancellationToken);
         RescaleToUnitSingle(result, destination);
     }
 
@@ -136,10 +142,7 @@ public static class Clahe
             table[v] = min != max ? ((v - (double)min) / (max - (double)min) * 1.0) + 0.0 : Math.Clamp((double)v, 0, 1);
         }
 
-        for (var i = 0; i < result.Length; i++)
-        {
-            destination[i] = table[result[i]];
-        }
+        Map(result, table, destination);
     }
 
     /// <summary>scikit-image's final <c>rescale_intensity</c> in float32 (NumPy casts the scalars to float32).</summary>
@@ -154,9 +157,26 @@ public static class Clahe
             table[v] = min != max ? (((v - low) / range) * 1f) + 0f : Math.Clamp((float)v, 0f, 1f);
         }
 
-        for (var i = 0; i < result.Length; i++)
+        Map(result, table, destination);
+    }
+
+    /// <summary>destination[i] = table[result[i]], in parallel blocks.</summary>
+    private static unsafe void Map<T>(ushort[] result, T[] table, Span<T> destination)
+        where T : unmanaged
+    {
+        const int Block = 1 << 16;
+        fixed (T* target = destination)
         {
-            destination[i] = table[result[i]];
+            var output = (nint)target;
+            Parallel.For(0, (result.Length + Block - 1) / Block, block =>
+            {
+                var pointer = (T*)output;
+                var end = Math.Min(result.Length, (block + 1) * Block);
+                for (var i = block * Block; i < end; i++)
+                {
+                    pointer[i] = table[result[i]];
+                }
+            });
         }
     }
 
@@ -236,33 +256,45 @@ public static class Clahe
             return new Plan(volumeShape, volumeKernel, options.ClipLimit, options.LuminanceLevels);
         }
 
-        /// <summary>Bins every sample through <paramref name="table"/> and runs the kernel; returns the 14-bit result.</summary>
-        internal ushort[] Run<TIn>(ReadOnlySpan<TIn> image, Func<TIn, ushort> toUInt16, ushort[] table, CancellationToken cancellationToken)
-            where TIn : unmanaged
+        /// <summary>Bins every sample through <paramref name="table"/> (indexed by the sample value) and runs the kernel; returns the 14-bit result.</summary>
+        internal unsafe ushort[] Run<TIn>(ReadOnlySpan<TIn> image, ushort[] table, CancellationToken cancellationToken)
+            where TIn : unmanaged, System.Numerics.IBinaryInteger<TIn>
         {
             var output = new ushort[image.Length];
-            if (Bins <= 256)
+            fixed (TIn* source = image)
             {
-                var bins = new byte[image.Length];
-                for (var i = 0; i < bins.Length; i++)
+                var input = (nint)source;
+                var length = image.Length;
+                if (Bins <= 256)
                 {
-                    bins[i] = (byte)table[toUInt16(image[i])];
+                    var bins = GC.AllocateUninitializedArray<byte>(length);
+                    Bin(input, length, table, bins, cancellationToken);
+                    ClaheKernel.Run(bins, VolumeShape, Kernel, ClipLimit, Bins, output, cancellationToken);
                 }
-
-                ClaheKernel.Run(bins, VolumeShape, Kernel, ClipLimit, Bins, output, cancellationToken);
-            }
-            else
-            {
-                var bins = new ushort[image.Length];
-                for (var i = 0; i < bins.Length; i++)
+                else
                 {
-                    bins[i] = table[toUInt16(image[i])];
+                    var bins = GC.AllocateUninitializedArray<ushort>(length);
+                    Bin(input, length, table, bins, cancellationToken);
+                    ClaheKernel.Run(bins, VolumeShape, Kernel, ClipLimit, Bins, output, cancellationToken);
                 }
-
-                ClaheKernel.Run(bins, VolumeShape, Kernel, ClipLimit, Bins, output, cancellationToken);
             }
 
             return output;
+
+            static void Bin<TBin>(nint input, int length, ushort[] table, TBin[] bins, CancellationToken cancellationToken)
+                where TBin : unmanaged, System.Numerics.IBinaryInteger<TBin>
+            {
+                const int Block = 1 << 16;
+                Parallel.For(0, (length + Block - 1) / Block, new ParallelOptions { CancellationToken = cancellationToken }, block =>
+                {
+                    var source = (TIn*)input;
+                    var end = Math.Min(length, (block + 1) * Block);
+                    for (var i = block * Block; i < end; i++)
+                    {
+                        bins[i] = TBin.CreateTruncating(table[int.CreateTruncating(source[i])]);
+                    }
+                });
+            }
         }
     }
 }
