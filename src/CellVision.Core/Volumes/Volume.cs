@@ -22,6 +22,12 @@ public sealed class Volume<T> : IDisposable
     /// <param name="origin">Physical position (X, Y, Z in µm) of voxel (0, 0, 0); null for the origin.</param>
     /// <exception cref="ArgumentOutOfRangeException">A dimension is negative, or the volume exceeds the maximum array length.</exception>
     public Volume(int depth, int height, int width, VoxelSize? voxelSize = null, (double X, double Y, double Z)? origin = null)
+        : this(depth, height, width, voxelSize, origin, clear: true)
+    {
+    }
+
+    /// <summary>Creates a volume whose voxels are left as the pool hands them over when <paramref name="clear"/> is false (for producers that overwrite every voxel).</summary>
+    internal Volume(int depth, int height, int width, VoxelSize? voxelSize, (double X, double Y, double Z)? origin, bool clear)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(depth);
         ArgumentOutOfRangeException.ThrowIfNegative(height);
@@ -38,7 +44,10 @@ public sealed class Volume<T> : IDisposable
         VoxelSize = (voxelSize ?? VoxelSize.Unit).Validate();
         Origin = origin ?? (0, 0, 0);
         buffer = ArrayPool<T>.Shared.Rent((int)count);
-        Span.Clear();
+        if (clear)
+        {
+            Span.Clear();
+        }
     }
 
     /// <summary>Planes (Z).</summary>

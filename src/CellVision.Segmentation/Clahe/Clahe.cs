@@ -185,7 +185,7 @@ public static unsafe class Clahe
 
     private static Volume<TOut> Like<TOut, TIn>(Volume<TIn> like)
         where TOut : unmanaged
-        where TIn : unmanaged => new(like.Depth, like.Height, like.Width, like.VoxelSize, like.Origin);
+        where TIn : unmanaged => new(like.Depth, like.Height, like.Width, like.VoxelSize, like.Origin, clear: false);
 
     /// <summary>Validated shape, kernel and options of one call.</summary>
     private sealed record Plan(int[] VolumeShape, int[] Kernel, double ClipLimit, int Bins)
