@@ -49,6 +49,27 @@ public sealed class ClaheGoldenTests : IDisposable
         Assert.Equal(11, manifest.Count);
     }
 
+    [Fact]
+    public void IntegerOutputsAreScikitImagesImgAsUintAndImgAsUbyteOfTheResult()
+    {
+        using var volume = new CellVision.Core.Volumes.Volume<ushort>(9, 40, 44);
+        using var bytes = new CellVision.Core.Volumes.Volume<byte>(9, 40, 44);
+        var random = new Random(5);
+        for (var i = 0; i < volume.Length; i++)
+        {
+            volume.Span[i] = (ushort)(random.Next(2000) + (i % 44 * 300));
+            bytes.Span[i] = (byte)(volume.Span[i] / 257);
+        }
+
+        var options = new ClaheOptions { ClipLimit = 0.02 };
+        using var asDouble = Clahe.Equalize(volume, options);
+        using var asUInt16 = Clahe.EqualizeToUInt16(volume, options);
+        Assert.Equal(asDouble.Span.ToArray().Select(v => (ushort)Math.Round(v * 65535.0)), asUInt16.Span.ToArray());
+        using var byteDouble = Clahe.Equalize(bytes, options);
+        using var asByte = Clahe.EqualizeToByte(bytes, options);
+        Assert.Equal(byteDouble.Span.ToArray().Select(v => (byte)Math.Round(v * 255.0)), asByte.Span.ToArray());
+    }
+
     private static void RunPython(params string[] arguments)
     {
         var start = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true };

@@ -47,6 +47,61 @@ public static unsafe class Clahe
         return result;
     }
 
+    /// <summary>
+    /// Equalises a uint16 volume and returns uint16 voxels: scikit-image's <c>img_as_uint</c> of the [0, 1] result
+    /// (<c>rint(x · 65535)</c> in float64), without the float64 volume in between (peak memory ≈ 2.5× the input).
+    /// </summary>
+    /// <param name="volume">The volume.</param>
+    /// <param name="options">Kernel, clip limit and bins; null for scikit-image's defaults.</param>
+    /// <param name="cancellationToken">Stops between tiles and planes.</param>
+    public static Volume<ushort> EqualizeToUInt16(Volume<ushort> volume, ClaheOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(volume);
+        var shape = Shape(volume);
+        var plan = Plan.Create(volume.Length, shape, volume.Length, options);
+        var table = ClaheKernel.BinTable(TensorPrimitives.Min<ushort>(volume.Span), TensorPrimitives.Max<ushort>(volume.Span), plan.Bins);
+        var result = plan.Run<ushort>(volume.Span, table, cancellationToken);
+        var unit = UnitTable(result);
+        var output = new Volume<ushort>(volume.Depth, volume.Height, volume.Width, volume.VoxelSize, volume.Origin, clear: false);
+        var wide = new ushort[unit.Length];
+        for (var v = 0; v < unit.Length; v++)
+        {
+            wide[v] = (ushort)Math.Clamp(Math.Round(unit[v] * 65535.0), 0, 65535);
+        }
+
+        Map(result, wide, output.Span);
+        return output;
+    }
+
+    /// <summary>Equalises a uint8 volume and returns uint8 voxels: scikit-image's <c>img_as_ubyte</c> of the [0, 1] result.</summary>
+    /// <param name="volume">The volume.</param>
+    /// <param name="options">Kernel, clip limit and bins; null for scikit-image's defaults.</param>
+    /// <param name="cancellationToken">Stops between tiles and planes.</param>
+    public static Volume<byte> EqualizeToByte(Volume<byte> volume, ClaheOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(volume);
+        var shape = Shape(volume);
+        var plan = Plan.Create(volume.Length, shape, volume.Length, options);
+        var wideTable = ClaheKernel.BinTable((ushort)(TensorPrimitives.Min<byte>(volume.Span) * 257), (ushort)(TensorPrimitives.Max<byte>(volume.Span) * 257), plan.Bins);
+        var table = new ushort[256];
+        for (var v = 0; v < table.Length; v++)
+        {
+            table[v] = wideTable[v * 257];
+        }
+
+        var result = plan.Run<byte>(volume.Span, table, cancellationToken);
+        var unit = UnitTable(result);
+        var narrow = new byte[unit.Length];
+        for (var v = 0; v < unit.Length; v++)
+        {
+            narrow[v] = (byte)Math.Clamp(Math.Round(unit[v] * 255.0), 0, 255);
+        }
+
+        var output = new Volume<byte>(volume.Depth, volume.Height, volume.Width, volume.VoxelSize, volume.Origin, clear: false);
+        Map(result, narrow, output.Span);
+        return output;
+    }
+
     /// <summary>Equalises uint16 samples of shape (H, W) or (D, H, W), C order, into a new float64 array.</summary>
     /// <param name="image">The samples.</param>
     /// <param name="shape">(H, W) or (D, H, W).</param>
@@ -133,7 +188,10 @@ public static unsafe class Clahe
     }
 
     /// <summary>scikit-image's final <c>rescale_intensity</c> in float64, through a table over the 14-bit results.</summary>
-    private static void RescaleToUnit(ushort[] result, Span<double> destination)
+    private static void RescaleToUnit(ushort[] result, Span<double> destination) => Map(result, UnitTable(result), destination);
+
+    /// <summary>For every 14-bit result value, its float64 <c>rescale_intensity</c> to [0, 1].</summary>
+    private static double[] UnitTable(ushort[] result)
     {
         var (min, max) = (TensorPrimitives.Min<ushort>(result), TensorPrimitives.Max<ushort>(result));
         var table = new double[max + 1];
@@ -142,7 +200,7 @@ public static unsafe class Clahe
             table[v] = min != max ? ((v - (double)min) / (max - (double)min) * 1.0) + 0.0 : Math.Clamp((double)v, 0, 1);
         }
 
-        Map(result, table, destination);
+        return table;
     }
 
     /// <summary>scikit-image's final <c>rescale_intensity</c> in float32 (NumPy casts the scalars to float32).</summary>
