@@ -21,6 +21,18 @@ internal static class ClaheComparison
 
         using var volume = Synthetic(shape[0], shape[1], shape[2]);
         GC.Collect();
+        if (args.Length > 1 && args[1] == "uint16")
+        {
+            var before16 = Process.GetCurrentProcess().WorkingSet64;
+            var clock16 = Stopwatch.StartNew();
+            using (Clahe.EqualizeToUInt16(volume, new ClaheOptions { ClipLimit = 0.02 }))
+            {
+            }
+
+            Console.WriteLine(FormattableString.Invariant($"cellvision_clahe_uint16 shape=({shape[0]}, {shape[1]}, {shape[2]}) seconds={clock16.Elapsed.TotalSeconds:F3} growth_mb={(Process.GetCurrentProcess().PeakWorkingSet64 - before16) / 1e6:F0} input_mb={volume.Length * 2 / 1e6:F0}"));
+            return 0;
+        }
+
         var before = Process.GetCurrentProcess().PeakWorkingSet64;
         var clock = Stopwatch.StartNew();
         var result = Clahe.Equalize(volume, new ClaheOptions { ClipLimit = 0.02 });
