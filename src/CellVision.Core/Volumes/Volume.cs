@@ -165,5 +165,8 @@ public sealed class Volume<T> : IDisposable
         }
     }
 
+    /// <summary>The pooled array behind the voxels (may be longer than <see cref="Length"/>), for kernels that need an array.</summary>
+    internal T[] PooledArray => Buffer;
+
     private T[] Buffer => buffer ?? throw new ObjectDisposedException(nameof(Volume<T>), "The volume has been disposed and its buffer returned to the pool.");
 }

@@ -60,17 +60,26 @@ public static unsafe class Clahe
         var shape = Shape(volume);
         var plan = Plan.Create(volume.Length, shape, volume.Length, options);
         var table = ClaheKernel.BinTable(TensorPrimitives.Min<ushort>(volume.Span), TensorPrimitives.Max<ushort>(volume.Span), plan.Bins);
-        var result = plan.Run<ushort>(volume.Span, table, cancellationToken);
-        var unit = UnitTable(result);
+        // The 14-bit result is written into the output volume's own buffer and mapped in place: no extra volume-sized array.
         var output = new Volume<ushort>(volume.Depth, volume.Height, volume.Width, volume.VoxelSize, volume.Origin, clear: false);
-        var wide = new ushort[unit.Length];
-        for (var v = 0; v < unit.Length; v++)
+        try
         {
-            wide[v] = (ushort)Math.Clamp(Math.Round(unit[v] * 65535.0), 0, 65535);
-        }
+            var result = plan.Run<ushort>(volume.Span, table, cancellationToken, output.PooledArray);
+            var unit = UnitTable(result, volume.Length);
+            var wide = new ushort[unit.Length];
+            for (var v = 0; v < unit.Length; v++)
+            {
+                wide[v] = (ushort)Math.Clamp(Math.Round(unit[v] * 65535.0), 0, 65535);
+            }
 
-        Map(result, wide, output.Span);
-        return output;
+            Map(result, wide, output.Span);
+            return output;
+        }
+        catch
+        {
+            output.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Equalises a uint8 volume and returns uint8 voxels: scikit-image's <c>img_as_ubyte</c> of the [0, 1] result.</summary>
@@ -90,7 +99,7 @@ public static unsafe class Clahe
         }
 
         var result = plan.Run<byte>(volume.Span, table, cancellationToken);
-        var unit = UnitTable(result);
+        var unit = UnitTable(result, result.Length);
         var narrow = new byte[unit.Length];
         for (var v = 0; v < unit.Length; v++)
         {
@@ -188,12 +197,13 @@ public static unsafe class Clahe
     }
 
     /// <summary>scikit-image's final <c>rescale_intensity</c> in float64, through a table over the 14-bit results.</summary>
-    private static void RescaleToUnit(ushort[] result, Span<double> destination) => Map(result, UnitTable(result), destination);
+    private static void RescaleToUnit(ushort[] result, Span<double> destination) => Map(result, UnitTable(result, destination.Length), destination);
 
     /// <summary>For every 14-bit result value, its float64 <c>rescale_intensity</c> to [0, 1].</summary>
-    private static double[] UnitTable(ushort[] result)
+    private static double[] UnitTable(ushort[] result, int length)
     {
-        var (min, max) = (TensorPrimitives.Min<ushort>(result), TensorPrimitives.Max<ushort>(result));
+        var values = result.AsSpan(0, length);
+        var (min, max) = (TensorPrimitives.Min<ushort>(values), TensorPrimitives.Max<ushort>(values));
         var table = new double[max + 1];
         for (var v = min; v <= max; v++)
         {
@@ -206,7 +216,8 @@ public static unsafe class Clahe
     /// <summary>scikit-image's final <c>rescale_intensity</c> in float32 (NumPy casts the scalars to float32).</summary>
     private static void RescaleToUnitSingle(ushort[] result, Span<float> destination)
     {
-        var (min, max) = (TensorPrimitives.Min<ushort>(result), TensorPrimitives.Max<ushort>(result));
+        var values = result.AsSpan(0, destination.Length);
+        var (min, max) = (TensorPrimitives.Min<ushort>(values), TensorPrimitives.Max<ushort>(values));
         var low = (float)min;
         var range = (float)(max - (double)min);
         var table = new float[max + 1];
@@ -226,10 +237,11 @@ public static unsafe class Clahe
         fixed (T* target = destination)
         {
             var output = (nint)target;
-            Parallel.For(0, (result.Length + Block - 1) / Block, block =>
+            var length = destination.Length;
+            Parallel.For(0, (length + Block - 1) / Block, block =>
             {
                 var pointer = (T*)output;
-                var end = Math.Min(result.Length, (block + 1) * Block);
+                var end = Math.Min(length, (block + 1) * Block);
                 for (var i = block * Block; i < end; i++)
                 {
                     pointer[i] = table[result[i]];
@@ -315,10 +327,10 @@ public static unsafe class Clahe
         }
 
         /// <summary>Bins every sample through <paramref name="table"/> (indexed by the sample value) and runs the kernel; returns the 14-bit result.</summary>
-        internal unsafe ushort[] Run<TIn>(ReadOnlySpan<TIn> image, ushort[] table, CancellationToken cancellationToken)
+        internal unsafe ushort[] Run<TIn>(ReadOnlySpan<TIn> image, ushort[] table, CancellationToken cancellationToken, ushort[]? into = null)
             where TIn : unmanaged, System.Numerics.IBinaryInteger<TIn>
         {
-            var output = new ushort[image.Length];
+            var output = into ?? new ushort[image.Length];
             fixed (TIn* source = image)
             {
                 var input = (nint)source;
