@@ -8,7 +8,6 @@ namespace CellVision.Segmentation.Tests;
 /// <summary>CLAHE output equals scikit-image 0.19.3's <c>equalize_adapthist</c> to the last bit (Golden/clahe_golden.py).</summary>
 public sealed class ClaheGoldenTests : IDisposable
 {
-    private static readonly Lazy<string> Shared = new(FindShared);
     private readonly string folder = Directory.CreateTempSubdirectory("cellvision-clahe-").FullName;
 
     public void Dispose() => Directory.Delete(folder, recursive: true);
@@ -16,7 +15,7 @@ public sealed class ClaheGoldenTests : IDisposable
     [Fact]
     public void EveryCaseMatchesScikitImageExactly()
     {
-        RunPython(Path.Combine(AppContext.BaseDirectory, "Golden", "clahe_golden.py"), folder, Path.Combine(Shared.Value, "data"));
+        RunPython(Path.Combine(AppContext.BaseDirectory, "Golden", "clahe_golden.py"), folder, Path.GetDirectoryName(SharedData.PathOf("fib25-medulla-ts2"))!);
         var manifest = JsonNode.Parse(File.ReadAllText(Path.Combine(folder, "manifest.json")))!.AsArray();
         var failures = new List<string>();
         foreach (var entry in manifest)
@@ -85,20 +84,4 @@ public sealed class ClaheGoldenTests : IDisposable
         Assert.True(process.ExitCode == 0, $"{output.Result}\n{error.Result}");
     }
 
-    private static string FindShared()
-    {
-        var configured = Environment.GetEnvironmentVariable("CELLVISION_SHARED");
-        if (!string.IsNullOrEmpty(configured))
-        {
-            return configured;
-        }
-
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "CellVision.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return Path.GetFullPath(Path.Combine(directory?.FullName ?? ".", "..", "shared"));
-    }
 }

@@ -41,7 +41,7 @@ public sealed class IncasemClaheTests : IDisposable
 
     private static Volume<byte> EmCrop(Box box)
     {
-        using var tiff = TiffFile.Open(SharedPath("fib25-medulla-ts2", "derived", "raw_zyx_uint8.tif"));
+        using var tiff = TiffFile.Open(SharedData.PathOf("fib25-medulla-ts2", "derived", "raw_zyx_uint8.tif"));
         var crop = new Volume<byte>((int)box.Size[0], (int)box.Size[1], (int)box.Size[2]);
         var plane = new byte[tiff.Pages[0].Width * tiff.Pages[0].Height];
         for (var z = 0; z < crop.Depth; z++)
@@ -74,18 +74,6 @@ public sealed class IncasemClaheTests : IDisposable
         return File.ReadAllBytes(output);
     }
 
-    private static string SharedPath(params string[] parts)
-    {
-        var configured = Environment.GetEnvironmentVariable("CELLVISION_SHARED");
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "CellVision.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        var root = string.IsNullOrEmpty(configured) ? Path.Combine(directory!.FullName, "..", "shared") : configured;
-        return Path.GetFullPath(Path.Combine([root, "data", .. parts]));
-    }
 
     private sealed class Progress(Action<(int, int)> report) : IProgress<(int Done, int Total)>
     {

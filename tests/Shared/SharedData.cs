@@ -1,4 +1,4 @@
-namespace CellVision.IO.Tests;
+namespace CellVision.Tests.Shared;
 
 /// <summary>
 /// Locates the real data sets in ../shared/data beside the repository (present on developer machines and CI), or in the
@@ -6,6 +6,7 @@ namespace CellVision.IO.Tests;
 /// </summary>
 internal static class SharedData
 {
+    /// <summary>The full path of a file or folder under shared/data, asserting that it exists.</summary>
     internal static string PathOf(params string[] parts)
     {
         var configured = Environment.GetEnvironmentVariable("CELLVISION_SHARED");
