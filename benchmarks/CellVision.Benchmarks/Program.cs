@@ -23,6 +23,11 @@ internal static class Program
             return ZarrComparison.Run(args[1..]);
         }
 
+        if (args.Length > 0 && args[0] == "compare-unet")
+        {
+            return UNetComparison.Run(args[1..]);
+        }
+
         if (args.Length > 0 && args[0] == "compare-clahe")
         {
             return ClaheComparison.Run(args[1..]);

@@ -69,22 +69,35 @@ public sealed class DetectionUNet : Module
             x = x.Pad([half[2], half[2], half[1], half[1], half[0], half[0]], PaddingMode.Replicate);
         }
 
+        // Intermediates are released as soon as they are consumed (as Python's reference counting does), which keeps
+        // the peak memory of a large patch close to the reference's.
         var skips = new Tensor[4];
         for (var level = 0; level < 4; level++)
         {
-            x = encoder[level].Forward(x);
-            skips[level] = x;
-            x = Functional.MaxPool3d(x, keep[level] ? (1, 2, 2) : (2, 2, 2));
+            var features = encoder[level].Forward(x);
+            Release(x, input);
+            skips[level] = features;
+            x = Functional.MaxPool3d(features, keep[level] ? (1, 2, 2) : (2, 2, 2));
         }
 
-        x = @base.Forward(x);
+        var deepest = @base.Forward(x);
+        x.Dispose();
+        x = deepest;
         for (var level = 0; level < 4; level++)
         {
-            x = Functional.Interpolate(x, keep[3 - level] ? [1.0, 2.0, 2.0] : [2.0, 2.0, 2.0]);
-            x = decoder[level].Forward(Tensor.Concatenate([skips[3 - level], x], 1));
+            var upsampled = Functional.Interpolate(x, keep[3 - level] ? [1.0, 2.0, 2.0] : [2.0, 2.0, 2.0]);
+            x.Dispose();
+            var joined = Tensor.Concatenate([skips[3 - level], upsampled], 1);
+            upsampled.Dispose();
+            skips[3 - level].Dispose();
+            x = decoder[level].Forward(joined);
+            joined.Dispose();
         }
 
-        x = outConv.Forward(x).LogSoftmax(1);
+        var logits = outConv.Forward(x);
+        x.Dispose();
+        x = logits.LogSoftmax(1);
+        logits.Dispose();
         if (pad)
         {
             var size = x.Shape;
@@ -97,6 +110,14 @@ public sealed class DetectionUNet : Module
         }
 
         return scope.MoveToOuter(x);
+    }
+
+    private static void Release(Tensor tensor, Tensor input)
+    {
+        if (!ReferenceEquals(tensor, input))
+        {
+            tensor.Dispose();
+        }
     }
 
     private static Sequential Block(long inChannels, long outChannels)

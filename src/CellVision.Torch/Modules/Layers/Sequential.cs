@@ -49,7 +49,16 @@ public sealed class Sequential : Module<Tensor, Tensor>
         var current = input;
         foreach (var layer in layers)
         {
-            current = layer.Forward(current);
+            var next = layer.Forward(current);
+
+            // Release each intermediate as soon as the next layer has consumed it, as Python's reference counting does;
+            // autograd keeps its own references to what backward needs.
+            if (!ReferenceEquals(current, input) && !ReferenceEquals(next, current) && current.Scope == scope)
+            {
+                current.Dispose();
+            }
+
+            current = next;
         }
 
         return ReferenceEquals(current, input) ? input.Alias() : current.Scope == scope ? scope.MoveToOuter(current) : current;
