@@ -52,32 +52,18 @@ public static class LabelGenerator
 
         double[] scales = [voxelSize.Z, voxelSize.Y, voxelSize.X];
         int[] dims = [shape.Depth, shape.Height, shape.Width];
-        foreach (var spot in spots)
+        var labelled = spots.Where(s => s.Tag != DetectionTag.Unlabeled).ToArray();
+        var rasters = new (List<int> Outer, List<int>? Inner)[labelled.Length];
+        Parallel.For(0, labelled.Length, n => rasters[n] = RasteriseSpot(labelled[n], scales, dims, options));
+        for (var n = 0; n < labelled.Length; n++)
         {
-            if (spot.Tag == DetectionTag.Unlabeled)
-            {
-                continue;
-            }
-
-            double[] centre = [spot.Z, spot.Y, spot.X];
-            var covariance = new double[9];
-            for (var i = 0; i < 3; i++)
-            {
-                for (var j = 0; j < 3; j++)
-                {
-                    covariance[(i * 3) + j] = spot.Covariance[((2 - i) * 3) + (2 - j)];
-                }
-            }
-
-            var (eigenvalues, rotation) = SymmetricEigen.Decompose(covariance);
-            var radii = eigenvalues.Select(v => Math.Sqrt(Math.Max(v, 0))).ToArray();
-            var outer = Ellipsoid.Rasterise(centre, radii, rotation, scales, dims, options.MinimumVoxels);
+            var spot = labelled[n];
+            var (outer, inner) = rasters[n];
             var offset = spot.Tag is DetectionTag.TruePositive or DetectionTag.TrueBorder or DetectionTag.TrueNegative ? 0 : 3;
             var span = label.Span;
             switch (spot.Tag)
             {
                 case DetectionTag.TruePositive or DetectionTag.FalseNegative:
-                    var inner = Ellipsoid.Rasterise(centre, radii.Select(r => r * options.CentreRatio).ToArray(), rotation, scales, dims, options.MinimumVoxels);
                     foreach (var index in outer)
                     {
                         if (KeepsCentre(span[index]))
@@ -86,12 +72,12 @@ public static class LabelGenerator
                         }
                     }
 
-                    foreach (var index in Dilate(inner, dims))
+                    foreach (var index in Dilate(inner!, dims))
                     {
                         span[index] = (byte)(2 + offset);
                     }
 
-                    foreach (var index in inner)
+                    foreach (var index in inner!)
                     {
                         span[index] = (byte)(3 + offset);
                     }
@@ -121,6 +107,28 @@ public static class LabelGenerator
         }
 
         return label;
+    }
+
+    /// <summary>The voxels of a spot's ellipsoid and, for nuclei (tp/fn), of its centre; independent of other spots.</summary>
+    private static (List<int> Outer, List<int>? Inner) RasteriseSpot(AnnotatedSpot spot, double[] scales, int[] dims, LabelOptions options)
+    {
+        double[] centre = [spot.Z, spot.Y, spot.X];
+        var covariance = new double[9];
+        for (var i = 0; i < 3; i++)
+        {
+            for (var j = 0; j < 3; j++)
+            {
+                covariance[(i * 3) + j] = spot.Covariance[((2 - i) * 3) + (2 - j)];
+            }
+        }
+
+        var (eigenvalues, rotation) = SymmetricEigen.Decompose(covariance);
+        var radii = eigenvalues.Select(v => Math.Sqrt(Math.Max(v, 0))).ToArray();
+        var outer = Ellipsoid.Rasterise(centre, radii, rotation, scales, dims, options.MinimumVoxels);
+        var inner = spot.Tag is DetectionTag.TruePositive or DetectionTag.FalseNegative
+            ? Ellipsoid.Rasterise(centre, radii.Select(r => r * options.CentreRatio).ToArray(), rotation, scales, dims, options.MinimumVoxels)
+            : null;
+        return (outer, inner);
     }
 
     /// <summary>ELEPHANT's <c>((label − 1) mod 3) ≤ 1</c> on uint8 (0 wraps to 255): true for empty, background and border.</summary>
