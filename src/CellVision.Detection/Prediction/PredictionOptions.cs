@@ -1,0 +1,24 @@
+namespace CellVision.Detection.Prediction;
+
+/// <summary>How a frame is cut into patches and blended, with ELEPHANT's client defaults.</summary>
+public sealed record PredictionOptions
+{
+    /// <summary>Patch size (Z, Y, X) in voxels, clipped to the frame (ELEPHANT: 24 × 384 × 384).</summary>
+    public (int Depth, int Height, int Width) PatchSize { get; init; } = (24, 384, 384);
+
+    /// <summary>Patches per forward pass (ELEPHANT: 1).</summary>
+    public int BatchSize { get; init; } = 1;
+
+    /// <summary>Replicate-pad inside the network ("mitigate edge discontinuities"; ELEPHANT: on).</summary>
+    public bool MitigateEdgeDiscontinuities { get; init; } = true;
+
+    /// <summary>Subtract each z slice's median offset from the frame's median before normalising (ELEPHANT: off).</summary>
+    public bool SliceWiseMedianCorrection { get; init; }
+
+    /// <summary>
+    /// Divide the blended probabilities by the summed weights, with ramps that never reach 0, so every voxel's class
+    /// probabilities sum to 1 (default). False reproduces ELEPHANT, whose sums fall below 1 where the last patch of an
+    /// axis was shifted back and whose ramps can give a voxel no weight at all.
+    /// </summary>
+    public bool NormaliseBlendWeights { get; init; } = true;
+}
