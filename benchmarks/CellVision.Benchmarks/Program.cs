@@ -33,6 +33,11 @@ internal static class Program
             return ClaheComparison.Run(args[1..]);
         }
 
+        if (args.Length > 0 && args[0] == "detect-frame")
+        {
+            return DetectFrame.Run(args[1..]);
+        }
+
         if (args.Length > 0 && args[0] == "label-rate")
         {
             return LabelRate.Run(args[1..]);

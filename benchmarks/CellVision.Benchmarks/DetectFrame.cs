@@ -1,0 +1,66 @@
+using System.Diagnostics;
+using System.Globalization;
+using CellVision.Core.Volumes;
+using CellVision.Detection.Models;
+using CellVision.Detection.Prediction;
+using CellVision.IO.Bdv;
+using CellVision.Torch;
+
+namespace CellVision.Benchmarks;
+
+/// <summary>
+/// End-to-end time to detect one frame of a BigDataViewer data set: read the timepoint, normalise, predict with
+/// ELEPHANT's default patching (the detection U-Net, randomly initialised, weights do not change the work), and turn
+/// the centre probabilities into ellipsoids. Prints the median of several rounds after one warm-up.
+/// </summary>
+internal static class DetectFrame
+{
+    internal static int Run(string[] args)
+    {
+        var xml = args.Length > 0 ? args[0] : "../shared/data/elephant-sample-3dt/sample.xml";
+        var timepoint = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 0;
+        var threads = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 2;
+        var rounds = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 3;
+        TorchRuntime.ThreadCount = threads;
+        using var model = new DetectionUNet();
+        using var image = BdvImage.Open(xml);
+        var sample = Load(image, timepoint);
+        var anisotropy = sample.VoxelSize.Z / sample.VoxelSize.X;
+        var predictor = new DetectionPredictor(model, KeepAxials.FromLevels(KeepAxials.LevelsFromAnisotropy(anisotropy)));
+        var options = new PredictionOptions();
+        sample.Dispose();
+
+        Once(image, timepoint, predictor, options);
+        var samples = new double[rounds];
+        var spots = 0;
+        for (var i = 0; i < rounds; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            spots = Once(image, timepoint, predictor, options);
+            samples[i] = clock.Elapsed.TotalSeconds;
+        }
+
+        Array.Sort(samples);
+        var shape = image.Shape(timepoint, 0);
+        Console.WriteLine(FormattableString.Invariant($"cellvision_detect_frame shape={string.Join(',', shape)} anisotropy={anisotropy:F2} threads={TorchRuntime.ThreadCount} seconds={samples[rounds / 2]:F3} spots={spots}"));
+        return 0;
+    }
+
+    private static int Once(BdvImage image, int timepoint, DetectionPredictor predictor, PredictionOptions options)
+    {
+        using var frame = Load(image, timepoint);
+        return predictor.Detect(frame, options).Count;
+    }
+
+    private static Volume<float> Load(BdvImage image, int timepoint)
+    {
+        using var raw = image.ReadVolume(timepoint, 0);
+        var frame = new Volume<float>(raw.Depth, raw.Height, raw.Width, raw.VoxelSize);
+        for (var i = 0; i < raw.Length; i++)
+        {
+            frame.Span[i] = raw.Span[i];
+        }
+
+        return frame;
+    }
+}
