@@ -1,0 +1,175 @@
+using CellVision.Detection.Models;
+using CellVision.Torch;
+using CellVision.Torch.Optimizers;
+
+namespace CellVision.Detection.Training;
+
+/// <summary>
+/// Trains ELEPHANT's detection U-Net from annotated timepoints: random crops containing a labelled voxel, random flips,
+/// <see cref="DetectionLoss"/>, Adam. Batch mode runs <see cref="DetectionTrainingOptions.Epochs"/> epochs over the
+/// given timepoints; <see cref="LiveDetectionTrainer"/> runs one epoch per label update.
+/// </summary>
+public sealed class DetectionTrainer : IDisposable
+{
+    private readonly DetectionUNet _model;
+    private readonly bool[] _keepAxials;
+    private readonly Adam _optimizer;
+    private readonly DetectionLoss _loss;
+    private readonly Random _random;
+    private int _epochs;
+
+    /// <summary>Creates a trainer; the model's parameters are optimised in place.</summary>
+    /// <param name="model">The detection U-Net (random, self-supervised prior, or loaded from a file).</param>
+    /// <param name="keepAxials">The model's four keep-axial flags (see <see cref="KeepAxials"/>).</param>
+    /// <param name="options">Crops, epochs, batch size, learning rate, loss weights; null for ELEPHANT's defaults.</param>
+    public DetectionTrainer(DetectionUNet model, ReadOnlySpan<bool> keepAxials, DetectionTrainingOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        Options = options ?? new DetectionTrainingOptions();
+        if (keepAxials.Length != 4)
+        {
+            throw new ArgumentException($"keepAxials needs one flag per level (4); got {keepAxials.Length}.", nameof(keepAxials));
+        }
+
+        if (Options.CropsPerTimepoint < 1 || Options.BatchSize < 1 || Options.Epochs < 0 || !(Options.LearningRate > 0))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), "Crops per timepoint and batch size must be at least 1, epochs non-negative and the learning rate positive.");
+        }
+
+        _model = model;
+        _keepAxials = keepAxials.ToArray();
+        _optimizer = new Adam(model.Parameters(), new AdamOptions { LearningRate = Options.LearningRate });
+        _loss = new DetectionLoss(Options.Loss);
+        _random = Options.Seed is int seed ? new Random(seed) : new Random();
+        CropsPerTimepoint = Options.CropsPerTimepoint;
+    }
+
+    /// <summary>Raised after every epoch.</summary>
+    public event EventHandler<ModelUpdatedEventArgs>? ModelUpdated;
+
+    /// <summary>The options the trainer was created with.</summary>
+    public DetectionTrainingOptions Options { get; }
+
+    /// <summary>Adam's learning rate; may be changed between steps, also while live training runs.</summary>
+    public double LearningRate
+    {
+        get => _optimizer.LearningRate;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(value);
+            _optimizer.LearningRate = value;
+        }
+    }
+
+    /// <summary>Crops per timepoint in an epoch; may be changed between epochs, also while live training runs.</summary>
+    public int CropsPerTimepoint
+    {
+        get;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
+            field = value;
+        }
+    }
+
+    /// <summary>Batch mode: <see cref="DetectionTrainingOptions.Epochs"/> epochs over the annotated timepoints.</summary>
+    /// <param name="frames">Annotated timepoints; frames without a labelled voxel are left out.</param>
+    /// <param name="progress">Receives every step's loss.</param>
+    /// <param name="cancellationToken">Stops between steps; the weights keep the steps done so far.</param>
+    /// <returns>The mean loss of each epoch.</returns>
+    public IReadOnlyList<double> Train(IReadOnlyList<TrainingFrame> frames, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(frames);
+        var losses = new List<double>();
+        for (var epoch = 0; epoch < Options.Epochs; epoch++)
+        {
+            losses.Add(TrainEpoch(frames, progress, cancellationToken));
+        }
+
+        return losses;
+    }
+
+    /// <summary>One epoch: <see cref="CropsPerTimepoint"/> crops from each annotated timepoint in random order.</summary>
+    /// <param name="frames">Annotated timepoints; frames without a labelled voxel are left out.</param>
+    /// <param name="progress">Receives every step's loss.</param>
+    /// <param name="cancellationToken">Stops between steps.</param>
+    /// <returns>The mean loss of the epoch's steps.</returns>
+    public double TrainEpoch(IReadOnlyList<TrainingFrame> frames, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(frames);
+        var samplers = frames.Select(f => Sampler(f)).Where(s => s.HasLabels).ToArray();
+        if (samplers.Length == 0)
+        {
+            throw new ArgumentException("No frame has a labelled voxel.", nameof(frames));
+        }
+
+        var items = Enumerable.Range(0, samplers.Length * CropsPerTimepoint).Select(i => samplers[i / CropsPerTimepoint]).ToArray();
+        _random.Shuffle(items);
+        var steps = (items.Length + Options.BatchSize - 1) / Options.BatchSize;
+        double sum = 0;
+        var counted = 0;
+        _model.Train();
+        for (var step = 0; step < steps; step++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var batch = items.AsSpan(step * Options.BatchSize, Math.Min(Options.BatchSize, items.Length - (step * Options.BatchSize)));
+            var loss = Step(batch);
+            if (!double.IsNaN(loss))
+            {
+                sum += loss;
+                counted++;
+            }
+
+            progress?.Report(new TrainingProgress(_epochs, step, steps, loss));
+        }
+
+        var mean = counted == 0 ? double.NaN : sum / counted;
+        _epochs++;
+        ModelUpdated?.Invoke(this, new ModelUpdatedEventArgs(_epochs, mean));
+        return mean;
+    }
+
+    /// <summary>Releases the optimiser's state (the model stays with its owner).</summary>
+    public void Dispose() => _optimizer.Dispose();
+
+    private CropSampler Sampler(TrainingFrame frame)
+    {
+        ArgumentNullException.ThrowIfNull(frame);
+        if (frame.Normalised.Length != frame.Labels.Length || frame.Normalised.Depth != frame.Labels.Depth || frame.Normalised.Height != frame.Labels.Height)
+        {
+            throw new ArgumentException("A frame and its labels must have the same shape.", nameof(frame));
+        }
+
+        return new CropSampler(frame, Options.CropSize);
+    }
+
+    private double Step(ReadOnlySpan<CropSampler> batch)
+    {
+        var crop = batch[0].Crop;
+        if (batch.ToArray().Any(s => s.Crop != crop))
+        {
+            throw new ArgumentException("Frames of one batch must give crops of one size; use a batch size of 1 for frames of different sizes.");
+        }
+
+        var length = crop.Depth * crop.Height * crop.Width;
+        var input = new float[batch.Length * length];
+        var labels = new byte[batch.Length * length];
+        for (var b = 0; b < batch.Length; b++)
+        {
+            batch[b].Draw(_random, input.AsSpan(b * length, length), labels.AsSpan(b * length, length));
+        }
+
+        using var scope = DisposeScope.Enter();
+        var tensor = Tensor.FromSpan<float>(input, [batch.Length, 1, crop.Depth, crop.Height, crop.Width]);
+        var loss = _loss.Compute(_model.Forward(tensor, _keepAxials), labels);
+        if (loss is null)
+        {
+            return double.NaN;
+        }
+
+        _optimizer.ZeroGrad();
+        loss.Backward();
+        _optimizer.Step();
+        return loss.ToScalar();
+    }
+}
