@@ -38,6 +38,11 @@ internal static class Program
             return DetectFrame.Run(args[1..]);
         }
 
+        if (args.Length > 0 && args[0] == "plantseg-accuracy")
+        {
+            return PlantSegAccuracy.Run(args[1..]);
+        }
+
         if (args.Length > 0 && args[0] == "label-rate")
         {
             return LabelRate.Run(args[1..]);

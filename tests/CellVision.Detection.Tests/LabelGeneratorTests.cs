@@ -80,6 +80,16 @@ public sealed class LabelGeneratorTests : IDisposable
     }
 
     [Fact]
+    public void A_spot_with_zero_covariance_still_gets_the_minimum_voxels()
+    {
+        var spots = new[] { new AnnotatedSpot(5, 5, 2, new double[9], DetectionTag.TruePositive) };
+        using var labels = LabelGenerator.Generate((4, 10, 10), new VoxelSize(1, 1, 2), spots);
+        Assert.True(labels.Span.ToArray().Count(v => v > 0) >= 9);
+        Assert.Equal(3, labels[1, 5, 5]);
+        Assert.Throws<ArgumentException>(() => LabelGenerator.Generate((4, 10, 10), new VoxelSize(1, 1, 2), [new AnnotatedSpot(double.NaN, 5, 2, new double[9], DetectionTag.TruePositive)]));
+    }
+
+    [Fact]
     public void BackgroundNeverOverwritesBorderOrCentreAndValuesStayInRange()
     {
         var sphere = new[] { 4.0, 0, 0, 0, 4.0, 0, 0, 0, 4.0 };

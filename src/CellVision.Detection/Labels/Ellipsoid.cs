@@ -12,7 +12,14 @@ internal static class Ellipsoid
     /// <param name="minimumVoxels">Minimum count.</param>
     internal static List<int> Rasterise(double[] centre, double[] radii, double[] rotation, double[] scales, int[] dims, int minimumVoxels)
     {
-        var r = (double[])radii.Clone();
+        if (centre.Any(double.IsNaN) || radii.Any(v => !double.IsFinite(v)))
+        {
+            throw new ArgumentException("A spot's centre and covariance must be finite.", nameof(radii));
+        }
+
+        // A flat or point-like spot (zero radius) would never grow; give it a radius far below a voxel instead.
+        var r = radii.Select(v => Math.Max(v, 1e-3 * scales.Min())).ToArray();
+        minimumVoxels = (int)Math.Min(minimumVoxels, (long)dims[0] * dims[1] * dims[2]);
         var sc = new double[3];
         for (var i = 0; i < 3; i++)
         {

@@ -53,6 +53,14 @@ public static class LabelGenerator
         double[] scales = [voxelSize.Z, voxelSize.Y, voxelSize.X];
         int[] dims = [shape.Depth, shape.Height, shape.Width];
         var labelled = spots.Where(s => s.Tag != DetectionTag.Unlabeled).ToArray();
+        foreach (var spot in labelled)
+        {
+            if (spot.Covariance is not { Length: 9 } || !double.IsFinite(spot.X) || !double.IsFinite(spot.Y) || !double.IsFinite(spot.Z) || !spot.Covariance.All(double.IsFinite))
+            {
+                throw new ArgumentException($"Spot at ({spot.X}, {spot.Y}, {spot.Z}) needs a finite centre and a finite 3×3 covariance.", nameof(spots));
+            }
+        }
+
         var rasters = new (List<int> Outer, List<int>? Inner)[labelled.Length];
         Parallel.For(0, labelled.Length, n => rasters[n] = RasteriseSpot(labelled[n], scales, dims, options));
         for (var n = 0; n < labelled.Length; n++)

@@ -1,0 +1,153 @@
+using System.Diagnostics;
+using System.Globalization;
+using CellVision.Core.Geometry;
+using CellVision.Core.Volumes;
+using CellVision.Detection.Labels;
+using CellVision.Detection.Models;
+using CellVision.Detection.Prediction;
+using CellVision.Detection.Training;
+using CellVision.IO.Tiff;
+using CellVision.Torch;
+
+namespace CellVision.Benchmarks;
+
+/// <summary>
+/// Sparse-annotation accuracy on real nuclei (PlantSeg ovule crop, 54 labelled nuclei): annotate a few nuclei as
+/// ellipsoids from their instance masks (true nuclei) plus automatic background, train the detection U-Net from
+/// scratch, predict the whole volume, and match predicted centres to instances (a centre inside an unmatched instance
+/// is a true positive). Prints precision, recall and F1.
+/// </summary>
+internal static class PlantSegAccuracy
+{
+    internal static int Run(string[] args)
+    {
+        var options = new Dictionary<string, string>();
+        for (var i = 0; i + 1 < args.Length; i += 2)
+        {
+            options[args[i].TrimStart('-')] = args[i + 1];
+        }
+
+        string Get(string key, string fallback) => options.GetValueOrDefault(key, fallback);
+        var folder = Get("data", "../shared/data/plantseg-ovule-mini/derived");
+        var annotated = int.Parse(Get("nuclei", "10"), CultureInfo.InvariantCulture);
+        var epochs = int.Parse(Get("epochs", "20"), CultureInfo.InvariantCulture);
+        var crops = int.Parse(Get("crops", "10"), CultureInfo.InvariantCulture);
+        var crop = Get("crop", "32,64,64").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
+        var minimumRadius = double.Parse(Get("rmin", "0.5"), CultureInfo.InvariantCulture);
+        TorchRuntime.ThreadCount = int.Parse(Get("threads", "2"), CultureInfo.InvariantCulture);
+        TorchRuntime.ManualSeed(ulong.Parse(Get("seed", "0"), CultureInfo.InvariantCulture));
+
+        var voxel = new VoxelSize(0.12678642, 0.12678642, 0.28371837);
+        using var raw = TiffFile.Open(Path.Combine(folder, "1135_mini_raw_zyx.tif")).ReadStack<byte>();
+        using var instances = TiffFile.Open(Path.Combine(folder, "1135_mini_label_zyx_uint16.tif")).ReadStack<ushort>();
+        using var frame = new Volume<float>(raw.Depth, raw.Height, raw.Width, voxel);
+        for (var i = 0; i < raw.Length; i++)
+        {
+            frame.Span[i] = raw.Span[i];
+        }
+
+        Normalization.MinMaxToUnit(frame.Span);
+        var moments = InstanceMoments(instances, voxel);
+        Console.WriteLine($"{moments.Count} instances");
+        var chosen = moments.OrderBy(m => m.Key * 7919 % 104729).Take(annotated).ToArray();
+        var spots = chosen.Select(m => new AnnotatedSpot(m.Value.Centre[2], m.Value.Centre[1], m.Value.Centre[0], m.Value.Covariance, DetectionTag.TruePositive));
+        var sorted = frame.Span.ToArray();
+        Array.Sort(sorted);
+        var background = Normalization.Percentile(sorted, double.Parse(Get("bg-percentile", "40"), CultureInfo.InvariantCulture));
+        using var labels = LabelGenerator.Generate((frame.Depth, frame.Height, frame.Width), voxel, spots, new LabelOptions { AutoBackgroundThreshold = background }, frame);
+
+        Console.WriteLine(FormattableString.Invariant($"labels: {labels.Span.ToArray().Count(v => v > 0)} labelled voxels, background below {background:F3}"));
+        var keepAxials = KeepAxials.FromLevels(KeepAxials.LevelsFromAnisotropy(voxel.Z / voxel.X));
+        using var model = new DetectionUNet();
+        var trainingOptions = new DetectionTrainingOptions { CropSize = (crop[0], crop[1], crop[2]), CropsPerTimepoint = crops, Epochs = epochs, Seed = 0 };
+        using var trainer = new DetectionTrainer(model, keepAxials, trainingOptions);
+        var clock = Stopwatch.StartNew();
+        trainer.ModelUpdated += (_, e) => Console.WriteLine(FormattableString.Invariant($"epoch {e.Epoch} loss {e.MeanLoss:F4} at {clock.Elapsed.TotalSeconds:F0} s"));
+        trainer.Train([new TrainingFrame(frame, labels)]);
+        var trainSeconds = clock.Elapsed.TotalSeconds;
+
+        clock.Restart();
+        var predictor = new DetectionPredictor(model, keepAxials);
+        var detected = predictor.Detect(frame, new PredictionOptions(), new SpotExtractionOptions { MinimumRadius = minimumRadius });
+        var predictSeconds = clock.Elapsed.TotalSeconds;
+
+        var matched = new HashSet<int>();
+        var truePositives = 0;
+        foreach (var spot in detected)
+        {
+            var (z, y, x) = ((int)Math.Round(spot.Z / voxel.Z), (int)Math.Round(spot.Y / voxel.Y), (int)Math.Round(spot.X / voxel.X));
+            if (z < 0 || y < 0 || x < 0 || z >= instances.Depth || y >= instances.Height || x >= instances.Width)
+            {
+                continue;
+            }
+
+            var instance = instances[z, y, x];
+            if (instance != 0 && matched.Add(instance))
+            {
+                truePositives++;
+            }
+        }
+
+        var precision = detected.Count == 0 ? 0 : truePositives / (double)detected.Count;
+        var recall = truePositives / (double)moments.Count;
+        var f1 = precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall);
+        Console.WriteLine(FormattableString.Invariant($"cellvision_plantseg annotated={annotated} instances={moments.Count} epochs={epochs} crops={crops} crop={string.Join(',', crop)} train_s={trainSeconds:F1} predict_s={predictSeconds:F1} detected={detected.Count} tp={truePositives} precision={precision:F3} recall={recall:F3} f1={f1:F3}"));
+        return 0;
+    }
+
+    /// <summary>Centre (Z, Y, X physical) and the annotation covariance (X, Y, Z; 5 × the second moments, the squared radii of a solid ellipsoid) of each instance.</summary>
+    private static Dictionary<int, (double[] Centre, double[] Covariance)> InstanceMoments(Volume<ushort> instances, VoxelSize voxel)
+    {
+        var sums = new Dictionary<int, double[]>();
+        for (var z = 0; z < instances.Depth; z++)
+        {
+            for (var y = 0; y < instances.Height; y++)
+            {
+                for (var x = 0; x < instances.Width; x++)
+                {
+                    int id = instances[z, y, x];
+                    if (id == 0)
+                    {
+                        continue;
+                    }
+
+                    if (!sums.TryGetValue(id, out var s))
+                    {
+                        sums[id] = s = new double[10];
+                    }
+
+                    double[] p = [x * voxel.X, y * voxel.Y, z * voxel.Z];
+                    s[0]++;
+                    for (var i = 0; i < 3; i++)
+                    {
+                        s[1 + i] += p[i];
+                    }
+
+                    s[4] += p[0] * p[0];
+                    s[5] += p[0] * p[1];
+                    s[6] += p[0] * p[2];
+                    s[7] += p[1] * p[1];
+                    s[8] += p[1] * p[2];
+                    s[9] += p[2] * p[2];
+                }
+            }
+        }
+
+        var result = new Dictionary<int, (double[], double[])>();
+        foreach (var (id, s) in sums)
+        {
+            var n = s[0];
+            var m = new[] { s[1] / n, s[2] / n, s[3] / n };
+            double C(int k, int a, int b) => 5 * ((s[k] / n) - (m[a] * m[b]));
+            var xx = C(4, 0, 0);
+            var xy = C(5, 0, 1);
+            var xz = C(6, 0, 2);
+            var yy = C(7, 1, 1);
+            var yz = C(8, 1, 2);
+            var zz = C(9, 2, 2);
+            result[id] = ([m[2], m[1], m[0]], [xx, xy, xz, xy, yy, yz, xz, yz, zz]);
+        }
+
+        return result;
+    }
+}
