@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using CellVision.Detection.Training;
 using CellVision.Torch;
 using CellVision.Torch.Serialization;
@@ -48,7 +47,7 @@ public sealed class DetectionLossTests : IDisposable
             ["class_weights"] = Tensor.FromSpan<float>([1f, 10f, 10f], [3]),
             ["false_weight"] = Tensor.Scalar(10, ScalarType.Float64),
         });
-        RunReference(inputs, outputs);
+        ReferenceScript.Run("detection_loss_reference.py", inputs, outputs);
         using var expected = PthFile.LoadStateDict(outputs);
         Assert.Equal(expected["loss"].ToScalar(), loss.ToScalar(), 1e-5);
         var expectedGrad = expected["grad"].ToArray<float>();
@@ -71,17 +70,5 @@ public sealed class DetectionLossTests : IDisposable
         var bad = new byte[8];
         bad[3] = 7;
         Assert.Throws<ArgumentException>(() => new DetectionLoss().Compute(logp, bad));
-    }
-
-    private static void RunReference(string input, string output)
-    {
-        var start = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Golden", "detection_loss_reference.py"));
-        start.ArgumentList.Add(input);
-        start.ArgumentList.Add(output);
-        using var process = Process.Start(start)!;
-        var error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, error);
     }
 }

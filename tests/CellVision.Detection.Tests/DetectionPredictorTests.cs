@@ -75,7 +75,7 @@ public sealed class DetectionPredictorTests
         var predictor = new DetectionPredictor(model, KeepAll);
         var reports = new List<PredictionProgress>();
         var options = new PredictionOptions { PatchSize = (8, 32, 32), BatchSize = 2 };
-        using (var blended = predictor.PredictNormalised(frame, options, new SynchronousProgress(reports)))
+        using (var blended = predictor.PredictNormalised(frame, options, new SynchronousProgress<PredictionProgress>(reports)))
         {
             Assert.All(Sums(blended), s => Assert.Equal(1f, s, 1e-4f));
         }
@@ -133,10 +133,5 @@ public sealed class DetectionPredictorTests
         }
 
         return volume;
-    }
-
-    private sealed class SynchronousProgress(List<PredictionProgress> reports) : IProgress<PredictionProgress>
-    {
-        public void Report(PredictionProgress value) => reports.Add(value);
     }
 }

@@ -117,9 +117,4 @@ public sealed class DetectionTrainerTests
         var labels = LabelGenerator.Generate((8, 32, 32), Voxel, spots, new LabelOptions { AutoBackgroundThreshold = 0.2 }, frame);
         return (frame, labels);
     }
-
-    private sealed class SynchronousProgress<T>(List<T> reports) : IProgress<T>
-    {
-        public void Report(T value) => reports.Add(value);
-    }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 using CellVision.Core.Geometry;
 using CellVision.Core.Volumes;
@@ -68,7 +67,7 @@ public sealed class LabelGeneratorTests : IDisposable
             }).ToArray()),
         };
         File.WriteAllText(Path.Combine(folder, "spec.json"), spec.ToJsonString());
-        RunReference(Path.Combine(folder, "spec.json"), Path.Combine(folder, "expected.bin"));
+        ReferenceScript.Run("labels_reference.py", Path.Combine(folder, "spec.json"), Path.Combine(folder, "expected.bin"));
 
         using var labels = LabelGenerator.Generate(shape, voxel, spots, new LabelOptions { AutoBackgroundThreshold = autoBackground }, frame);
         var expected = File.ReadAllBytes(Path.Combine(folder, "expected.bin"));
@@ -121,17 +120,5 @@ public sealed class LabelGeneratorTests : IDisposable
         }
 
         return result;
-    }
-
-    private static void RunReference(string spec, string output)
-    {
-        var start = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Golden", "labels_reference.py"));
-        start.ArgumentList.Add(spec);
-        start.ArgumentList.Add(output);
-        using var process = Process.Start(start)!;
-        var error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, error);
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text.Json.Nodes;
@@ -147,14 +146,7 @@ public sealed class SpotExtractorTests : IDisposable
         var specPath = Path.Combine(folder, "spec.json");
         var output = Path.Combine(folder, "spots.json");
         File.WriteAllText(specPath, spec.ToJsonString());
-        var start = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Golden", "spots_reference.py"));
-        start.ArgumentList.Add(specPath);
-        start.ArgumentList.Add(output);
-        using var process = Process.Start(start)!;
-        var error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, error);
+        ReferenceScript.Run("spots_reference.py", specPath, output);
         return JsonNode.Parse(File.ReadAllText(output))!.AsArray();
     }
 }
