@@ -1,3 +1,4 @@
+using CellVision.Core.Annotations;
 using System.Diagnostics;
 using System.Globalization;
 using CellVision.Core.Geometry;

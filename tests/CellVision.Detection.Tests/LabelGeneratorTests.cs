@@ -1,3 +1,4 @@
+using CellVision.Core.Annotations;
 using System.Text.Json.Nodes;
 using CellVision.Core.Geometry;
 using CellVision.Core.Volumes;

@@ -1,3 +1,4 @@
+using CellVision.Core.Annotations;
 namespace CellVision.Detection.Labels;
 
 /// <summary>An ellipsoidal annotation in physical units (µm), as ELEPHANT sends it for label generation.</summary>

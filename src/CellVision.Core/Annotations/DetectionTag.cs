@@ -1,4 +1,4 @@
-namespace CellVision.Detection.Labels;
+namespace CellVision.Core.Annotations;
 
 /// <summary>ELEPHANT's detection tags of an annotated spot.</summary>
 public enum DetectionTag
