@@ -1,0 +1,34 @@
+using System.CommandLine;
+using CellVision.Cli.Commands;
+using Spectre.Console;
+
+namespace CellVision.Cli;
+
+/// <summary>The <c>cellvision</c> command tree and how it runs; tests call <see cref="Run"/> with their own console.</summary>
+internal static class CliApplication
+{
+    internal static int Run(string[] args, IAnsiConsole console, TextWriter error)
+    {
+        using var cancellation = new CancellationTokenSource();
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            e.Cancel = true;
+            cancellation.Cancel();
+        };
+        Console.CancelKeyPress += onCancel;
+        try
+        {
+            var context = new CommandContext(console, error, cancellation.Token);
+            var root = new RootCommand("CellVision: 3D cell detection, tracking and image preparation for microscopy volumes.");
+            root.Subcommands.Add(DemoCommand.Create(context));
+            var output = new StringWriter();
+            var exitCode = root.Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });
+            console.Write(new Text(output.ToString()));
+            return exitCode;
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
+    }
+}

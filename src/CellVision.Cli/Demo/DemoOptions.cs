@@ -1,0 +1,36 @@
+using CellVision.Core.Synthetic;
+
+namespace CellVision.Cli.Demo;
+
+/// <summary>Settings of the demo run.</summary>
+internal sealed record DemoOptions
+{
+    /// <summary>Where the data, the results and the report go.</summary>
+    public required string OutputFolder { get; init; }
+
+    /// <summary>A smaller, faster movie (for continuous integration).</summary>
+    public bool Small { get; init; }
+
+    /// <summary>Seed of the movie and of the networks.</summary>
+    public int Seed { get; init; } = 1;
+
+    /// <summary>Nuclei annotated (tagged true positive) at the first timepoint to train the detector.</summary>
+    public int AnnotatedNuclei { get; init; } = 6;
+
+    /// <summary>Detector training epochs (each of <see cref="CropsPerEpoch"/> crops).</summary>
+    public int? Epochs { get; init; }
+
+    /// <summary>Training crops per epoch.</summary>
+    public int CropsPerEpoch { get; init; } = 4;
+
+    /// <summary>Training crop size (Z, Y, X); small crops keep the 5.9-million-parameter U-Net quick on a laptop CPU.</summary>
+    public (int Depth, int Height, int Width) CropSize { get; init; } = (8, 32, 32);
+
+    /// <summary>The synthetic movie's settings for this run.</summary>
+    public SyntheticTimeLapseOptions Movie => Small
+        ? new SyntheticTimeLapseOptions { Timepoints = 5, Depth = 12, Height = 64, Width = 64, InitialNuclei = 6, Seed = Seed }
+        : new SyntheticTimeLapseOptions { Timepoints = 10, Depth = 16, Height = 96, Width = 96, InitialNuclei = 10, Seed = Seed };
+
+    /// <summary>The number of epochs actually used.</summary>
+    public int EffectiveEpochs => Epochs ?? (Small ? 10 : 15);
+}
