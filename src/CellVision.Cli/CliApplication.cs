@@ -21,6 +21,8 @@ internal static class CliApplication
             var context = new CommandContext(console, error, cancellation.Token);
             var root = new RootCommand("CellVision: 3D cell detection, tracking and image preparation for microscopy volumes.");
             root.Subcommands.Add(DemoCommand.Create(context));
+            root.Subcommands.Add(ConvertCommand.Create(context));
+            root.Subcommands.Add(ClaheCommand.Create(context));
             var output = new StringWriter();
             var exitCode = root.Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });
             console.Write(new Text(output.ToString()));

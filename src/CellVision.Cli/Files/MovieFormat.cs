@@ -1,0 +1,23 @@
+namespace CellVision.Cli.Files;
+
+/// <summary>The image formats <c>cellvision</c> reads and writes.</summary>
+internal enum MovieFormat
+{
+    /// <summary>One TIFF file: a Z stack (ImageJ metadata gives the voxel size), or an ImageJ hyperstack of frames.</summary>
+    Tiff,
+
+    /// <summary>A folder of TIFF stacks, one per timepoint, in natural numeric order of their names.</summary>
+    TiffSequence,
+
+    /// <summary>BigDataViewer XML with its HDF5 file (setup 0, full resolution).</summary>
+    Bdv,
+
+    /// <summary>A Zarr v2 array, Z,Y,X or T,Z,Y,X.</summary>
+    Zarr,
+
+    /// <summary>An OME-Zarr image (full-resolution level, one timepoint).</summary>
+    OmeZarr,
+
+    /// <summary>A Cell Tracking Challenge image folder (<c>t000.tif</c>, <c>t001.tif</c>, …).</summary>
+    Ctc,
+}
