@@ -1,6 +1,6 @@
 using Spectre.Console;
 using System.CommandLine;
-using CellVision.Cli.Files;
+using CellVision.IO.Movies;
 using CellVision.Core.Volumes;
 using CellVision.Segmentation;
 

@@ -49,7 +49,7 @@ internal sealed class DemoDetector(DemoOptions options) : IDisposable
             var image = movie.Images[t];
             using var frame = Normalised(image);
             var predictionOptions = new PredictionOptions { PatchSize = (frame.Depth, frame.Height, frame.Width) };
-            foreach (var spot in predictor.Detect(frame, predictionOptions, new SpotExtractionOptions(), cancellationToken: cancellationToken))
+            foreach (var spot in predictor.Detect(frame, predictionOptions, new SpotExtractionOptions { MinimumRadius = options.MinimumRadius }, cancellationToken: cancellationToken))
             {
                 var added = graph.AddSpot(t, spot.X, spot.Y, spot.Z, Covariance3.FromRowMajor(spot.Covariance));
                 added.Quality = spot.Quality;

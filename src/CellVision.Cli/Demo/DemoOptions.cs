@@ -26,6 +26,9 @@ internal sealed record DemoOptions
     /// <summary>Training crop size (Z, Y, X); small crops keep the 5.9-million-parameter U-Net quick on a laptop CPU.</summary>
     public (int Depth, int Height, int Width) CropSize { get; init; } = (8, 32, 32);
 
+    /// <summary>Smallest nucleus radius kept by detection, in µm: a user sets it a little below the smallest nucleus they expect.</summary>
+    public double MinimumRadius { get; init; } = 2.0;
+
     /// <summary>The synthetic movie's settings for this run.</summary>
     public SyntheticTimeLapseOptions Movie => Small
         ? new SyntheticTimeLapseOptions { Timepoints = 5, Depth = 12, Height = 64, Width = 64, InitialNuclei = 6, Seed = Seed }

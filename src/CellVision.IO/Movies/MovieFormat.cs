@@ -1,7 +1,7 @@
-namespace CellVision.Cli.Files;
+namespace CellVision.IO.Movies;
 
 /// <summary>The image formats <c>cellvision</c> reads and writes.</summary>
-internal enum MovieFormat
+public enum MovieFormat
 {
     /// <summary>One TIFF file: a Z stack (ImageJ metadata gives the voxel size), or an ImageJ hyperstack of frames.</summary>
     Tiff,

@@ -8,15 +8,20 @@ using CellVision.IO.Tiff;
 using CellVision.IO.Zarr;
 using CellVision.IO.Zarr.Codecs;
 
-namespace CellVision.Cli.Files;
+namespace CellVision.IO.Movies;
 
 /// <summary>
 /// Reads and writes 3D+t movies of 8- or 16-bit voxels (held as uint16) in every format <see cref="MovieFormat"/>
 /// names; the format comes from the path (extension, or what a folder holds) unless given.
 /// </summary>
-internal static class MovieFiles
+public static class MovieFiles
 {
-    internal static MovieFormat Guess(string path, bool forWriting)
+    /// <summary>The format a path names: by extension (<c>.tif</c>, <c>.xml</c>, <c>.zarr</c>, <c>.ome.zarr</c>), or for an existing folder by what it holds.</summary>
+    /// <param name="path">The file or folder.</param>
+    /// <param name="forWriting">True when the path is to be written (so its content cannot be looked at).</param>
+    /// <returns>The format.</returns>
+    /// <exception cref="ArgumentException">The format cannot be told from the path.</exception>
+    public static MovieFormat Guess(string path, bool forWriting)
     {
         var name = Path.GetFileName(Path.TrimEndingDirectorySeparator(path)).ToLowerInvariant();
         if (name.EndsWith(".ome.zarr", StringComparison.Ordinal))
@@ -49,7 +54,14 @@ internal static class MovieFiles
         throw new ArgumentException($"cannot tell the format of '{path}' from its name; give --format (tiff, tiff-sequence, bdv, zarr, ome-zarr, ctc).");
     }
 
-    internal static List<Volume<ushort>> Read(string path, MovieFormat format, CancellationToken cancellationToken)
+    /// <summary>Reads every timepoint of a movie; 8-bit data are widened to uint16.</summary>
+    /// <param name="path">The file or folder.</param>
+    /// <param name="format">Its format (see <see cref="Guess"/>).</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>One volume per timepoint; the caller disposes them.</returns>
+    /// <exception cref="FileNotFoundException">The path does not exist or holds no images.</exception>
+    /// <exception cref="NotSupportedException">The voxels are not 8- or 16-bit unsigned integers.</exception>
+    public static List<Volume<ushort>> Read(string path, MovieFormat format, CancellationToken cancellationToken)
     {
         if (!File.Exists(path) && !Directory.Exists(path))
         {
@@ -70,7 +82,13 @@ internal static class MovieFiles
         };
     }
 
-    internal static void Write(string path, MovieFormat format, IReadOnlyList<Volume<ushort>> frames, CancellationToken cancellationToken)
+    /// <summary>Writes a movie; TIFF files and OME-Zarr images take one timepoint, the other formats any number.</summary>
+    /// <param name="path">The file or folder to create.</param>
+    /// <param name="format">The format to write.</param>
+    /// <param name="frames">One volume per timepoint, all of one shape.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <exception cref="ArgumentException">There is nothing to write, the format cannot hold that many timepoints, or the shapes differ.</exception>
+    public static void Write(string path, MovieFormat format, IReadOnlyList<Volume<ushort>> frames, CancellationToken cancellationToken)
     {
         if (frames.Count == 0)
         {
