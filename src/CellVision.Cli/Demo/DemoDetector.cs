@@ -2,6 +2,7 @@ using CellVision.Core.Annotations;
 using CellVision.Core.Synthetic;
 using CellVision.Core.Volumes;
 using CellVision.Detection.Labels;
+using CellVision.Cli.Commands;
 using CellVision.Detection.Models;
 using CellVision.Detection.Prediction;
 using CellVision.Detection.Training;
@@ -16,7 +17,7 @@ internal sealed class DemoDetector(DemoOptions options) : IDisposable
     internal IReadOnlyList<double> Train(SyntheticTimeLapse movie, IProgress<TrainingProgress>? progress, Action<int, double> epochDone, CancellationToken cancellationToken)
     {
         var image = movie.Images[0];
-        using var frame = Normalised(image);
+        using var frame = DetectCommand.Normalised(image);
 
         // A person would click a handful of clearly visible nuclei: the first ones fully inside the frame.
         var size = image.VoxelSize;
@@ -35,7 +36,7 @@ internal sealed class DemoDetector(DemoOptions options) : IDisposable
         {
             CropSize = crop, CropsPerTimepoint = options.CropsPerEpoch, Epochs = options.EffectiveEpochs, Seed = options.Seed,
         };
-        using var trainer = new DetectionTrainer(model, KeepAxialsOf(image), trainingOptions);
+        using var trainer = new DetectionTrainer(model, DetectCommand.KeepAxialsOf(image), trainingOptions);
         trainer.ModelUpdated += (_, e) => epochDone(e.Epoch, e.MeanLoss);
         return trainer.Train([new TrainingFrame(frame, labels)], progress, cancellationToken);
     }
@@ -43,11 +44,11 @@ internal sealed class DemoDetector(DemoOptions options) : IDisposable
     internal LineageGraph Detect(SyntheticTimeLapse movie, IProgress<int>? framesDone, CancellationToken cancellationToken)
     {
         var graph = new LineageGraph();
-        var predictor = new DetectionPredictor(model, KeepAxialsOf(movie.Images[0]));
+        var predictor = new DetectionPredictor(model, DetectCommand.KeepAxialsOf(movie.Images[0]));
         for (var t = 0; t < movie.Images.Count; t++)
         {
             var image = movie.Images[t];
-            using var frame = Normalised(image);
+            using var frame = DetectCommand.Normalised(image);
             var predictionOptions = new PredictionOptions { PatchSize = (frame.Depth, frame.Height, frame.Width) };
             foreach (var spot in predictor.Detect(frame, predictionOptions, new SpotExtractionOptions { MinimumRadius = options.MinimumRadius }, cancellationToken: cancellationToken))
             {
@@ -62,21 +63,4 @@ internal sealed class DemoDetector(DemoOptions options) : IDisposable
     }
 
     public void Dispose() => model.Dispose();
-
-    private static bool[] KeepAxialsOf(Volume<ushort> image) =>
-        KeepAxials.FromLevels(KeepAxials.LevelsFromAnisotropy(image.VoxelSize.Z / image.VoxelSize.X));
-
-    private static Volume<float> Normalised(Volume<ushort> image)
-    {
-        var frame = new Volume<float>(image.Depth, image.Height, image.Width, image.VoxelSize);
-        var source = image.Span;
-        var target = frame.Span;
-        for (var i = 0; i < source.Length; i++)
-        {
-            target[i] = source[i];
-        }
-
-        Normalization.MinMaxToUnit(target);
-        return frame;
-    }
 }
