@@ -67,13 +67,6 @@ internal sealed class LabelFrame : IDisposable
         };
     }
 
-    /// <summary>Wraps a volume (byte, ushort or uint) without copying; the frame then owns it.</summary>
-    internal static LabelFrame Wrap<T>(Volume<T> volume, string name)
-        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T> =>
-        typeof(T) == typeof(byte) || typeof(T) == typeof(ushort) || typeof(T) == typeof(uint)
-            ? new LabelFrame(volume, volume.Depth, volume.Height, volume.Width, volume.VoxelSize, name)
-            : throw new NotSupportedException($"Label images are byte, ushort or uint, not {typeof(T).Name}.");
-
     /// <summary>Whether the two frames have the same shape.</summary>
     internal bool SameShape(LabelFrame other) => Depth == other.Depth && Height == other.Height && Width == other.Width;
 
