@@ -53,6 +53,11 @@ internal static class Program
             return BdvComparison.Run(args[1..]);
         }
 
+        if (args.Length > 0 && args[0] == "compare-knn")
+        {
+            return KnnComparison.Run(args[1..]);
+        }
+
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
         return 0;
     }

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Nearest-neighbour candidate search between two frames (n = 1k, 10k, 100k; k = 3 within 5.0, build + query) with
+# scipy's cKDTree (../shared/refbench/knn_ref.py, run three times, median) and with CellVision's KdTree3 (median of 5
+# runs, all processors and one thread), and prints CellVision's queries/s over scipy's (goal >= 1.0x).
+# Usage: benchmarks/compare/knn.sh [--runs 5] [--reference-runs 3]
+set -euo pipefail
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+reference="${CELLVISION_REFBENCH:-$root/../shared/refbench}/knn_ref.py"
+source "$root/benchmarks/compare/lib.sh"
+if ! /usr/bin/python3 -c 'import scipy' 2>/dev/null; then
+  sudo_cmd=(); if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi
+  "${sudo_cmd[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends python3-scipy
+fi
+dotnet "$benchmark" compare-knn --reference "$reference" "$@"
