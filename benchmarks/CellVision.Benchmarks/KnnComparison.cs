@@ -8,9 +8,10 @@ namespace CellVision.Benchmarks;
 /// <summary>
 /// <c>compare-knn</c>: the workload of ../shared/refbench/knn_ref.py (scipy cKDTree) with <see cref="KdTree3"/>. For
 /// n = 1k, 10k, 100k: prev uniform in [0, 100·n^(1/3)]³, cur = prev + N(0, 1) per axis; build a tree on prev and
-/// query every cur point for its k = 3 nearest within 5.0; the time covers build and queries. The reference script
-/// is run first (three times, median per n), then CellVision (median of 5 runs after 1.5 s of warm-up runs), with all
-/// processors and with one thread; the ratio is CellVision's queries/s over scipy's.
+/// query every cur point for its k = 3 nearest within 5.0; the time covers build and queries (wall clock, as the
+/// reference measures it). After 1.5 s of warm-up runs, --rounds rounds (default 5) each run the reference script once
+/// and CellVision once per size, with all processors and with one thread; medians over the rounds are compared (the
+/// ratio is CellVision's queries/s over scipy's, whose query runs on one thread).
 /// </summary>
 internal static partial class KnnComparison
 {
@@ -20,32 +21,14 @@ internal static partial class KnnComparison
     {
         var options = Options.Parse(args);
         var reference = options.Get("reference", DefaultReference());
-        var referenceRuns = int.Parse(options.Get("reference-runs", "3"), CultureInfo.InvariantCulture);
-        var runs = int.Parse(options.Get("runs", "5"), CultureInfo.InvariantCulture);
-
-        var scipy = new Dictionary<int, List<double>>();
-        if (reference != "none" && File.Exists(reference))
-        {
-            for (var r = 0; r < referenceRuns; r++)
-            {
-                foreach (var line in RunPython(reference))
-                {
-                    Console.WriteLine(line);
-                    var match = ReferenceLine().Match(line);
-                    if (match.Success)
-                    {
-                        var n = int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
-                        (scipy.TryGetValue(n, out var list) ? list : scipy[n] = []).Add(double.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture));
-                    }
-                }
-            }
-        }
-        else
+        var rounds = int.Parse(options.Get("rounds", "5"), CultureInfo.InvariantCulture);
+        var haveReference = reference != "none" && File.Exists(reference);
+        if (!haveReference)
         {
             Console.WriteLine($"reference {reference} not found (give --reference PATH, or --reference none): printing CellVision's numbers only");
         }
 
-        // Warm-up: every size and thread setting a few times, so tiered JIT has promoted the hot methods before timing.
+        // Warm-up: every size and thread setting for a while, so tiered JIT has promoted the hot methods before timing.
         var frames = Sizes.ToDictionary(n => n, n => Frames(n, seed: 0));
         var warmUp = Stopwatch.StartNew();
         while (warmUp.Elapsed.TotalSeconds < 1.5)
@@ -57,25 +40,53 @@ internal static partial class KnnComparison
             }
         }
 
-        Thread.Sleep(200);
+        // Rounds alternate the reference and CellVision, so a change in the machine's load hits both alike.
+        var scipy = Sizes.ToDictionary(n => n, _ => new List<double>());
+        var ours = new Dictionary<(int N, int Threads), List<double>>();
+        for (var round = 0; round < rounds; round++)
+        {
+            if (haveReference)
+            {
+                foreach (var line in RunPython(reference))
+                {
+                    var match = ReferenceLine().Match(line);
+                    if (match.Success && scipy.TryGetValue(int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture), out var list))
+                    {
+                        list.Add(double.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture));
+                    }
+                }
+            }
+
+            foreach (var threads in new[] { -1, 1 })
+            {
+                foreach (var n in Sizes)
+                {
+                    var key = (n, threads);
+                    (ours.TryGetValue(key, out var list) ? list : ours[key] = []).Add(Measure(frames[n].Prev, frames[n].Cur, threads));
+                }
+            }
+        }
+
+        foreach (var n in Sizes)
+        {
+            if (scipy[n].Count > 0)
+            {
+                var seconds = Median([.. scipy[n]]);
+                Console.WriteLine(FormattableString.Invariant($"scipy_ckdtree n={n} seconds={seconds:F4} queries_per_s={n / seconds:F0} (median of {scipy[n].Count} runs)"));
+            }
+        }
+
         foreach (var threads in new[] { -1, 1 })
         {
             foreach (var n in Sizes)
             {
-                var (prev, cur) = frames[n];
-                var samples = new double[runs];
-                for (var r = 0; r < runs; r++)
-                {
-                    samples[r] = Measure(prev, cur, threads);
-                }
-
-                var seconds = Median(samples);
+                var seconds = Median([.. ours[(n, threads)]]);
                 var qps = n / seconds;
                 var label = threads == -1 ? Environment.ProcessorCount : 1;
                 var line = FormattableString.Invariant($"cellvision_kdtree n={n} threads={label} seconds={seconds:F4} queries_per_s={qps:F0}");
-                if (scipy.TryGetValue(n, out var referenceSeconds))
+                if (scipy[n].Count > 0)
                 {
-                    var scipyQps = n / Median([.. referenceSeconds]);
+                    var scipyQps = n / Median([.. scipy[n]]);
                     line += FormattableString.Invariant($" scipy_queries_per_s={scipyQps:F0} ratio={qps / scipyQps:F2}x");
                 }
 

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Nearest-neighbour candidate search between two frames (n = 1k, 10k, 100k; k = 3 within 5.0, build + query) with
-# scipy's cKDTree (../shared/refbench/knn_ref.py, run three times, median) and with CellVision's KdTree3 (median of 5
-# runs, all processors and one thread), and prints CellVision's queries/s over scipy's (goal >= 1.0x).
-# Usage: benchmarks/compare/knn.sh [--runs 5] [--reference-runs 3]
+# scipy's cKDTree (../shared/refbench/knn_ref.py) and with CellVision's KdTree3 (all processors and one thread), in
+# alternating rounds, and prints the medians and CellVision's queries/s over scipy's (goal >= 1.0x).
+# Usage: benchmarks/compare/knn.sh [--rounds 5]
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 reference="${CELLVISION_REFBENCH:-$root/../shared/refbench}/knn_ref.py"

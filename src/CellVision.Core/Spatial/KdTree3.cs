@@ -12,7 +12,7 @@ namespace CellVision.Core.Spatial;
 /// <remarks>
 /// <para>
 /// The tree is balanced: every inner node splits its points at the median of the axis along which they spread most,
-/// down to leaves of at most 8 points. Points are copied into tree order when the tree is built, so later changes to
+/// down to leaves of at most 16 points. Points are copied into tree order when the tree is built, so later changes to
 /// the input do not affect it. Large inputs (32,768 points or more) are built in parallel.
 /// </para>
 /// <para>
@@ -25,7 +25,7 @@ namespace CellVision.Core.Spatial;
 /// </remarks>
 public sealed class KdTree3
 {
-    private const int LeafSize = 8;
+    private const int LeafSize = 16;
     private const int ParallelBuildThreshold = 1 << 15;
     private const int SequentialBatchThreshold = 2048;
 
