@@ -58,6 +58,21 @@ internal static class Program
             return CtcScore.Run(args[1..]);
         }
 
+        if (args.Length > 0 && args[0] == "compare-knn")
+        {
+            return KnnComparison.Run(args[1..]);
+        }
+
+        if (args.Length > 0 && args[0] == "link-frame")
+        {
+            return LinkFrame.Run(args[1..]);
+        }
+
+        if (args.Length > 0 && args[0] == "astec-relink")
+        {
+            return AstecRelink.Run(args[1..]);
+        }
+
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
         return 0;
     }
