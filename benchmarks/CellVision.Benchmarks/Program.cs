@@ -48,6 +48,11 @@ internal static class Program
             return LabelRate.Run(args[1..]);
         }
 
+        if (args.Length > 0 && args[0] == "flow-step")
+        {
+            return FlowStep.Run(args[1..]);
+        }
+
         if (args.Length > 0 && args[0] == "compare-bdv")
         {
             return BdvComparison.Run(args[1..]);

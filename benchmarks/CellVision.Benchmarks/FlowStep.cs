@@ -1,0 +1,84 @@
+using System.Diagnostics;
+using System.Globalization;
+using CellVision.Detection.Models;
+using CellVision.Torch;
+using CellVision.Torch.Optimizers;
+using CellVision.Tracking.Flow;
+
+namespace CellVision.Benchmarks;
+
+/// <summary>
+/// <c>flow-step [D,H,W] [threads] [cpu|cuda] [levels]</c>: ELEPHANT's flow network on one patch of two frames (default
+/// 16×128×128, keep_axials (T, T, T, F)): the mean of 3 inference passes after one warm-up, and the mean of 3 training
+/// steps (forward, <see cref="FlowLoss"/> with 10 % labelled voxels, backward, Adam) after one warm-up.
+/// </summary>
+internal static class FlowStep
+{
+    internal static int Run(string[] args)
+    {
+        var shape = (args.Length > 0 ? args[0] : "16,128,128").Split(',').Select(s => long.Parse(s, CultureInfo.InvariantCulture)).ToArray();
+        TorchRuntime.ThreadCount = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 2;
+        var device = args.Length > 2 && args[2] == "cuda" ? Device.Cuda() : Device.Cpu;
+        var keep = KeepAxials.FromLevels(args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 3);
+        TorchRuntime.ManualSeed(0);
+        using var model = new FlowUNet();
+        model.To(device);
+        using var frames = Tensor.RandomUniform([1, 2, .. shape]).To(device);
+        using var labels = RandomLabels(shape, device);
+        var loss = new FlowLoss(new FlowLossOptions { WarpNormFactor = FlowNormFactor.FromKeepAxials(keep) });
+
+        model.Eval();
+        double inference;
+        using (GradientMode.InferenceMode())
+        {
+            Forward(model, frames, keep, device);
+            var clock = Stopwatch.StartNew();
+            for (var i = 0; i < 3; i++)
+            {
+                Forward(model, frames, keep, device);
+            }
+
+            inference = clock.Elapsed.TotalSeconds / 3;
+        }
+
+        model.Train();
+        using var optimizer = new Adam(model.Parameters(), new AdamOptions { LearningRate = 1e-3 });
+        var stepClock = new Stopwatch();
+        var last = 0.0;
+        for (var i = 0; i < 4; i++)
+        {
+            if (i == 1)
+            {
+                stepClock.Start();
+            }
+
+            using var scope = DisposeScope.Enter();
+            optimizer.ZeroGrad();
+            var value = loss.Compute(model.Forward(frames, keep), labels, frames)!;
+            value.Backward();
+            optimizer.Step();
+            last = value.ToScalar();
+        }
+
+        var voxels = shape.Aggregate(1L, (a, b) => a * b);
+        var where = device.Type == DeviceType.Cpu ? $"threads={TorchRuntime.ThreadCount}" : $"device={device}";
+        Console.WriteLine(FormattableString.Invariant($"cellvision_flow_infer shape=({string.Join(", ", shape)}) {where} seconds={inference:F3} mvox_per_s={voxels / inference / 1e6:F3}"));
+        Console.WriteLine(FormattableString.Invariant($"cellvision_flow_train_step shape=({string.Join(", ", shape)}) {where} seconds={stepClock.Elapsed.TotalSeconds / 3:F3} loss={last:F4}"));
+        return 0;
+    }
+
+    private static void Forward(FlowUNet model, Tensor frames, bool[] keep, Device device)
+    {
+        using var scope = DisposeScope.Enter();
+        model.Forward(frames, keep);
+        TorchRuntime.Synchronize(device);
+    }
+
+    private static Tensor RandomLabels(long[] shape, Device device)
+    {
+        using var scope = DisposeScope.Enter();
+        var flow = (Tensor.RandomUniform([1, 3, .. shape]) * 0.2) - 0.1;
+        var mask = (Tensor.RandomUniform([1, 1, .. shape]) < 0.1).To(ScalarType.Float32);
+        return scope.MoveToOuter(Tensor.Concatenate([flow * mask, mask], 1).To(device));
+    }
+}

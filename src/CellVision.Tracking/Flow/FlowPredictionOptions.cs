@@ -1,0 +1,33 @@
+using CellVision.Core.Volumes;
+
+namespace CellVision.Tracking.Flow;
+
+/// <summary>How flow is predicted over a frame, with ELEPHANT's defaults.</summary>
+public sealed record FlowPredictionOptions
+{
+    /// <summary>Patch size (Z, Y, X) in voxels, clipped to the frame (ELEPHANT's client: 24 × 384 × 384).</summary>
+    public (int Depth, int Height, int Width) PatchSize { get; init; } = (24, 384, 384);
+
+    /// <summary>Patches per forward pass (ELEPHANT: 1).</summary>
+    public int BatchSize { get; init; } = 1;
+
+    /// <summary>Replicate-pad inside the network (ELEPHANT's flow prediction: off; its client never sends it).</summary>
+    public bool MitigateEdgeDiscontinuities { get; init; }
+
+    /// <summary>
+    /// Divide the blended flow by the summed weights, with ramps that never reach 0 (default), so a constant flow stays
+    /// constant across patches. False reproduces ELEPHANT, whose sums shrink the flow where the last patch of an axis
+    /// was shifted back.
+    /// </summary>
+    public bool NormaliseBlendWeights { get; init; } = true;
+
+    /// <summary>
+    /// The part of the frame to predict (Z, Y, X voxel box; ELEPHANT's "around mouse" crop box), or null for the whole
+    /// frame. Frames are still normalised as a whole, and spot positions are taken relative to the box's origin
+    /// (ELEPHANT predicts the whole frame but subtracts the origin, so it samples the wrong place).
+    /// </summary>
+    public Box? Region { get; init; }
+
+    /// <summary>The norm factor the network was trained with; null for <see cref="FlowNormFactor.FromKeepAxials"/> of the predictor's flags and 80 voxels.</summary>
+    public FlowNormFactor? NormFactor { get; init; }
+}

@@ -1,0 +1,316 @@
+using CellVision.Core.Annotations;
+using CellVision.Core.Volumes;
+using CellVision.Detection.Prediction;
+using CellVision.Torch;
+using CellVision.Tracking.Linking;
+
+namespace CellVision.Tracking.Flow;
+
+/// <summary>
+/// Estimates where the nuclei of frame t were in frame t − 1 with ELEPHANT's flow network (<c>spots_with_flow</c>):
+/// frames t − 1 and t, each min–max normalised, are predicted patch by patch with linear blending, the output is
+/// multiplied by the norm factor (voxels), and each spot moves by the mean flow over its ellipsoid's voxels (at least 9)
+/// times the voxel size. A spot whose centre lies outside the predicted region keeps its position (squared displacement 0).
+/// </summary>
+public sealed class FlowPredictor : ISpotMotionEstimator
+{
+    private readonly FlowUNet? _model;
+    private readonly Func<Tensor, Tensor> _network;
+    private readonly Func<int, Volume<float>>? _loadFrame;
+
+    /// <summary>Creates a predictor for a trained model.</summary>
+    /// <param name="model">The flow network; it is switched to evaluation mode while predicting.</param>
+    /// <param name="keepAxials">The model's four keep-axial flags (see <see cref="Detection.Models.KeepAxials"/>).</param>
+    /// <param name="loadFrame">
+    /// Loads the raw frame of a timepoint for <see cref="EstimatePrevious(int, IReadOnlyList{Spot}, CancellationToken)"/>;
+    /// the predictor disposes each volume it returns. Null when only the frame-taking methods are used.
+    /// </param>
+    /// <param name="options">Patch layout, blending, region and norm factor; null for ELEPHANT's defaults.</param>
+    public FlowPredictor(FlowUNet model, ReadOnlySpan<bool> keepAxials, Func<int, Volume<float>>? loadFrame = null, FlowPredictionOptions? options = null)
+        : this(Network(model, keepAxials, options?.MitigateEdgeDiscontinuities ?? false), FlowNormFactor.FromKeepAxials(keepAxials), loadFrame, options)
+    {
+        _model = model;
+    }
+
+    /// <summary>A predictor around any network from (N, 2, D, H, W) frames to (N, 3, D, H, W) normalised flow (for tests).</summary>
+    internal FlowPredictor(Func<Tensor, Tensor> network, FlowNormFactor defaultNormFactor, Func<int, Volume<float>>? loadFrame, FlowPredictionOptions? options)
+    {
+        _network = network;
+        _loadFrame = loadFrame;
+        Options = options ?? new FlowPredictionOptions();
+        if (Options.BatchSize < 1 || Options.PatchSize.Depth < 1 || Options.PatchSize.Height < 1 || Options.PatchSize.Width < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), "Patch size and batch size must be at least 1.");
+        }
+
+        NormFactor = (Options.NormFactor ?? defaultNormFactor).Validate();
+    }
+
+    /// <summary>The options the predictor was created with.</summary>
+    public FlowPredictionOptions Options { get; }
+
+    /// <summary>The factor the network output is multiplied by to give voxels.</summary>
+    public FlowNormFactor NormFactor { get; }
+
+    /// <inheritdoc />
+    /// <exception cref="InvalidOperationException">The predictor was created without a frame loader.</exception>
+    public IReadOnlyList<MotionEstimate> EstimatePrevious(int timepoint, IReadOnlyList<Spot> spots, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(timepoint, 1);
+        ArgumentNullException.ThrowIfNull(spots);
+        if (_loadFrame is null)
+        {
+            throw new InvalidOperationException("This flow predictor has no frame loader; pass frames to EstimatePrevious(previous, current, spots) or create it with one.");
+        }
+
+        if (spots.Count == 0)
+        {
+            return [];
+        }
+
+        using var previous = _loadFrame(timepoint - 1);
+        using var current = _loadFrame(timepoint);
+        return EstimatePrevious(previous, current, spots, null, cancellationToken);
+    }
+
+    /// <summary>Estimates, for spots of frame t, their positions in frame t − 1 from the two raw frames.</summary>
+    /// <param name="previous">Raw frame t − 1.</param>
+    /// <param name="current">Raw frame t, with the voxel size that spot positions refer to (voxel k ↔ k · voxel size).</param>
+    /// <param name="spots">Spots of frame t.</param>
+    /// <param name="progress">Receives the number of patches done.</param>
+    /// <param name="cancellationToken">Stops between batches of patches.</param>
+    /// <returns>One estimate per spot, in order.</returns>
+    public IReadOnlyList<MotionEstimate> EstimatePrevious(Volume<float> previous, Volume<float> current, IReadOnlyList<Spot> spots, IProgress<PredictionProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(spots);
+        using var flow = PredictFlow(previous, current, progress, cancellationToken);
+        return Estimate(flow, spots, cancellationToken);
+    }
+
+    /// <summary>Predicts the backward flow of frame t (to frame t − 1) over <see cref="FlowPredictionOptions.Region"/>.</summary>
+    /// <param name="previous">Raw frame t − 1.</param>
+    /// <param name="current">Raw frame t (same shape).</param>
+    /// <param name="progress">Receives the number of patches done.</param>
+    /// <param name="cancellationToken">Stops between batches of patches.</param>
+    /// <exception cref="ArgumentException">The frames differ in shape or the region leaves them.</exception>
+    public FlowField PredictFlow(Volume<float> previous, Volume<float> current, IProgress<PredictionProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(previous);
+        ArgumentNullException.ThrowIfNull(current);
+        if (previous.Depth != current.Depth || previous.Height != current.Height || previous.Width != current.Width)
+        {
+            throw new ArgumentException($"Frames t − 1 ({previous.Depth}×{previous.Height}×{previous.Width}) and t ({current.Depth}×{current.Height}×{current.Width}) must have one shape.", nameof(previous));
+        }
+
+        var region = Options.Region ?? current.Bounds;
+        if (region.Rank != 3 || region.IsEmpty || !current.Bounds.Contains(region))
+        {
+            throw new ArgumentException($"The region {region} must be a non-empty box inside the {current.Depth}×{current.Height}×{current.Width} frame.", nameof(previous));
+        }
+
+        // Whole frames are normalised, then the region is cut out of them.
+        using var first = Normalised(previous, region);
+        using var second = Normalised(current, region);
+        return Predict(first, second, region, current.VoxelSize, progress, cancellationToken);
+    }
+
+    /// <summary>Moves each spot by the mean flow over its ellipsoid (ELEPHANT's <c>_estimate_spots_with_flow</c>).</summary>
+    /// <param name="flow">Predicted flow.</param>
+    /// <param name="spots">Spots of frame t (positions physical, relative to voxel 0 of the frame).</param>
+    /// <param name="cancellationToken">Stops between spots.</param>
+    /// <returns>One estimate per spot, in order: the position in frame t − 1 and the squared displacement.</returns>
+    public static IReadOnlyList<MotionEstimate> Estimate(FlowField flow, IReadOnlyList<Spot> spots, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(flow);
+        ArgumentNullException.ThrowIfNull(spots);
+        var voxel = flow.VoxelSize;
+        double[] scales = [voxel.Z, voxel.Y, voxel.X];
+        int[] dims = [flow.X.Depth, flow.X.Height, flow.X.Width];
+        var (oz, oy, ox) = (flow.Region.Start[0] * voxel.Z, flow.Region.Start[1] * voxel.Y, flow.Region.Start[2] * voxel.X);
+        var estimates = new MotionEstimate[spots.Count];
+        Parallel.For(0, spots.Count, new ParallelOptions { CancellationToken = cancellationToken }, i =>
+        {
+            var spot = spots[i];
+            var (x, y, z) = (spot.X - ox, spot.Y - oy, spot.Z - oz);
+            if (!Inside(z / voxel.Z, dims[0]) || !Inside(y / voxel.Y, dims[1]) || !Inside(x / voxel.X, dims[2]))
+            {
+                estimates[i] = new MotionEstimate(spot.X, spot.Y, spot.Z, 0);
+                return;
+            }
+
+            var voxels = FlowLabelGenerator.Rasterise(x, y, z, spot.Covariance, scales, dims, FlowLabelGenerator.MinimumVoxels);
+            if (voxels.Count == 0)
+            {
+                estimates[i] = new MotionEstimate(spot.X, spot.Y, spot.Z, 0);
+                return;
+            }
+
+            double sx = 0, sy = 0, sz = 0;
+            ReadOnlySpan<float> fx = flow.X.Span, fy = flow.Y.Span, fz = flow.Z.Span;
+            foreach (var index in voxels)
+            {
+                sx += fx[index];
+                sy += fy[index];
+                sz += fz[index];
+            }
+
+            var (dx, dy, dz) = (sx / voxels.Count * voxel.X, sy / voxels.Count * voxel.Y, sz / voxels.Count * voxel.Z);
+            estimates[i] = new MotionEstimate(spot.X + dx, spot.Y + dy, spot.Z + dz, (dx * dx) + (dy * dy) + (dz * dz));
+        });
+        return estimates;
+    }
+
+    private static bool Inside(double voxel, int size) => voxel >= -0.5 && voxel < size - 0.5;
+
+    private static Func<Tensor, Tensor> Network(FlowUNet model, ReadOnlySpan<bool> keepAxials, bool pad)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        if (keepAxials.Length != 4)
+        {
+            throw new ArgumentException($"keepAxials needs one flag per level (4); got {keepAxials.Length}.", nameof(keepAxials));
+        }
+
+        var keep = keepAxials.ToArray();
+        return input => model.Forward(input.To(model.Parameters().First().Device), keep, pad);
+    }
+
+    private static Volume<float> Normalised(Volume<float> frame, Box region)
+    {
+        using var copy = frame.Crop(frame.Bounds);
+        Normalization.MinMaxToUnit(copy.Span);
+        return copy.Crop(region);
+    }
+
+    private FlowField Predict(Volume<float> previous, Volume<float> current, Box region, Core.Geometry.VoxelSize voxelSize, IProgress<PredictionProgress>? progress, CancellationToken cancellationToken)
+    {
+        var (depth, height, width) = (current.Depth, current.Height, current.Width);
+        var grids = new[]
+        {
+            PatchGrid.Create(depth, Options.PatchSize.Depth),
+            PatchGrid.Create(height, Options.PatchSize.Height),
+            PatchGrid.Create(width, Options.PatchSize.Width),
+        };
+        var patches = (from z in Enumerable.Range(0, grids[0].Starts.Length)
+                       from y in Enumerable.Range(0, grids[1].Starts.Length)
+                       from x in Enumerable.Range(0, grids[2].Starts.Length)
+                       select (Z: z, Y: y, X: x)).ToArray();
+        var (pd, ph, pw) = (grids[0].Patch, grids[1].Patch, grids[2].Patch);
+        var patchLength = pd * ph * pw;
+        var sums = new[] { new Volume<float>(depth, height, width, voxelSize), new Volume<float>(depth, height, width, voxelSize), new Volume<float>(depth, height, width, voxelSize) };
+        var normalise = Options.NormaliseBlendWeights;
+        var weightSum = normalise ? new float[current.Length] : null;
+        var wasTraining = _model?.IsTraining ?? false;
+        _model?.Eval();
+        try
+        {
+            var batchSize = Options.BatchSize;
+            var input = new float[batchSize * 2 * patchLength];
+            var output = new float[batchSize * 3 * patchLength];
+            for (var first = 0; first < patches.Length; first += batchSize)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var batch = patches.AsSpan(first, Math.Min(batchSize, patches.Length - first));
+                for (var b = 0; b < batch.Length; b++)
+                {
+                    var origin = Origin(grids, batch[b]);
+                    CopyPatch(previous, origin, (pd, ph, pw), input.AsSpan(2 * b * patchLength, patchLength));
+                    CopyPatch(current, origin, (pd, ph, pw), input.AsSpan(((2 * b) + 1) * patchLength, patchLength));
+                }
+
+                using (GradientMode.InferenceMode())
+                using (var scope = DisposeScope.Enter())
+                {
+                    var tensor = Tensor.FromSpan<float>(input.AsSpan(0, batch.Length * 2 * patchLength), [batch.Length, 2, pd, ph, pw]);
+                    var result = _network(tensor);
+                    long[] expected = [batch.Length, 3, pd, ph, pw];
+                    if (!result.Shape.AsSpan().SequenceEqual(expected))
+                    {
+                        throw new InvalidOperationException($"The flow network returned [{string.Join(", ", result.Shape)}] for [{string.Join(", ", tensor.Shape)}]; expected [{string.Join(", ", expected)}].");
+                    }
+
+                    result.To(Device.Cpu, ScalarType.Float32).Contiguous().CopyTo<float>(output.AsSpan(0, batch.Length * 3 * patchLength));
+                }
+
+                for (var b = 0; b < batch.Length; b++)
+                {
+                    var p = batch[b];
+                    var weights = (grids[0].Weights(p.Z, normalise), grids[1].Weights(p.Y, normalise), grids[2].Weights(p.X, normalise));
+                    Accumulate(sums, weightSum, output.AsSpan(b * 3 * patchLength, 3 * patchLength), Origin(grids, p), (pd, ph, pw), weights);
+                }
+
+                progress?.Report(new PredictionProgress(first + batch.Length, patches.Length));
+            }
+        }
+        catch
+        {
+            foreach (var sum in sums)
+            {
+                sum.Dispose();
+            }
+
+            throw;
+        }
+        finally
+        {
+            _model?.Train(wasTraining);
+        }
+
+        double[] factors = [NormFactor.X, NormFactor.Y, NormFactor.Z];
+        for (var c = 0; c < 3; c++)
+        {
+            var span = sums[c].Span;
+            var factor = (float)factors[c];
+            for (var i = 0; i < span.Length; i++)
+            {
+                span[i] = weightSum is null ? span[i] * factor : span[i] / weightSum[i] * factor;
+            }
+        }
+
+        return new FlowField(sums[0], sums[1], sums[2], region, voxelSize);
+    }
+
+    private static (int Z, int Y, int X) Origin(PatchGrid[] grids, (int Z, int Y, int X) patch) =>
+        (grids[0].Starts[patch.Z], grids[1].Starts[patch.Y], grids[2].Starts[patch.X]);
+
+    private static void CopyPatch(Volume<float> volume, (int Z, int Y, int X) origin, (int D, int H, int W) size, Span<float> destination)
+    {
+        for (var z = 0; z < size.D; z++)
+        {
+            for (var y = 0; y < size.H; y++)
+            {
+                volume.Row(origin.Z + z, origin.Y + y).Slice(origin.X, size.W).CopyTo(destination.Slice(((z * size.H) + y) * size.W, size.W));
+            }
+        }
+    }
+
+    private static void Accumulate(Volume<float>[] sums, float[]? weightSum, ReadOnlySpan<float> flow, (int Z, int Y, int X) origin, (int D, int H, int W) size, (float[] Z, float[] Y, float[] X) weights)
+    {
+        var patchLength = size.D * size.H * size.W;
+        for (var z = 0; z < size.D; z++)
+        {
+            for (var y = 0; y < size.H; y++)
+            {
+                var wzy = weights.Z[z] * weights.Y[y];
+                var source = ((z * size.H) + y) * size.W;
+                var target = ((((origin.Z + z) * sums[0].Height) + origin.Y + y) * sums[0].Width) + origin.X;
+                for (var c = 0; c < 3; c++)
+                {
+                    var row = sums[c].Span.Slice(target, size.W);
+                    var values = flow.Slice((c * patchLength) + source, size.W);
+                    for (var x = 0; x < size.W; x++)
+                    {
+                        row[x] += wzy * weights.X[x] * values[x];
+                    }
+                }
+
+                if (weightSum is not null)
+                {
+                    for (var x = 0; x < size.W; x++)
+                    {
+                        weightSum[target + x] += wzy * weights.X[x];
+                    }
+                }
+            }
+        }
+    }
+}
