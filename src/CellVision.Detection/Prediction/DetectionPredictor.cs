@@ -55,10 +55,15 @@ public sealed class DetectionPredictor
     /// <param name="spotOptions">Threshold, centre ratio and radius limits; null for ELEPHANT's client defaults.</param>
     /// <param name="progress">Receives the number of patches done.</param>
     /// <param name="cancellationToken">Stops between batches of patches.</param>
-    public IReadOnlyList<DetectedSpot> Detect(Volume<float> frame, PredictionOptions? options = null, SpotExtractionOptions? spotOptions = null, IProgress<PredictionProgress>? progress = null, CancellationToken cancellationToken = default)
+    /// <param name="probabilitiesReady">
+    /// Receives the frame's class probabilities before nuclei are extracted, e.g. to keep them with
+    /// <see cref="ProbabilityZarr.Write"/> (ELEPHANT's "output prediction"); they are disposed when it returns.
+    /// </param>
+    public IReadOnlyList<DetectedSpot> Detect(Volume<float> frame, PredictionOptions? options = null, SpotExtractionOptions? spotOptions = null, IProgress<PredictionProgress>? progress = null, CancellationToken cancellationToken = default, Action<DetectionProbabilities>? probabilitiesReady = null)
     {
         ArgumentNullException.ThrowIfNull(frame);
         using var probabilities = Predict(frame, options, progress, cancellationToken);
+        probabilitiesReady?.Invoke(probabilities);
         return SpotExtractor.Extract(probabilities.Centre, frame.VoxelSize, spotOptions);
     }
 

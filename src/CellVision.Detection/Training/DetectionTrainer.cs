@@ -5,9 +5,10 @@ using CellVision.Torch.Optimizers;
 namespace CellVision.Detection.Training;
 
 /// <summary>
-/// Trains ELEPHANT's detection U-Net from annotated timepoints: random crops containing a labelled voxel, random flips,
-/// <see cref="DetectionLoss"/>, Adam. Batch mode runs <see cref="DetectionTrainingOptions.Epochs"/> epochs over the
-/// given timepoints; <see cref="LiveDetectionTrainer"/> runs one epoch per label update.
+/// Trains ELEPHANT's detection U-Net from annotated timepoints: random crops containing a labelled voxel, optional scale,
+/// contrast and rotation augmentation, random flips, <see cref="DetectionLoss"/>, Adam. Batch mode runs
+/// <see cref="DetectionTrainingOptions.Epochs"/> epochs over the given timepoints; <see cref="LiveDetectionTrainer"/> runs
+/// one epoch per label update.
 /// </summary>
 public sealed class DetectionTrainer : IDisposable
 {
@@ -16,6 +17,7 @@ public sealed class DetectionTrainer : IDisposable
     private readonly Adam _optimizer;
     private readonly DetectionLoss _loss;
     private readonly Random _random;
+    private readonly CropAugmentation _augmentation;
     private int _epochs;
 
     /// <summary>Creates a trainer; the model's parameters are optimised in place.</summary>
@@ -36,11 +38,17 @@ public sealed class DetectionTrainer : IDisposable
             throw new ArgumentOutOfRangeException(nameof(options), "Crops per timepoint and batch size must be at least 1, epochs non-negative and the learning rate positive.");
         }
 
+        if (!(Options.ScaleAugmentation >= 0 && Options.ScaleAugmentation < 1) || Options.RotationAugmentation < 0 || !(Options.ContrastAugmentation >= 0 && Options.ContrastAugmentation <= 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), "Scale augmentation must lie in [0, 1), rotation augmentation must not be negative and contrast augmentation must lie in [0, 1].");
+        }
+
         _model = model;
         _keepAxials = keepAxials.ToArray();
         _optimizer = new Adam(model.Parameters(), new AdamOptions { LearningRate = Options.LearningRate });
         _loss = new DetectionLoss(Options.Loss);
         _random = Options.Seed is int seed ? new Random(seed) : new Random();
+        _augmentation = new CropAugmentation(Options.ScaleAugmentation, Options.RotationAugmentation, Options.ContrastAugmentation);
         CropsPerTimepoint = Options.CropsPerTimepoint;
     }
 
@@ -140,7 +148,7 @@ public sealed class DetectionTrainer : IDisposable
             throw new ArgumentException("A frame and its labels must have the same shape.", nameof(frame));
         }
 
-        return new CropSampler(frame, Options.CropSize);
+        return new CropSampler(frame, Options.CropSize, _augmentation);
     }
 
     private double Step(ReadOnlySpan<CropSampler> batch)

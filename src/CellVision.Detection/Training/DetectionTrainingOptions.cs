@@ -21,6 +21,31 @@ public sealed record DetectionTrainingOptions
     /// <summary>Loss weights (ELEPHANT: class weights 1, 10, 10; false weight 10).</summary>
     public DetectionLossOptions Loss { get; init; } = new();
 
-    /// <summary>Seed of the crop positions and flips; null for a random seed.</summary>
+    /// <summary>
+    /// Scale augmentation base f, 0 ≤ f &lt; 1 (ELEPHANT's <c>aug_scale_factor_base</c>; default 0 = off; the paper used
+    /// 0.5). Each axis gets f_i = f · min(voxel size) / voxel size_i, so coarse axes are scaled less; a crop of a whole
+    /// number of voxels drawn uniformly from [round(c·(1 − f_i)), ⌊c·(1 + f_i)⌋] (clipped to the frame) is resized to the
+    /// crop size, trilinearly with aligned corners for intensities and by nearest neighbour for labels.
+    /// </summary>
+    public double ScaleAugmentation { get; init; }
+
+    /// <summary>
+    /// Rotation augmentation: the largest rotation about Z in whole degrees, A (ELEPHANT's <c>aug_rotation_angle</c>;
+    /// default 0 = off; the paper used 180 for Parhyale). An angle θ is drawn uniformly from the integers in [−A, A], the
+    /// crop is cut larger in Y and X by |cos θ| + |sin θ|, every Z slice is rotated as scikit-image's <c>rotate</c>
+    /// (bilinear intensities, nearest labels) and centre-cropped back; a crop whose rotated labels are all 0 is redrawn.
+    /// Unlike ELEPHANT, rotation works without scale augmentation and keeps its scaling.
+    /// </summary>
+    public int RotationAugmentation { get; init; }
+
+    /// <summary>
+    /// Contrast augmentation a, 0 ≤ a ≤ 1 (ELEPHANT's <c>aug_contrast</c>; default 0 = off; the paper used 0.5). When a crop
+    /// holds nucleus voxels (labels 2, 3, 5, 6) and background voxels (1, 4), the nucleus intensities are multiplied by
+    /// k = ((m_nucleus − m_background) · U(a, 1) + m_background) / m_nucleus, which moves their mean towards the background
+    /// mean by up to 1 − a of the difference. Applied before rotation.
+    /// </summary>
+    public double ContrastAugmentation { get; init; }
+
+    /// <summary>Seed of the crop positions, augmentations and flips; null for a random seed.</summary>
     public int? Seed { get; init; }
 }
