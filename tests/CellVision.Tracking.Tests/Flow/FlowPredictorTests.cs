@@ -61,7 +61,7 @@ public sealed class FlowPredictorTests
             Assert.Equal((dx * dx) + (dy * dy) + (dz * dz), estimates[i].SquaredDisplacement, 4);
         }
 
-        Assert.Equal(new Linking.MotionEstimate(40, 4, 2, 0), estimates[2]);
+        Assert.Equal(new CellVision.Tracking.Linking.MotionEstimate(40, 4, 2, 0), estimates[2]);
     }
 
     [Fact]
@@ -105,7 +105,7 @@ public sealed class FlowPredictorTests
             }
             else
             {
-                Assert.Equal(new Linking.MotionEstimate(outside.X, outside.Y, outside.Z, 0), estimates[1]);
+                Assert.Equal(new CellVision.Tracking.Linking.MotionEstimate(outside.X, outside.Y, outside.Z, 0), estimates[1]);
             }
 
             Assert.True(progress.Count > 1);
