@@ -29,6 +29,15 @@ internal sealed record DemoOptions
     /// <summary>Smallest nucleus radius kept by detection, in µm: a user sets it a little below the smallest nucleus they expect.</summary>
     public double MinimumRadius { get; init; } = 2.0;
 
+    /// <summary>Frame pairs at the start of the movie whose links a person approved; the flow model trains on them.</summary>
+    public int ApprovedTransitions { get; init; } = 2;
+
+    /// <summary>Flow training epochs (each of <see cref="CropsPerEpoch"/> crops per approved pair).</summary>
+    public int? FlowEpochs { get; init; }
+
+    /// <summary>Nearest-neighbour linking search radius in µm (ELEPHANT's default 5.0).</summary>
+    public double LinkingThreshold { get; init; } = 5.0;
+
     /// <summary>The synthetic movie's settings for this run.</summary>
     public SyntheticTimeLapseOptions Movie => Small
         ? new SyntheticTimeLapseOptions { Timepoints = 5, Depth = 12, Height = 64, Width = 64, InitialNuclei = 6, Seed = Seed }
@@ -36,4 +45,7 @@ internal sealed record DemoOptions
 
     /// <summary>The number of epochs actually used.</summary>
     public int EffectiveEpochs => Epochs ?? (Small ? 10 : 15);
+
+    /// <summary>The number of flow epochs actually used.</summary>
+    public int EffectiveFlowEpochs => FlowEpochs ?? (Small ? 3 : 5);
 }

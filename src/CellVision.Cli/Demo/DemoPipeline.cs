@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Globalization;
 using CellVision.Core.Synthetic;
 using CellVision.Torch;
+using CellVision.Tracking.Ctc;
+using CellVision.Tracking.Evaluation;
 
 namespace CellVision.Cli.Demo;
 
@@ -42,11 +44,32 @@ internal sealed class DemoPipeline(DemoOptions options, IDemoObserver observer)
             ("detection F1", matching.F1, "harmonic mean of the two"),
         };
 
-        var tracks = detections;
+        using var tracker = new DemoTracker(options);
+        var flowLosses = Step("Train the flow model on approved links", options.EffectiveFlowEpochs, () => tracker.TrainFlow(movie,
+                (epoch, loss) => observer.StepAdvanced(epoch, string.Create(CultureInfo.InvariantCulture, $"epoch {epoch} loss {loss:F4}")),
+                cancellationToken),
+            l => string.Create(CultureInfo.InvariantCulture, $"loss {l[0]:F4} → {l[^1]:F4}"));
+        var plain = Step("Link nearest neighbours", 0, () => tracker.Link(detections, movie, withFlow: false, cancellationToken), g => $"{g.LinkCount} links");
+        var tracks = Step("Link nearest neighbours with flow", 0, () => tracker.Link(detections, movie, withFlow: true, cancellationToken), g => $"{g.LinkCount} links");
+
+        var groundTruth = Path.Combine(folder, "ctc", "01_GT");
+        foreach (var (graph, name, label) in new[] { (tracks, "01_RES", "with flow"), (plain, "02_RES", "without flow") })
+        {
+            var evaluation = Step($"Export and score the tracks {label} (CTC)", 0, () =>
+            {
+                var shape = (movie.Images[0].Depth, movie.Images[0].Height, movie.Images[0].Width);
+                CtcExporter.Export(graph, Path.Combine(folder, "ctc", name), new CtcExportOptions { VoxelSize = movie.Images[0].VoxelSize, Shape = shape, LastFrame = movie.Images.Count - 1 }, cancellationToken: cancellationToken);
+                return CtcEvaluator.Evaluate(groundTruth, Path.Combine(folder, "ctc", name), new CtcEvaluationOptions { Segmentation = false }, cancellationToken: cancellationToken);
+            }, e => string.Create(CultureInfo.InvariantCulture, $"DET {e.Scores.Det:F4}, TRA {e.Scores.Tra:F4}"));
+            scores.Add(($"DET ({label})", evaluation.Scores.Det ?? 0, $"CTC detection measure of ctc/{name} against ctc/01_GT"));
+            scores.Add(($"TRA ({label})", evaluation.Scores.Tra ?? 0, $"CTC tracking measure (AOGM) of ctc/{name}"));
+            scores.Add(($"LNK ({label})", evaluation.Scores.Lnk ?? 0, $"CTC linking measure of ctc/{name}"));
+        }
+
         var report = Step("Write the report", 0,
-            () => DemoReport.Write(folder, movie, tracks, losses, scores, timings, options),
+            () => DemoReport.Write(folder, movie, tracks, losses, flowLosses, scores, timings, options),
             path => Path.GetRelativePath(folder, path));
-        return new DemoResult { ReportPath = report, Losses = losses, Tracks = tracks, Scores = scores, Elapsed = total.Elapsed };
+        return new DemoResult { ReportPath = report, Losses = losses, FlowLosses = flowLosses, Tracks = tracks, Scores = scores, Elapsed = total.Elapsed };
     }
 
     private T Step<T>(string name, int units, Func<T> work, Func<T, string> summary)

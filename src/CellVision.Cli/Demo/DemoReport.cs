@@ -9,7 +9,7 @@ namespace CellVision.Cli.Demo;
 /// <summary>Writes the demo report: a Markdown page with the score table and PNG figures beside it.</summary>
 internal static class DemoReport
 {
-    internal static string Write(string folder, SyntheticTimeLapse movie, LineageGraph tracks, IReadOnlyList<double> losses,
+    internal static string Write(string folder, SyntheticTimeLapse movie, LineageGraph tracks, IReadOnlyList<double> losses, IReadOnlyList<double> flowLosses,
         IReadOnlyList<(string Measure, double Value, string Meaning)> scores, IReadOnlyList<(string Step, double Seconds)> timings, DemoOptions options)
     {
         var reportFolder = Directory.CreateDirectory(Path.Combine(folder, "report")).FullName;
@@ -23,6 +23,7 @@ internal static class DemoReport
         PngWriter.Write(Path.Combine(reportFolder, "lineage.png"), Figures.LineageTree(tracks, movie.Images.Count));
         PngWriter.Write(Path.Combine(reportFolder, "lineage_truth.png"), Figures.LineageTree(movie.Truth, movie.Images.Count));
         PngWriter.Write(Path.Combine(reportFolder, "loss.png"), Figures.LossCurve(losses));
+        PngWriter.Write(Path.Combine(reportFolder, "flow_loss.png"), Figures.LossCurve(flowLosses));
 
         var m = movie.Options;
         var text = new StringBuilder();
@@ -30,7 +31,7 @@ internal static class DemoReport
         text.AppendLine("# CellVision demo report").AppendLine();
         text.AppendLine(invariant, $"A synthetic 3D+t movie of {movie.Truth.SpotCount} nuclei over {m.Timepoints} timepoints ({m.Depth}×{m.Height}×{m.Width} voxels of {m.VoxelSize.X}×{m.VoxelSize.Y}×{m.VoxelSize.Z} µm, seed {m.Seed}), ")
             .AppendLine(invariant, $"{movie.Truth.Spots.Count(s => s.Outgoing.Count > 1)} divisions. The detector was trained from {options.AnnotatedNuclei} nuclei annotated at timepoint 0 ")
-            .AppendLine(invariant, $"({options.EffectiveEpochs} epochs of {options.CropsPerEpoch} crops), then predicted every timepoint; detections were linked into tracks and scored against the ground truth.")
+            .AppendLine(invariant, $"({options.EffectiveEpochs} epochs of {options.CropsPerEpoch} crops), then predicted every timepoint; the flow model learnt from the approved links of the first frame pairs; detections were linked by nearest neighbours with and without flow correction, exported in the Cell Tracking Challenge format (`ctc/01_RES` with flow, `ctc/02_RES` without) and scored against the ground truth (`ctc/01_GT`). The figures show the tracks linked with flow.")
             .AppendLine();
         text.AppendLine("## Scores").AppendLine().AppendLine("| measure | value | meaning |").AppendLine("|---|---:|---|");
         foreach (var (measure, value, meaning) in scores)
@@ -56,6 +57,15 @@ internal static class DemoReport
         for (var i = 0; i < losses.Count; i++)
         {
             text.AppendLine(invariant, $"| {i + 1} | {losses[i]:F4} |");
+        }
+
+        text.AppendLine().AppendLine("## Flow model training").AppendLine();
+        text.AppendLine(invariant, $"Mean loss per epoch of ELEPHANT's flow loss, trained on the links a person approved in the first {options.ApprovedTransitions} frame pairs:").AppendLine();
+        text.AppendLine("![flow loss curve](flow_loss.png)").AppendLine();
+        text.AppendLine("| epoch | loss |").AppendLine("|---:|---:|");
+        for (var i = 0; i < flowLosses.Count; i++)
+        {
+            text.AppendLine(invariant, $"| {i + 1} | {flowLosses[i]:F4} |");
         }
 
         text.AppendLine().AppendLine("## Time").AppendLine().AppendLine("| step | seconds |").AppendLine("|---|---:|");

@@ -9,6 +9,8 @@ internal sealed record DemoResult
 
     public required IReadOnlyList<double> Losses { get; init; }
 
+    public required IReadOnlyList<double> FlowLosses { get; init; }
+
     public required LineageGraph Tracks { get; init; }
 
     public required IReadOnlyList<(string Measure, double Value, string Meaning)> Scores { get; init; }
