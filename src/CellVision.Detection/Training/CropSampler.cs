@@ -202,12 +202,12 @@ internal sealed class CropSampler
         var height = Math.Min(target.Height, rows - r0);
         var width = Math.Min(target.Width, columns - c0);
         var slice = extent[1] * extent[2];
-        var rotated = new float[rows * columns];
-        var rotatedLabels = new byte[rows * columns];
         var outInput = new float[extent[0] * height * width];
         var outLabels = labels is null ? null : new byte[outInput.Length];
-        for (var z = 0; z < extent[0]; z++)
+        Parallel.For(0, extent[0], z =>
         {
+            var rotated = new float[rows * columns];
+            var rotatedLabels = labels is null ? null : new byte[rows * columns];
             rotation.Bilinear(input.AsSpan(z * slice, slice), rotated);
             if (labels is not null)
             {
@@ -224,7 +224,7 @@ internal sealed class CropSampler
                     rotatedLabels.AsSpan(from, width).CopyTo(outLabels.AsSpan(to, width));
                 }
             }
-        }
+        });
 
         return (outInput, outLabels, [extent[0], height, width]);
     }

@@ -23,9 +23,10 @@ public sealed record DetectionTrainingOptions
 
     /// <summary>
     /// Scale augmentation base f, 0 ≤ f &lt; 1 (ELEPHANT's <c>aug_scale_factor_base</c>; default 0 = off; the paper used
-    /// 0.5). Each axis gets f_i = f · min(voxel size) / voxel size_i, so coarse axes are scaled less; a crop of a whole
-    /// number of voxels drawn uniformly from [round(c·(1 − f_i)), ⌊c·(1 + f_i)⌋] (clipped to the frame) is resized to the
-    /// crop size, trilinearly with aligned corners for intensities and by nearest neighbour for labels.
+    /// 0.5). Each axis gets f_i = f · min(voxel size) / voxel size_i (the voxel size of
+    /// <see cref="TrainingFrame.Normalised"/>), so coarse axes are scaled less; a crop of a whole number of voxels drawn
+    /// uniformly from [round(c·(1 − f_i)), ⌊c·(1 + f_i)⌋] (clipped to the frame) is resized to the crop size,
+    /// trilinearly with aligned corners for intensities and by nearest neighbour for labels.
     /// </summary>
     public double ScaleAugmentation { get; init; }
 
