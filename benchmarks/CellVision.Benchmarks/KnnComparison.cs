@@ -9,7 +9,7 @@ namespace CellVision.Benchmarks;
 /// <c>compare-knn</c>: the workload of ../shared/refbench/knn_ref.py (scipy cKDTree) with <see cref="KdTree3"/>. For
 /// n = 1k, 10k, 100k: prev uniform in [0, 100·n^(1/3)]³, cur = prev + N(0, 1) per axis; build a tree on prev and
 /// query every cur point for its k = 3 nearest within 5.0; the time covers build and queries (wall clock, as the
-/// reference measures it). After 1.5 s of warm-up runs, --rounds rounds (default 5) each run the reference script once
+/// reference measures it). After 1.5 s of warm-up runs, --rounds rounds (default 7) each run the reference script once
 /// and CellVision once per size, with all processors and with one thread; medians over the rounds are compared (the
 /// ratio is CellVision's queries/s over scipy's, whose query runs on one thread).
 /// </summary>
@@ -21,7 +21,7 @@ internal static partial class KnnComparison
     {
         var options = Options.Parse(args);
         var reference = options.Get("reference", DefaultReference());
-        var rounds = int.Parse(options.Get("rounds", "5"), CultureInfo.InvariantCulture);
+        var rounds = int.Parse(options.Get("rounds", "7"), CultureInfo.InvariantCulture);
         var haveReference = reference != "none" && File.Exists(reference);
         if (!haveReference)
         {

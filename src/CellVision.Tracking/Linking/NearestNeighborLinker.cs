@@ -65,7 +65,7 @@ public sealed class NearestNeighborLinker
     /// <param name="graph">The graph to edit.</param>
     /// <param name="timepoint">The timepoint whose spots get parents; timepoint 0 has none to get, and nothing changes.</param>
     /// <param name="cropBox">Restrict the removal and the linking to spots inside this box (physical units); null for the whole frame.</param>
-    /// <param name="cancellationToken">Cancels the run before the timepoint or between passes (the graph is then left consistent: links dropped so far are removed).</param>
+    /// <param name="cancellationToken">Cancels the run before the timepoint starts or while the motion estimator runs; either way the graph is left untouched. Once links are being removed and made the timepoint is finished.</param>
     /// <returns>What changed.</returns>
     public LinkingResult LinkTimepoint(LineageGraph graph, int timepoint, PhysicalBox? cropBox = null, CancellationToken cancellationToken = default)
     {
@@ -83,7 +83,7 @@ public sealed class NearestNeighborLinker
     /// <param name="currentTimepoint">The last timepoint to link (the first processed).</param>
     /// <param name="cropBox">Restrict the run to this box (physical units); null for whole frames.</param>
     /// <param name="progress">Receives a report after each timepoint.</param>
-    /// <param name="cancellationToken">Cancels the run between timepoints or passes.</param>
+    /// <param name="cancellationToken">Cancels the run between timepoints or while the motion estimator runs (timepoints already linked stay linked).</param>
     /// <returns>What changed.</returns>
     public LinkingResult LinkTimeRange(
         LineageGraph graph, int currentTimepoint, PhysicalBox? cropBox = null,
@@ -99,7 +99,7 @@ public sealed class NearestNeighborLinker
     /// <param name="last">The latest timepoint to link (processed first).</param>
     /// <param name="cropBox">Restrict the run to this box (physical units); null for whole frames.</param>
     /// <param name="progress">Receives a report after each timepoint.</param>
-    /// <param name="cancellationToken">Cancels the run between timepoints or passes.</param>
+    /// <param name="cancellationToken">Cancels the run between timepoints or while the motion estimator runs (timepoints already linked stay linked).</param>
     /// <returns>What changed.</returns>
     public LinkingResult LinkTimepoints(
         LineageGraph graph, int first, int last, PhysicalBox? cropBox = null,
@@ -124,7 +124,7 @@ public sealed class NearestNeighborLinker
     /// <summary>Links every timepoint of the graph, from the last one backwards to timepoint 1.</summary>
     /// <param name="graph">The graph to edit.</param>
     /// <param name="progress">Receives a report after each timepoint.</param>
-    /// <param name="cancellationToken">Cancels the run between timepoints or passes.</param>
+    /// <param name="cancellationToken">Cancels the run between timepoints or while the motion estimator runs (timepoints already linked stay linked).</param>
     /// <returns>What changed.</returns>
     public LinkingResult LinkAll(LineageGraph graph, IProgress<LinkingProgress>? progress = null, CancellationToken cancellationToken = default)
     {
@@ -177,38 +177,34 @@ public sealed class NearestNeighborLinker
 
         public LinkingResult Run(CancellationToken cancellationToken)
         {
-            RemoveUnlabeledIncomingLinks();
+            // The spots to link are chosen and their motion estimated before anything changes, so that cancelling the
+            // estimate leaves the graph as it was: a spot qualifies when every incoming link it has is about to be removed.
             SelectCandidates(cancellationToken);
+            RemoveUnlabeledIncomingLinks();
             var useMotion = owner.motionEstimator is not null;
             levels = new Level?[Math.Min(options.SearchDepth, timepoint)];
             extras = new ExtraIndex(neighbors, options.DistanceThreshold);
 
-            try
+            for (var pass = 0; pass < options.Passes; pass++)
             {
-                for (var pass = 0; pass < options.Passes; pass++)
+                var changed = false;
+                for (var i = 0; i < candidates.Count; i++)
                 {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    var changed = false;
-                    for (var i = 0; i < candidates.Count; i++)
+                    if (!linked[i])
                     {
-                        if (!linked[i])
-                        {
-                            changed |= LinkSpot(i, useMotion);
-                        }
+                        changed |= LinkSpot(i, useMotion);
                     }
+                }
 
-                    if (!changed)
-                    {
-                        break; // the next pass would see exactly the same state
-                    }
+                if (!changed)
+                {
+                    break; // the next pass would see exactly the same state
                 }
             }
-            finally
+
+            foreach (var link in dropped)
             {
-                foreach (var link in dropped)
-                {
-                    graph.RemoveLink(link);
-                }
+                graph.RemoveLink(link);
             }
 
             var added = 0;
@@ -230,7 +226,7 @@ public sealed class NearestNeighborLinker
             {
                 foreach (var link in spot.Incoming)
                 {
-                    if (link.TrackingTag == TrackingTag.Unlabeled && (cropBox is not { } box || (Inside(box, link.Source) && Inside(box, link.Target))))
+                    if (WillBeRemoved(link))
                     {
                         toRemove.Add(link);
                     }
@@ -250,7 +246,7 @@ public sealed class NearestNeighborLinker
             candidates = [];
             foreach (var spot in graph.SpotsAt(timepoint))
             {
-                if (MayBeLinked(spot.DetectionTag) && spot.Incoming.Count == 0 && (cropBox is not { } box || Inside(box, spot)))
+                if (MayBeLinked(spot.DetectionTag) && (cropBox is not { } box || Inside(box, spot)) && spot.Incoming.All(WillBeRemoved))
                 {
                     candidateIndex[spot] = candidates.Count;
                     candidates.Add(spot);
@@ -426,6 +422,10 @@ public sealed class NearestNeighborLinker
         }
 
         private static bool Inside(PhysicalBox box, Spot spot) => box.Contains(spot.X, spot.Y, spot.Z);
+
+        /// <summary>Step 1's test: an unlabeled link into the timepoint, inside the crop box when there is one.</summary>
+        private bool WillBeRemoved(Link link) =>
+            link.TrackingTag == TrackingTag.Unlabeled && (cropBox is not { } box || (Inside(box, link.Source) && Inside(box, link.Target)));
 
         /// <summary>The spots of one earlier timepoint and every candidate's nearest ones among them.</summary>
         private sealed class Level

@@ -507,6 +507,29 @@ public class NearestNeighborLinkerTests
     }
 
     [Fact]
+    public void Cancelling_the_motion_estimate_leaves_the_graph_untouched()
+    {
+        var graph = new LineageGraph();
+        var p = Add(graph, 0, 0, 0, 0);
+        var q = Add(graph, 0, 1, 0, 0);
+        var c = Add(graph, 1, 0, 0, 0);
+        var old = graph.AddLink(q, c);
+        using var cancellation = new CancellationTokenSource();
+        var estimator = new FakeEstimator(spot =>
+        {
+            cancellation.Cancel();
+            cancellation.Token.ThrowIfCancellationRequested();
+            return default;
+        });
+
+        Assert.ThrowsAny<OperationCanceledException>(() => new NearestNeighborLinker(motionEstimator: estimator).LinkTimepoint(graph, 1, cancellationToken: cancellation.Token));
+
+        Assert.Equal([c], estimator.Requests.Single()); // c qualifies: its only incoming link is unlabeled
+        Assert.Equal([old], graph.Links);
+        Assert.Empty(p.Outgoing);
+    }
+
+    [Fact]
     public void Invalid_options_are_rejected()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => new NearestNeighborLinker(new NearestNeighborLinkingOptions { DistanceThreshold = -1 }));
