@@ -24,6 +24,7 @@ internal static class CliApplication
             root.Subcommands.Add(ConvertCommand.Create(context));
             root.Subcommands.Add(ClaheCommand.Create(context));
             root.Subcommands.Add(DetectCommand.Create(context));
+            root.Subcommands.Add(LinkCommand.Create(context));
             root.Subcommands.Add(EvaluateCommand.Create(context));
             var output = new StringWriter();
             var exitCode = root.Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });

@@ -1,3 +1,4 @@
+using CellVision.Core.Spatial;
 using CellVision.Core.Annotations;
 using CellVision.Core.Geometry;
 using CellVision.Core.Volumes;
@@ -140,7 +141,7 @@ public sealed class SpotSuppressorTests
         var graph = new LineageGraph();
         var voxel = new VoxelSize(0.5, 0.5, 2);
         var box = PhysicalBox.FromVoxels(Box.FromZyx(1, 0, 0, 4, 20, 20), voxel);    // x, y ∈ [0, 10), z ∈ [2, 10)
-        Assert.Equal(new PhysicalBox(0, 0, 2, 10, 10, 8), box);
+        Assert.Equal(new PhysicalBox(new Point3(0, 0, 2), new Point3(10, 10, 8)), box);
         var inside = Tagged(graph, 5, 5, DetectionTag.TruePositive);
         var outside = Tagged(graph, 10, 5, DetectionTag.TruePositive);               // x = 10 is outside (upper face excluded)
         var staleInside = Tagged(graph, 2, 8, DetectionTag.Unlabeled);

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using CellVision.Core.Annotations;
 using CellVision.Core.Volumes;
+using CellVision.Detection.Annotations;
 using CellVision.Detection.Labels;
 using CellVision.Detection.Models;
 using CellVision.Detection.Prediction;
@@ -118,14 +119,20 @@ internal static class DetectCommand
         var minimumRadius = new Option<double>("--rmin") { Description = "Smallest nucleus radius kept (µm)", DefaultValueFactory = _ => 1.0 };
         var maximumRadius = new Option<double>("--rmax") { Description = "Largest nucleus radius; longer axes are clipped (µm)", DefaultValueFactory = _ => 5.0 };
         var patchSize = Parsing.Size("--patch-size", "Prediction patch Z,Y,X", (24, 384, 384));
+        var suppression = new Option<double>("--suppression-distance") { Description = "A nucleus closer than this (µm) to one already found is merged into it, the larger ellipsoid kept", DefaultValueFactory = _ => 3.0 };
         var median = new Option<bool>("--median-correction") { Description = "Apply slice-wise median correction before prediction" };
         var voxelSize = Parsing.VoxelSize("--voxel-size");
         var command = new Command("predict", "Detect nuclei in every (or the chosen) timepoint")
         {
-            images, model, output, timepoints, threshold, minimumRadius, maximumRadius, patchSize, median, voxelSize,
+            images, model, output, timepoints, threshold, minimumRadius, maximumRadius, suppression, patchSize, median, voxelSize,
         };
         command.SetAction(result => context.Guard(() =>
         {
+            if (result.GetValue(suppression) is < 0 or double.NaN)
+            {
+                return context.Fail("--suppression-distance must not be negative.");
+            }
+
             var frames = ReadMovie(result.GetValue(images)!, result.GetValue(voxelSize), context.CancellationToken);
             try
             {
@@ -146,11 +153,8 @@ internal static class DetectCommand
                 for (var t = first; t <= last; t++)
                 {
                     using var frame = Normalised(frames[t]);
-                    foreach (var spot in predictor.Detect(frame, predictionOptions, spotOptions, cancellationToken: context.CancellationToken))
-                    {
-                        graph.AddSpot(t, spot.X, spot.Y, spot.Z, Covariance3.FromRowMajor(spot.Covariance)).Quality = spot.Quality;
-                    }
-
+                    var predicted = predictor.Detect(frame, predictionOptions, spotOptions, cancellationToken: context.CancellationToken);
+                    SpotSuppressor.Apply(graph, t, predicted, new SuppressionOptions { SuppressionDistance = result.GetValue(suppression) });
                     context.Console.WriteLine($"timepoint {t}: {graph.SpotsAt(t).Count} nuclei");
                 }
 

@@ -25,7 +25,7 @@ internal static class LineageFiles
     }
 
     /// <summary>Writes spots and links: <c>.csv</c> gives the spot table and a <c>-links.csv</c> beside it, <c>.xml</c> a TrackMate file.</summary>
-    internal static IReadOnlyList<string> Write(LineageGraph graph, string path, Volume<ushort> image, int timepoints, string imageName)
+    internal static IReadOnlyList<string> Write(LineageGraph graph, string path, Volume<ushort>? image, int timepoints, string imageName)
     {
         switch (Path.GetExtension(path).ToLowerInvariant())
         {
@@ -34,8 +34,8 @@ internal static class LineageFiles
                 LineageCsv.Write(graph, path, links);
                 return [path, links];
             case ".xml":
-                var size = image.VoxelSize;
-                var imageData = new TrackMateImageData(imageName, "", image.Width, image.Height, image.Depth, timepoints, size.X, size.Y, size.Z);
+                var size = image?.VoxelSize ?? Core.Geometry.VoxelSize.Unit;
+                var imageData = new TrackMateImageData(imageName, "", image?.Width ?? 1, image?.Height ?? 1, image?.Depth ?? 1, timepoints, size.X, size.Y, size.Z);
                 TrackMateXml.Write(path, TrackMateLineage.ToModel(graph, imageData));
                 return [path];
             default:

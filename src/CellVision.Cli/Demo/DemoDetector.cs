@@ -1,6 +1,7 @@
 using CellVision.Core.Annotations;
 using CellVision.Core.Synthetic;
 using CellVision.Core.Volumes;
+using CellVision.Detection.Annotations;
 using CellVision.Detection.Labels;
 using CellVision.Cli.Commands;
 using CellVision.Detection.Models;
@@ -50,12 +51,10 @@ internal sealed class DemoDetector(DemoOptions options) : IDisposable
             var image = movie.Images[t];
             using var frame = DetectCommand.Normalised(image);
             var predictionOptions = new PredictionOptions { PatchSize = (frame.Depth, frame.Height, frame.Width) };
-            foreach (var spot in predictor.Detect(frame, predictionOptions, new SpotExtractionOptions { MinimumRadius = options.MinimumRadius }, cancellationToken: cancellationToken))
-            {
-                var added = graph.AddSpot(t, spot.X, spot.Y, spot.Z, Covariance3.FromRowMajor(spot.Covariance));
-                added.Quality = spot.Quality;
-            }
-
+            // Merged as ELEPHANT's client merges a prediction: nuclei closer than 3 µm to one already kept are dropped
+            // (the larger of the two ellipsoids stays).
+            var predicted = predictor.Detect(frame, predictionOptions, new SpotExtractionOptions { MinimumRadius = options.MinimumRadius }, cancellationToken: cancellationToken);
+            SpotSuppressor.Apply(graph, t, predicted);
             framesDone?.Report(t + 1);
         }
 

@@ -47,5 +47,5 @@ internal sealed record DemoOptions
     public int EffectiveEpochs => Epochs ?? (Small ? 10 : 15);
 
     /// <summary>The number of flow epochs actually used.</summary>
-    public int EffectiveFlowEpochs => FlowEpochs ?? (Small ? 3 : 5);
+    public int EffectiveFlowEpochs => FlowEpochs ?? 3;
 }

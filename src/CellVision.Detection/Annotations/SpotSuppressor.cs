@@ -1,3 +1,4 @@
+using CellVision.Core.Spatial;
 using CellVision.Core.Annotations;
 using CellVision.Detection.Prediction;
 

@@ -1,42 +1,6 @@
-using CellVision.Core.Geometry;
-using CellVision.Core.Volumes;
+using CellVision.Core.Spatial;
 
 namespace CellVision.Detection.Annotations;
-
-/// <summary>
-/// An axis-aligned box in physical units (X, Y, Z), holding the points with <c>min ≤ p &lt; min + size</c> on every axis
-/// (ELEPHANT's <c>spotIsInside</c>).
-/// </summary>
-/// <param name="X">Smallest X.</param>
-/// <param name="Y">Smallest Y.</param>
-/// <param name="Z">Smallest Z.</param>
-/// <param name="Width">Extent along X.</param>
-/// <param name="Height">Extent along Y.</param>
-/// <param name="Depth">Extent along Z.</param>
-public readonly record struct PhysicalBox(double X, double Y, double Z, double Width, double Height, double Depth)
-{
-    /// <summary>The physical box of a voxel box: voxel k starts at k · voxel size, as ELEPHANT's client converts its crop box.</summary>
-    /// <param name="voxels">A (Z, Y, X) box of voxel indices.</param>
-    /// <param name="voxelSize">The voxel size.</param>
-    public static PhysicalBox FromVoxels(Box voxels, VoxelSize voxelSize)
-    {
-        if (voxels.Rank != 3)
-        {
-            throw new ArgumentException($"A crop box has three dimensions (Z, Y, X); got {voxels.Rank}.", nameof(voxels));
-        }
-
-        return new PhysicalBox(
-            voxels.Start[2] * voxelSize.X, voxels.Start[1] * voxelSize.Y, voxels.Start[0] * voxelSize.Z,
-            voxels.Size[2] * voxelSize.X, voxels.Size[1] * voxelSize.Y, voxels.Size[0] * voxelSize.Z);
-    }
-
-    /// <summary>Whether the point lies in the box (lower faces included, upper faces excluded).</summary>
-    /// <param name="x">X.</param>
-    /// <param name="y">Y.</param>
-    /// <param name="z">Z.</param>
-    public bool Contains(double x, double y, double z) =>
-        X <= x && x < X + Width && Y <= y && y < Y + Height && Z <= z && z < Z + Depth;
-}
 
 /// <summary>How predicted nuclei are merged into the annotations (ELEPHANT's client), with its defaults.</summary>
 public sealed record SuppressionOptions
