@@ -53,7 +53,7 @@ internal sealed class DemoDetector(DemoOptions options) : IDisposable
             var predictionOptions = new PredictionOptions { PatchSize = (frame.Depth, frame.Height, frame.Width) };
             // Merged as ELEPHANT's client merges a prediction: nuclei closer than 3 µm to one already kept are dropped
             // (the larger of the two ellipsoids stays).
-            var predicted = predictor.Detect(frame, predictionOptions, new SpotExtractionOptions { MinimumRadius = options.MinimumRadius }, cancellationToken: cancellationToken);
+            var predicted = predictor.Detect(frame, predictionOptions, new SpotExtractionOptions { MinimumRadius = options.MinimumRadius, ProbabilityThreshold = options.ProbabilityThreshold }, cancellationToken: cancellationToken);
             SpotSuppressor.Apply(graph, t, predicted);
             framesDone?.Report(t + 1);
         }

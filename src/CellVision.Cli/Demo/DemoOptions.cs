@@ -29,6 +29,9 @@ internal sealed record DemoOptions
     /// <summary>Smallest nucleus radius kept by detection, in µm: a user sets it a little below the smallest nucleus they expect.</summary>
     public double MinimumRadius { get; init; } = 2.0;
 
+    /// <summary>Centre probability a voxel must exceed to be part of a nucleus centre (ELEPHANT's default is 0.5; a detector trained for a minute is less sure, so the demo asks for more).</summary>
+    public double ProbabilityThreshold { get; init; } = 0.7;
+
     /// <summary>Frame pairs at the start of the movie whose links a person approved; the flow model trains on them.</summary>
     public int ApprovedTransitions { get; init; } = 2;
 
@@ -38,10 +41,10 @@ internal sealed record DemoOptions
     /// <summary>Nearest-neighbour linking search radius in µm (ELEPHANT's default 5.0).</summary>
     public double LinkingThreshold { get; init; } = 5.0;
 
-    /// <summary>The synthetic movie's settings for this run.</summary>
+    /// <summary>The synthetic movie's settings for this run: 1 µm planes, so that a nucleus spans several planes as ELEPHANT's detector needs.</summary>
     public SyntheticTimeLapseOptions Movie => Small
-        ? new SyntheticTimeLapseOptions { Timepoints = 5, Depth = 12, Height = 64, Width = 64, InitialNuclei = 6, Seed = Seed }
-        : new SyntheticTimeLapseOptions { Timepoints = 10, Depth = 16, Height = 96, Width = 96, InitialNuclei = 10, Seed = Seed };
+        ? new SyntheticTimeLapseOptions { Timepoints = 5, Depth = 16, Height = 64, Width = 64, VoxelSize = new(0.5, 0.5, 1.0), InitialNuclei = 6, Seed = Seed }
+        : new SyntheticTimeLapseOptions { Timepoints = 10, Depth = 24, Height = 96, Width = 96, VoxelSize = new(0.5, 0.5, 1.0), InitialNuclei = 10, Seed = Seed };
 
     /// <summary>The number of epochs actually used.</summary>
     public int EffectiveEpochs => Epochs ?? (Small ? 10 : 15);

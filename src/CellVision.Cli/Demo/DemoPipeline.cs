@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using CellVision.Core.Synthetic;
+using CellVision.IO.Lineage;
 using CellVision.Torch;
 using CellVision.Tracking.Ctc;
 using CellVision.Tracking.Evaluation;
@@ -36,6 +37,8 @@ internal sealed class DemoPipeline(DemoOptions options, IDemoObserver observer)
             () => detector.Detect(movie, new Progress<int>(done => observer.StepAdvanced(done)), cancellationToken),
             g => $"{g.SpotCount} nuclei");
 
+        LineageCsv.Write(detections, Path.Combine(folder, "detections.csv"));
+        LineageCsv.Write(movie.Truth, Path.Combine(folder, "data", "truth.csv"), Path.Combine(folder, "data", "truth-links.csv"));
         var matching = CentreMatching.Of(detections, movie.Masks);
         var scores = new List<(string, double, string)>
         {
@@ -52,6 +55,7 @@ internal sealed class DemoPipeline(DemoOptions options, IDemoObserver observer)
         var plain = Step("Link nearest neighbours", 0, () => tracker.Link(detections, movie, withFlow: false, cancellationToken), g => $"{g.LinkCount} links");
         var tracks = Step("Link nearest neighbours with flow", 0, () => tracker.Link(detections, movie, withFlow: true, cancellationToken), g => $"{g.LinkCount} links");
 
+        LineageCsv.Write(tracks, Path.Combine(folder, "tracks.csv"), Path.Combine(folder, "tracks-links.csv"));
         var groundTruth = Path.Combine(folder, "ctc", "01_GT");
         foreach (var (graph, name, label) in new[] { (tracks, "01_RES", "with flow"), (plain, "02_RES", "without flow") })
         {
