@@ -6,10 +6,11 @@ namespace CellVision.Cli.Tests;
 public class DemoCommandTests
 {
     /// <summary>
-    /// The reduced demo (5 timepoints of 12×64×64, 32 true nuclei) run end to end. The floors sit well below what the
-    /// run prints on a 2-core machine (detection recall 0.94, DET 0.56, TRA 0.54) and far above what a broken step
-    /// gives: an untrained or mis-wired detector finds nothing (recall, DET and TRA 0), and a linker that links
-    /// nothing drops TRA below DET by the weight of every missing edge.
+    /// The reduced demo (5 timepoints of 16×64×64 voxels, 32 true nuclei) run end to end. The floors sit 0.15 or more
+    /// below what the run printed on a 2-core machine (detection precision 1.00, recall 0.875, DET 0.875, TRA 0.872,
+    /// LNK 0.846), leaving room for other thread counts and floating-point orders, and far above what a broken step
+    /// gives: an untrained or mis-wired detector finds nothing (recall, DET and TRA 0) or everywhere (precision near
+    /// 0), and a linker that links nothing scores LNK 0.
     /// </summary>
     [Fact]
     public void The_small_demo_detects_tracks_scores_and_writes_its_report()
@@ -25,11 +26,12 @@ public class DemoCommandTests
             return double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
         }
 
-        Assert.True(Score("detection recall") >= 0.8, output);
-        Assert.True(Score("detection precision") >= 0.5, output);
-        Assert.True(Score("DET (with flow)") >= 0.4, output);
-        Assert.True(Score("TRA (with flow)") >= 0.4, output);
-        Assert.True(Score("TRA (without flow)") >= 0.4, output);
+        Assert.True(Score("detection recall") >= 0.7, output);
+        Assert.True(Score("detection precision") >= 0.8, output);
+        Assert.True(Score("DET (with flow)") >= 0.7, output);
+        Assert.True(Score("TRA (with flow)") >= 0.7, output);
+        Assert.True(Score("TRA (without flow)") >= 0.7, output);
+        Assert.True(Score("LNK (with flow)") >= 0.6, output);
 
         var report = Path.Combine(folder.Path, "report", "report.md");
         Assert.Contains("Report:", output);
