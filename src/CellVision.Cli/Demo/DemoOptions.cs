@@ -50,5 +50,5 @@ internal sealed record DemoOptions
     public int EffectiveEpochs => Epochs ?? (Small ? 10 : 15);
 
     /// <summary>The number of flow epochs actually used.</summary>
-    public int EffectiveFlowEpochs => FlowEpochs ?? 3;
+    public int EffectiveFlowEpochs => FlowEpochs ?? 2;
 }
