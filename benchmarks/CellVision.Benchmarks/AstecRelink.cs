@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using CellVision.Core.Annotations;
 using CellVision.Core.Spatial;
+using CellVision.Tracking.Evaluation;
 using CellVision.Tracking.Linking;
 
 namespace CellVision.Benchmarks;
@@ -72,8 +73,24 @@ internal static class AstecRelink
         var divisions = data.TrueDivisions.Count(d => d.All(predicted.Contains));
         var divisionRecall = data.TrueDivisions.Count == 0 ? 0 : (double)divisions / data.TrueDivisions.Count;
         var predictedDivisions = predicted.GroupBy(l => l.Item1).Count(g => g.Count() >= 2);
+        var scores = CtcEdgeScores(data, predicted);
         Console.WriteLine(FormattableString.Invariant(
-            $"{embryo} {method} links={predicted.Count} link_precision={precision:F4} link_recall={recall:F4} division_recall={divisionRecall:F4} ({divisions}/{data.TrueDivisions.Count}) predicted_divisions={predictedDivisions} seconds={seconds:F3}"));
+            $"{embryo} {method} links={predicted.Count} link_precision={precision:F4} link_recall={recall:F4} division_recall={divisionRecall:F4} ({divisions}/{data.TrueDivisions.Count}) predicted_divisions={predictedDivisions} tra={scores.Tra:F4} lnk={scores.Lnk:F4} ed={scores.Counts.RedundantEdges} ea={scores.Counts.MissingEdges} ec={scores.Counts.WrongTypeEdges} seconds={seconds:F3}"));
+    }
+
+    /// <summary>TRA and LNK of the predicted links against the true ones over the same (true) positions.</summary>
+    private static CtcScores CtcEdgeScores(Embryo data, HashSet<(int Source, int Target)> predicted)
+    {
+        var truth = data.BuildGraph(withLinks: true, out var truthIds);
+        var result = data.BuildGraph(withLinks: false, out var resultIds);
+        var truthById = truthIds.ToDictionary(pair => pair.Value, pair => pair.Key);
+        var resultById = resultIds.ToDictionary(pair => pair.Value, pair => pair.Key);
+        foreach (var (source, target) in predicted)
+        {
+            result.AddLink(resultById[source], resultById[target]);
+        }
+
+        return LinkEvaluator.Evaluate(truth, result, spot => truthById[resultIds[spot]]);
     }
 
     private sealed record Row(int Id, int T, double X, double Y, double Z, double Radius);
