@@ -1,0 +1,67 @@
+using CellVision.Detection.Labels;
+using CellVision.Detection.Prediction;
+using CellVision.Detection.Training;
+using CellVision.Hosting;
+using CellVision.Hosting.Options;
+using CellVision.Segmentation;
+using CellVision.Tracking.Evaluation;
+using CellVision.Tracking.Linking;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers CellVision's options and services in a dependency-injection container.</summary>
+public static class CellVisionServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds CellVision: <see cref="CellVisionOptions"/> and each of its sections as <see cref="IOptions{TOptions}"/>
+    /// (<see cref="PredictionOptions"/>, <see cref="SpotExtractionOptions"/>, <see cref="DetectionTrainingOptions"/>,
+    /// <see cref="LabelOptions"/>, <see cref="NearestNeighborLinkingOptions"/>, <see cref="ClaheOptions"/>,
+    /// <see cref="CtcEvaluationOptions"/>), validated when first built, and the singleton services
+    /// <see cref="IMovieStore"/>, <see cref="INucleusDetector"/>, <see cref="ITrackLinker"/>, <see cref="IClaheService"/>
+    /// and <see cref="ICtcService"/>, which log every operation through <see cref="Logging.ILogger{TCategoryName}"/>.
+    /// Logging and options are added too (a host adds its own logger providers).
+    /// </summary>
+    /// <remarks>
+    /// Services are added with TryAdd: an implementation the host registered before stays. Calling this more than once
+    /// adds each configuration action in turn and nothing else. An <see cref="ISpotMotionEstimator"/> in the container
+    /// (for example optical flow) is used by the linker.
+    /// </remarks>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configure">Changes the defaults, e.g. <c>o =&gt; o.Linking = o.Linking with { DistanceThreshold = 3 }</c>; null keeps them.</param>
+    /// <returns>The same collection, for chaining.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="services"/> is null.</exception>
+    public static IServiceCollection AddCellVision(this IServiceCollection services, Action<CellVisionOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.AddLogging();
+        services.AddOptions();
+        var options = services.AddOptions<CellVisionOptions>();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CellVisionOptions>, CellVisionOptionsValidator>());
+        AddSection(services, o => o.Prediction);
+        AddSection(services, o => o.SpotExtraction);
+        AddSection(services, o => o.DetectionTraining);
+        AddSection(services, o => o.Labels);
+        AddSection(services, o => o.Linking);
+        AddSection(services, o => o.Clahe);
+        AddSection(services, o => o.CtcEvaluation);
+
+        services.TryAddSingleton<IMovieStore, MovieStore>();
+        services.TryAddSingleton<INucleusDetector, NucleusDetector>();
+        services.TryAddSingleton<ITrackLinker, TrackLinker>();
+        services.TryAddSingleton<IClaheService, ClaheService>();
+        services.TryAddSingleton<ICtcService, CtcService>();
+        return services;
+    }
+
+    private static void AddSection<TSection>(IServiceCollection services, Func<CellVisionOptions, TSection?> select)
+        where TSection : class =>
+        services.TryAddSingleton<IOptionsFactory<TSection>>(provider =>
+            new SectionOptionsFactory<TSection>(provider.GetRequiredService<IOptionsMonitor<CellVisionOptions>>(), select));
+}
