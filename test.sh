@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds CellVision (including native/cvtorch) and runs every test. Installs what it needs first.
+# Builds CellVision (including native/cvtorch), runs every test and then the file-based samples. Installs what it needs first.
 set -euo pipefail
 cd "$(dirname "$0")"
 scripts/install-dependencies.sh
@@ -17,4 +17,8 @@ awk '/^(Passed|Failed)!/ {
        }
      }
      END { printf "tests: %d passed, %d failed, %d skipped\n", p, f, s }' "$log"
+# The file-based samples (samples/*.cs) must run too.
+if [ "$status" -eq 0 ]; then
+  scripts/run-samples.sh || status=$?
+fi
 exit "$status"
