@@ -1,5 +1,6 @@
 using CellVision.Core.Annotations;
 using CellVision.Core.Volumes;
+using CellVision.Detection.Models;
 using CellVision.Detection.Prediction;
 using CellVision.Torch;
 using CellVision.Tracking.Linking;
@@ -165,10 +166,7 @@ public sealed class FlowPredictor : ISpotMotionEstimator
     private static Func<Tensor, Tensor> Network(FlowUNet model, ReadOnlySpan<bool> keepAxials, bool pad)
     {
         ArgumentNullException.ThrowIfNull(model);
-        if (keepAxials.Length != 4)
-        {
-            throw new ArgumentException($"keepAxials needs one flag per level (4); got {keepAxials.Length}.", nameof(keepAxials));
-        }
+        UNetSkeleton.RequireFourLevels(keepAxials);
 
         var keep = keepAxials.ToArray();
         return input => model.Forward(input.To(model.Parameters().First().Device), keep, pad);
@@ -183,77 +181,9 @@ public sealed class FlowPredictor : ISpotMotionEstimator
 
     private FlowField Predict(Volume<float> previous, Volume<float> current, Box region, Core.Geometry.VoxelSize voxelSize, IProgress<PredictionProgress>? progress, CancellationToken cancellationToken)
     {
-        var (depth, height, width) = (current.Depth, current.Height, current.Width);
-        var grids = new[]
-        {
-            PatchGrid.Create(depth, Options.PatchSize.Depth),
-            PatchGrid.Create(height, Options.PatchSize.Height),
-            PatchGrid.Create(width, Options.PatchSize.Width),
-        };
-        var patches = (from z in Enumerable.Range(0, grids[0].Starts.Length)
-                       from y in Enumerable.Range(0, grids[1].Starts.Length)
-                       from x in Enumerable.Range(0, grids[2].Starts.Length)
-                       select (Z: z, Y: y, X: x)).ToArray();
-        var (pd, ph, pw) = (grids[0].Patch, grids[1].Patch, grids[2].Patch);
-        var patchLength = pd * ph * pw;
-        var sums = new[] { new Volume<float>(depth, height, width, voxelSize), new Volume<float>(depth, height, width, voxelSize), new Volume<float>(depth, height, width, voxelSize) };
-        var normalise = Options.NormaliseBlendWeights;
-        var weightSum = normalise ? new float[current.Length] : null;
-        var wasTraining = _model?.IsTraining ?? false;
-        _model?.Eval();
-        try
-        {
-            var batchSize = Options.BatchSize;
-            var input = new float[batchSize * 2 * patchLength];
-            var output = new float[batchSize * 3 * patchLength];
-            for (var first = 0; first < patches.Length; first += batchSize)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                var batch = patches.AsSpan(first, Math.Min(batchSize, patches.Length - first));
-                for (var b = 0; b < batch.Length; b++)
-                {
-                    var origin = Origin(grids, batch[b]);
-                    CopyPatch(previous, origin, (pd, ph, pw), input.AsSpan(2 * b * patchLength, patchLength));
-                    CopyPatch(current, origin, (pd, ph, pw), input.AsSpan(((2 * b) + 1) * patchLength, patchLength));
-                }
-
-                using (GradientMode.InferenceMode())
-                using (var scope = DisposeScope.Enter())
-                {
-                    var tensor = Tensor.FromSpan<float>(input.AsSpan(0, batch.Length * 2 * patchLength), [batch.Length, 2, pd, ph, pw]);
-                    var result = _network(tensor);
-                    long[] expected = [batch.Length, 3, pd, ph, pw];
-                    if (!result.Shape.AsSpan().SequenceEqual(expected))
-                    {
-                        throw new InvalidOperationException($"The flow network returned [{string.Join(", ", result.Shape)}] for [{string.Join(", ", tensor.Shape)}]; expected [{string.Join(", ", expected)}].");
-                    }
-
-                    result.To(Device.Cpu, ScalarType.Float32).Contiguous().CopyTo<float>(output.AsSpan(0, batch.Length * 3 * patchLength));
-                }
-
-                for (var b = 0; b < batch.Length; b++)
-                {
-                    var p = batch[b];
-                    var weights = (grids[0].Weights(p.Z, normalise), grids[1].Weights(p.Y, normalise), grids[2].Weights(p.X, normalise));
-                    Accumulate(sums, weightSum, output.AsSpan(b * 3 * patchLength, 3 * patchLength), Origin(grids, p), (pd, ph, pw), weights);
-                }
-
-                progress?.Report(new PredictionProgress(first + batch.Length, patches.Length));
-            }
-        }
-        catch
-        {
-            foreach (var sum in sums)
-            {
-                sum.Dispose();
-            }
-
-            throw;
-        }
-        finally
-        {
-            _model?.Train(wasTraining);
-        }
+        var (sums, weightSum) = PatchBlending.Predict(
+            [previous, current], Options.PatchSize, Options.BatchSize, Options.NormaliseBlendWeights, 3, voxelSize, _model,
+            PredictBatch, progress, cancellationToken);
 
         double[] factors = [NormFactor.X, NormFactor.Y, NormFactor.Z];
         for (var c = 0; c < 3; c++)
@@ -269,48 +199,16 @@ public sealed class FlowPredictor : ISpotMotionEstimator
         return new FlowField(sums[0], sums[1], sums[2], region, voxelSize);
     }
 
-    private static (int Z, int Y, int X) Origin(PatchGrid[] grids, (int Z, int Y, int X) patch) =>
-        (grids[0].Starts[patch.Z], grids[1].Starts[patch.Y], grids[2].Starts[patch.X]);
-
-    private static void CopyPatch(Volume<float> volume, (int Z, int Y, int X) origin, (int D, int H, int W) size, Span<float> destination)
+    /// <summary>Runs the network on a batch of patch pairs and checks that it returns three channels of the same size.</summary>
+    private Tensor PredictBatch(Tensor batch)
     {
-        for (var z = 0; z < size.D; z++)
+        var result = _network(batch);
+        long[] expected = [batch.Shape[0], 3, .. batch.Shape.AsSpan(2)];
+        if (!result.Shape.AsSpan().SequenceEqual(expected))
         {
-            for (var y = 0; y < size.H; y++)
-            {
-                volume.Row(origin.Z + z, origin.Y + y).Slice(origin.X, size.W).CopyTo(destination.Slice(((z * size.H) + y) * size.W, size.W));
-            }
+            throw new InvalidOperationException($"The flow network returned [{string.Join(", ", result.Shape)}] for [{string.Join(", ", batch.Shape)}]; expected [{string.Join(", ", expected)}].");
         }
-    }
 
-    private static void Accumulate(Volume<float>[] sums, float[]? weightSum, ReadOnlySpan<float> flow, (int Z, int Y, int X) origin, (int D, int H, int W) size, (float[] Z, float[] Y, float[] X) weights)
-    {
-        var patchLength = size.D * size.H * size.W;
-        for (var z = 0; z < size.D; z++)
-        {
-            for (var y = 0; y < size.H; y++)
-            {
-                var wzy = weights.Z[z] * weights.Y[y];
-                var source = ((z * size.H) + y) * size.W;
-                var target = ((((origin.Z + z) * sums[0].Height) + origin.Y + y) * sums[0].Width) + origin.X;
-                for (var c = 0; c < 3; c++)
-                {
-                    var row = sums[c].Span.Slice(target, size.W);
-                    var values = flow.Slice((c * patchLength) + source, size.W);
-                    for (var x = 0; x < size.W; x++)
-                    {
-                        row[x] += wzy * weights.X[x] * values[x];
-                    }
-                }
-
-                if (weightSum is not null)
-                {
-                    for (var x = 0; x < size.W; x++)
-                    {
-                        weightSum[target + x] += wzy * weights.X[x];
-                    }
-                }
-            }
-        }
+        return result.To(Device.Cpu, ScalarType.Float32).Contiguous();
     }
 }

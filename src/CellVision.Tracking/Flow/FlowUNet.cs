@@ -1,3 +1,4 @@
+using CellVision.Detection.Models;
 using CellVision.Torch;
 using CellVision.Torch.Modules;
 
@@ -58,81 +59,14 @@ public sealed class FlowUNet : Module
     public Tensor Forward(Tensor input, ReadOnlySpan<bool> keepAxials, bool pad = false)
     {
         ArgumentNullException.ThrowIfNull(input);
-        if (keepAxials.Length != 4)
-        {
-            throw new ArgumentException($"keepAxials needs one flag per level (4); got {keepAxials.Length}.", nameof(keepAxials));
-        }
-
+        UNetSkeleton.RequireFourLevels(keepAxials);
         var shape = input.Shape;
         if (shape.Length != 5 || shape[1] != 2)
         {
             throw new ArgumentException($"The input must be (N, 2, D, H, W) (frames t and t + 1); got [{string.Join(", ", shape)}].", nameof(input));
         }
 
-        var keep = keepAxials.ToArray();
-        using var scope = DisposeScope.Enter();
-        var zPoolings = keep.Count(k => !k);
-        long[] baseSize = [1L << zPoolings, 16, 16];
-        long[] original = [shape[2], shape[3], shape[4]];
-        long[] target = [.. original.Select((s, i) => (s + baseSize[i] - 1) / baseSize[i] * baseSize[i])];
-        var resized = !original.SequenceEqual(target);
-        var x = resized ? Functional.Interpolate(input, target, InterpolationMode.Trilinear, alignCorners: true) : input;
-        long[] half = [.. baseSize.Select(b => b / 2)];
-        if (pad)
-        {
-            var padded = x.Pad([half[2], half[2], half[1], half[1], half[0], half[0]], PaddingMode.Replicate);
-            Release(x, input);
-            x = padded;
-        }
-
-        // Intermediates are released as soon as they are consumed (as Python's reference counting does).
-        var skips = new Tensor[4];
-        for (var level = 0; level < 4; level++)
-        {
-            var features = encoder[level].Forward(x);
-            Release(x, input);
-            skips[level] = features;
-            x = Functional.MaxPool3d(features, keep[level] ? (1, 2, 2) : (2, 2, 2));
-        }
-
-        var deepest = @base.Forward(x);
-        x.Dispose();
-        x = deepest;
-        for (var level = 0; level < 4; level++)
-        {
-            var upsampled = Functional.Interpolate(x, keep[3 - level] ? [1.0, 2.0, 2.0] : [2.0, 2.0, 2.0]);
-            x.Dispose();
-            var joined = Tensor.Concatenate([skips[3 - level], upsampled], 1);
-            upsampled.Dispose();
-            skips[3 - level].Dispose();
-            x = decoder[level].Forward(joined);
-            joined.Dispose();
-        }
-
-        var logits = outConv.Forward(x);
-        x.Dispose();
-        x = logits.Tanh();
-        logits.Dispose();
-        if (pad)
-        {
-            var size = x.Shape;
-            x = x.Narrow(2, half[0], size[2] - (2 * half[0])).Narrow(3, half[1], size[3] - (2 * half[1])).Narrow(4, half[2], size[4] - (2 * half[2]));
-        }
-
-        if (resized)
-        {
-            x = Functional.Interpolate(x, original, InterpolationMode.Trilinear, alignCorners: true);
-        }
-
-        return scope.MoveToOuter(x);
-    }
-
-    private static void Release(Tensor tensor, Tensor input)
-    {
-        if (!ReferenceEquals(tensor, input))
-        {
-            tensor.Dispose();
-        }
+        return UNetSkeleton.Forward(input, keepAxials.ToArray(), pad, encoder, @base, decoder, outConv, logits => logits.Tanh());
     }
 
     private static Sequential DecoderBlock(long inChannels, long outChannels) => new(

@@ -1,9 +1,9 @@
-namespace CellVision.Tracking.Ctc;
+namespace CellVision.Detection.Labels;
 
 /// <summary>
-/// ELEPHANT's ellipsoid rasterisation (<c>util/ellipsoid.py</c>), the same arithmetic as
-/// <c>CellVision.Detection.Labels.Ellipsoid.Rasterise</c> (so the same voxels) without per-voxel allocations, for the
-/// 16 shells per spot of the CTC export. Not thread-safe: use one instance per thread.
+/// ELEPHANT's ellipsoid rasterisation (<c>util/ellipsoid.py</c>) in Z, Y, X voxel order, without per-voxel allocations:
+/// the voxels of the bounding box and their distances live in buffers reused from call to call (label generation, flow
+/// labels and the 16 shells per spot of the CTC export). Not thread-safe: use one instance per thread.
 /// </summary>
 internal sealed class EllipsoidRaster
 {
@@ -36,11 +36,13 @@ internal sealed class EllipsoidRaster
         return written;
     }
 
-    /// <summary>Detection's allocating implementation, which this one reproduces (for tests).</summary>
-    internal static List<int> Reference(double[] centre, double[] radii, double[] rotation, double[] scales, int[] dims, int minimumVoxels) =>
-        Detection.Labels.Ellipsoid.Rasterise(centre, radii, rotation, scales, dims, minimumVoxels);
-
-    /// <summary>The voxel indices, ascending, as <c>Ellipsoid.Rasterise</c> returns them.</summary>
+    /// <summary>Linear indices of the voxels inside the ellipsoid, ascending, grown until at least <paramref name="minimumVoxels"/> are covered.</summary>
+    /// <param name="centre">Centre (z, y, x) in physical units.</param>
+    /// <param name="radii">Radii along the rotation's columns, physical.</param>
+    /// <param name="rotation">Row-major 3×3 rotation whose columns are the axes.</param>
+    /// <param name="scales">Voxel size (z, y, x).</param>
+    /// <param name="dims">Volume size (z, y, x).</param>
+    /// <param name="minimumVoxels">Minimum count.</param>
     internal List<int> Voxels(ReadOnlySpan<double> centre, ReadOnlySpan<double> radii, ReadOnlySpan<double> rotation, ReadOnlySpan<double> scales, ReadOnlySpan<int> dims, int minimumVoxels)
     {
         var count = Rasterise(centre, radii, rotation, scales, dims, minimumVoxels, out var threshold);
@@ -125,7 +127,7 @@ internal sealed class EllipsoidRaster
                         var distance = 0.0;
                         for (var k = 0; k < 3; k++)
                         {
-                            // q = Rᵀ · delta, as Ellipsoid.Rasterise evaluates it.
+                            // q = Rᵀ · delta (R is orthonormal, so R⁻¹ = Rᵀ).
                             var q = (rotation[k] * dz) + (rotation[3 + k] * dy) + (rotation[6 + k] * dx);
                             distance += q / r[k] * (q / r[k]);
                         }
