@@ -28,10 +28,7 @@ public sealed class DetectionTrainer : IDisposable
     {
         ArgumentNullException.ThrowIfNull(model);
         Options = options ?? new DetectionTrainingOptions();
-        if (keepAxials.Length != 4)
-        {
-            throw new ArgumentException($"keepAxials needs one flag per level (4); got {keepAxials.Length}.", nameof(keepAxials));
-        }
+        UNetSkeleton.RequireFourLevels(keepAxials);
 
         if (Options.CropsPerTimepoint < 1 || Options.BatchSize < 1 || Options.Epochs < 0 || !(Options.LearningRate > 0))
         {
@@ -88,13 +85,7 @@ public sealed class DetectionTrainer : IDisposable
     public IReadOnlyList<double> Train(IReadOnlyList<TrainingFrame> frames, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(frames);
-        var losses = new List<double>();
-        for (var epoch = 0; epoch < Options.Epochs; epoch++)
-        {
-            losses.Add(TrainEpoch(frames, progress, cancellationToken));
-        }
-
-        return losses;
+        return TrainingLoop.Epochs(Options.Epochs, () => TrainEpoch(frames, progress, cancellationToken));
     }
 
     /// <summary>One epoch: <see cref="CropsPerTimepoint"/> crops from each annotated timepoint in random order.</summary>
@@ -113,25 +104,8 @@ public sealed class DetectionTrainer : IDisposable
 
         var items = Enumerable.Range(0, samplers.Length * CropsPerTimepoint).Select(i => samplers[i / CropsPerTimepoint]).ToArray();
         _random.Shuffle(items);
-        var steps = (items.Length + Options.BatchSize - 1) / Options.BatchSize;
-        double sum = 0;
-        var counted = 0;
         _model.Train();
-        for (var step = 0; step < steps; step++)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            var batch = items.AsSpan(step * Options.BatchSize, Math.Min(Options.BatchSize, items.Length - (step * Options.BatchSize)));
-            var loss = Step(batch);
-            if (!double.IsNaN(loss))
-            {
-                sum += loss;
-                counted++;
-            }
-
-            progress?.Report(new TrainingProgress(_epochs, step, steps, loss));
-        }
-
-        var mean = counted == 0 ? double.NaN : sum / counted;
+        var mean = TrainingLoop.Epoch(items, Options.BatchSize, _epochs, Step, progress, cancellationToken);
         _epochs++;
         ModelUpdated?.Invoke(this, new ModelUpdatedEventArgs(_epochs, mean));
         return mean;
@@ -170,14 +144,6 @@ public sealed class DetectionTrainer : IDisposable
         using var scope = DisposeScope.Enter();
         var tensor = Tensor.FromSpan<float>(input, [batch.Length, 1, crop.Depth, crop.Height, crop.Width]);
         var loss = _loss.Compute(_model.Forward(tensor, _keepAxials), labels);
-        if (loss is null)
-        {
-            return double.NaN;
-        }
-
-        _optimizer.ZeroGrad();
-        loss.Backward();
-        _optimizer.Step();
-        return loss.ToScalar();
+        return TrainingLoop.Optimise(_optimizer, loss);
     }
 }

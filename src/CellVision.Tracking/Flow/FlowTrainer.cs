@@ -1,3 +1,4 @@
+using CellVision.Detection.Models;
 using CellVision.Detection.Training;
 using CellVision.Torch;
 using CellVision.Torch.Optimizers;
@@ -28,10 +29,7 @@ public sealed class FlowTrainer : IDisposable
     {
         ArgumentNullException.ThrowIfNull(model);
         Options = options ?? new FlowTrainingOptions();
-        if (keepAxials.Length != 4)
-        {
-            throw new ArgumentException($"keepAxials needs one flag per level (4); got {keepAxials.Length}.", nameof(keepAxials));
-        }
+        UNetSkeleton.RequireFourLevels(keepAxials);
 
         if (Options.CropsPerTimepoint < 1 || Options.BatchSize < 1 || Options.Epochs < 0 || !(Options.LearningRate > 0) ||
             Options.CropSize.Depth < 1 || Options.CropSize.Height < 1 || Options.CropSize.Width < 1)
@@ -85,13 +83,7 @@ public sealed class FlowTrainer : IDisposable
     public IReadOnlyList<double> Train(IReadOnlyList<FlowTrainingPair> pairs, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(pairs);
-        var losses = new List<double>();
-        for (var epoch = 0; epoch < Options.Epochs; epoch++)
-        {
-            losses.Add(TrainEpoch(pairs, progress, cancellationToken));
-        }
-
-        return losses;
+        return TrainingLoop.Epochs(Options.Epochs, () => TrainEpoch(pairs, progress, cancellationToken));
     }
 
     /// <summary>One epoch: <see cref="FlowTrainingOptions.CropsPerTimepoint"/> crops from each labelled pair, in order.</summary>
@@ -110,25 +102,8 @@ public sealed class FlowTrainer : IDisposable
         }
 
         var items = Enumerable.Range(0, samplers.Length * Options.CropsPerTimepoint).Select(i => samplers[i / Options.CropsPerTimepoint]).ToArray();
-        var steps = (items.Length + Options.BatchSize - 1) / Options.BatchSize;
-        double sum = 0;
-        var counted = 0;
         _model.Train();
-        for (var step = 0; step < steps; step++)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            var batch = items.AsSpan(step * Options.BatchSize, Math.Min(Options.BatchSize, items.Length - (step * Options.BatchSize)));
-            var loss = Step(batch);
-            if (!double.IsNaN(loss))
-            {
-                sum += loss;
-                counted++;
-            }
-
-            progress?.Report(new TrainingProgress(_epochs, step, steps, loss));
-        }
-
-        var mean = counted == 0 ? double.NaN : sum / counted;
+        var mean = TrainingLoop.Epoch(items, Options.BatchSize, _epochs, Step, progress, cancellationToken);
         _epochs++;
         ModelUpdated?.Invoke(this, new ModelUpdatedEventArgs(_epochs, mean));
         return mean;
@@ -181,14 +156,6 @@ public sealed class FlowTrainer : IDisposable
         var frames = Tensor.FromSpan<float>(input, [batch.Length, 2, crop.Depth, crop.Height, crop.Width]).To(device);
         var target = Tensor.FromSpan<float>(labels, [batch.Length, 4, crop.Depth, crop.Height, crop.Width]).To(device);
         var loss = _loss.Compute(_model.Forward(frames, _keepAxials), target, frames);
-        if (loss is null)
-        {
-            return double.NaN;
-        }
-
-        _optimizer.ZeroGrad();
-        loss.Backward();
-        _optimizer.Step();
-        return loss.ToScalar();
+        return TrainingLoop.Optimise(_optimizer, loss);
     }
 }
