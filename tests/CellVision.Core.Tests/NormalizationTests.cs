@@ -12,6 +12,20 @@ public sealed class NormalizationTests : IDisposable
     public void Dispose() => Directory.Delete(folder, recursive: true);
 
     [Fact]
+    public void A_raw_uint16_volume_becomes_a_float_volume_in_zero_to_one_with_its_geometry()
+    {
+        using var raw = new Volume<ushort>(2, 2, 2, new Geometry.VoxelSize(0.5, 0.5, 2), (1, 2, 3));
+        ushort[] values = [100, 300, 500, 100, 900, 100, 100, 100];
+        values.CopyTo(raw.Span);
+
+        using var normalised = Normalization.MinMaxToUnit(raw);
+
+        Assert.Equal([0f, 0.25f, 0.5f, 0f, 1f, 0f, 0f, 0f], normalised.Span.ToArray());
+        Assert.Equal(raw.VoxelSize, normalised.VoxelSize);
+        Assert.Equal(raw.Origin, normalised.Origin);
+    }
+
+    [Fact]
     public void MatchesNumPy()
     {
         const int depth = 6, height = 17, width = 23;

@@ -68,9 +68,8 @@ internal static class DetectCommand
                         return context.Fail($"annotations name timepoint {t}, but the movie has {frames.Count} timepoints.");
                     }
 
-                    var normalised = Normalised(frames[t]);
-                    var spots = graph.SpotsAt(t).Where(s => s.DetectionTag != DetectionTag.Unlabeled)
-                        .Select(s => new AnnotatedSpot(s.X, s.Y, s.Z, s.Covariance.ToRowMajor(), s.DetectionTag));
+                    var normalised = Normalization.MinMaxToUnit(frames[t]);
+                    var spots = graph.TrainingAnnotations(t);
                     var labels = LabelGenerator.Generate((normalised.Depth, normalised.Height, normalised.Width), normalised.VoxelSize, spots,
                         new LabelOptions { AutoBackgroundThreshold = result.GetValue(autoBackground) }, normalised);
                     training.Add(new TrainingFrame(normalised, labels));
@@ -88,7 +87,7 @@ internal static class DetectCommand
                     Epochs = result.GetValue(epochs), CropsPerTimepoint = result.GetValue(crops), CropSize = result.GetValue(cropSize),
                     LearningRate = result.GetValue(learningRate), Seed = result.GetValue(seed),
                 };
-                using var trainer = new DetectionTrainer(model, KeepAxialsOf(frames[0]), options);
+                using var trainer = new DetectionTrainer(model, KeepAxials.FromVoxelSize(frames[0].VoxelSize), options);
                 trainer.ModelUpdated += (_, e) => context.Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"epoch {e.Epoch}: loss {e.MeanLoss:F4}"));
                 trainer.Train(training, cancellationToken: context.CancellationToken);
                 using var trained = model.StateDict();
@@ -143,7 +142,7 @@ internal static class DetectCommand
                     network.LoadStateDict(weights);
                 }
 
-                var predictor = new DetectionPredictor(network, KeepAxialsOf(frames[0]));
+                var predictor = new DetectionPredictor(network, KeepAxials.FromVoxelSize(frames[0].VoxelSize));
                 var predictionOptions = new PredictionOptions { PatchSize = result.GetValue(patchSize), SliceWiseMedianCorrection = result.GetValue(median) };
                 var spotOptions = new SpotExtractionOptions
                 {
@@ -152,7 +151,7 @@ internal static class DetectCommand
                 var graph = new LineageGraph();
                 for (var t = first; t <= last; t++)
                 {
-                    using var frame = Normalised(frames[t]);
+                    using var frame = Normalization.MinMaxToUnit(frames[t]);
                     var predicted = predictor.Detect(frame, predictionOptions, spotOptions, cancellationToken: context.CancellationToken);
                     SpotSuppressor.Apply(graph, t, predicted, new SuppressionOptions { SuppressionDistance = result.GetValue(suppression) });
                     context.Console.WriteLine($"timepoint {t}: {graph.SpotsAt(t).Count} nuclei");
@@ -196,22 +195,5 @@ internal static class DetectCommand
         }
 
         throw new ArgumentException($"--timepoints '{text}' is not a range FIRST-LAST within 0-{count - 1}.");
-    }
-
-    internal static bool[] KeepAxialsOf(Volume<ushort> image) =>
-        KeepAxials.FromLevels(KeepAxials.LevelsFromAnisotropy(image.VoxelSize.Z / image.VoxelSize.X));
-
-    internal static Volume<float> Normalised(Volume<ushort> image)
-    {
-        var frame = new Volume<float>(image.Depth, image.Height, image.Width, image.VoxelSize);
-        var source = image.Span;
-        var target = frame.Span;
-        for (var i = 0; i < source.Length; i++)
-        {
-            target[i] = source[i];
-        }
-
-        Normalization.MinMaxToUnit(target);
-        return frame;
     }
 }

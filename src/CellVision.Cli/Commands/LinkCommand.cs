@@ -1,3 +1,5 @@
+using CellVision.Core.Volumes;
+using CellVision.Detection.Models;
 using System.CommandLine;
 using CellVision.Torch.Serialization;
 using CellVision.Tracking.Ctc;
@@ -58,7 +60,7 @@ internal static class LinkCommand
                     }
 
                     var first = frames[0];
-                    estimator = new FlowPredictor(flow, DetectCommand.KeepAxialsOf(first), t => DetectCommand.Normalised(frames[t]));
+                    estimator = new FlowPredictor(flow, KeepAxials.FromVoxelSize(first.VoxelSize), t => Normalization.MinMaxToUnit(frames[t]));
                 }
 
                 var last = graph.Timepoints.DefaultIfEmpty(0).Max();

@@ -18,7 +18,7 @@ internal sealed class DemoDetector(DemoOptions options) : IDisposable
     internal IReadOnlyList<double> Train(SyntheticTimeLapse movie, IProgress<TrainingProgress>? progress, Action<int, double> epochDone, CancellationToken cancellationToken)
     {
         var image = movie.Images[0];
-        using var frame = DetectCommand.Normalised(image);
+        using var frame = Normalization.MinMaxToUnit(image);
 
         // A person would click a handful of clearly visible nuclei: the first ones fully inside the frame.
         var size = image.VoxelSize;
@@ -37,7 +37,7 @@ internal sealed class DemoDetector(DemoOptions options) : IDisposable
         {
             CropSize = crop, CropsPerTimepoint = options.CropsPerEpoch, Epochs = options.EffectiveEpochs, Seed = options.Seed,
         };
-        using var trainer = new DetectionTrainer(model, DetectCommand.KeepAxialsOf(image), trainingOptions);
+        using var trainer = new DetectionTrainer(model, KeepAxials.FromVoxelSize(image.VoxelSize), trainingOptions);
         trainer.ModelUpdated += (_, e) => epochDone(e.Epoch, e.MeanLoss);
         return trainer.Train([new TrainingFrame(frame, labels)], progress, cancellationToken);
     }
@@ -45,11 +45,11 @@ internal sealed class DemoDetector(DemoOptions options) : IDisposable
     internal LineageGraph Detect(SyntheticTimeLapse movie, IProgress<int>? framesDone, CancellationToken cancellationToken)
     {
         var graph = new LineageGraph();
-        var predictor = new DetectionPredictor(model, DetectCommand.KeepAxialsOf(movie.Images[0]));
+        var predictor = new DetectionPredictor(model, KeepAxials.FromVoxelSize(movie.Images[0].VoxelSize));
         for (var t = 0; t < movie.Images.Count; t++)
         {
             var image = movie.Images[t];
-            using var frame = DetectCommand.Normalised(image);
+            using var frame = Normalization.MinMaxToUnit(image);
             var predictionOptions = new PredictionOptions { PatchSize = (frame.Depth, frame.Height, frame.Width) };
             // Merged as ELEPHANT's client merges a prediction: nuclei closer than 3 µm to one already kept are dropped
             // (the larger of the two ellipsoids stays).

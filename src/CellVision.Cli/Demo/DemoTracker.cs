@@ -1,3 +1,5 @@
+using CellVision.Core.Volumes;
+using CellVision.Detection.Models;
 using CellVision.Cli.Commands;
 using CellVision.Core.Annotations;
 using CellVision.Core.Synthetic;
@@ -24,7 +26,7 @@ internal sealed class DemoTracker(DemoOptions options) : IDisposable
         }
 
         var first = movie.Images[0];
-        var keepAxials = DetectCommand.KeepAxialsOf(first);
+        var keepAxials = KeepAxials.FromVoxelSize(first.VoxelSize);
         var normFactor = FlowNormFactor.FromKeepAxials(keepAxials);
         var pairs = new List<FlowTrainingPair>();
         try
@@ -32,7 +34,7 @@ internal sealed class DemoTracker(DemoOptions options) : IDisposable
             for (var t = 0; t < approved; t++)
             {
                 var label = FlowLabelGenerator.Generate(movie.Truth, t, (first.Depth, first.Height, first.Width), first.VoxelSize, normFactor);
-                pairs.Add(new FlowTrainingPair(DetectCommand.Normalised(movie.Images[t]), DetectCommand.Normalised(movie.Images[t + 1]), label));
+                pairs.Add(new FlowTrainingPair(Normalization.MinMaxToUnit(movie.Images[t]), Normalization.MinMaxToUnit(movie.Images[t + 1]), label));
             }
 
             var crop = (Math.Min(options.CropSize.Depth, first.Depth), Math.Min(options.CropSize.Height, first.Height), Math.Min(options.CropSize.Width, first.Width));
@@ -61,7 +63,7 @@ internal sealed class DemoTracker(DemoOptions options) : IDisposable
         var graph = Copy(detections);
         var first = movie.Images[0];
         var estimator = withFlow
-            ? new FlowPredictor(model, DetectCommand.KeepAxialsOf(first), t => DetectCommand.Normalised(movie.Images[t]),
+            ? new FlowPredictor(model, KeepAxials.FromVoxelSize(first.VoxelSize), t => Normalization.MinMaxToUnit(movie.Images[t]),
                 new FlowPredictionOptions { PatchSize = (first.Depth, first.Height, first.Width) })
             : null;
         var linker = new NearestNeighborLinker(new NearestNeighborLinkingOptions { DistanceThreshold = options.LinkingThreshold }, estimator);

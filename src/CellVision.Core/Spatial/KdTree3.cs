@@ -429,17 +429,7 @@ public sealed class KdTree3
         }
 
         var diff = state.Coordinate(node.Dim) - node.Split;
-        int near, far;
-        if (diff < 0)
-        {
-            near = nodeIndex + 1;
-            far = node.Right;
-        }
-        else
-        {
-            near = node.Right;
-            far = nodeIndex + 1;
-        }
+        var (near, far) = diff < 0 ? (nodeIndex + 1, node.Right) : (node.Right, nodeIndex + 1);
 
         var dim = node.Dim;
         SearchNearest(near, ref state, offsets);
@@ -490,17 +480,7 @@ public sealed class KdTree3
         }
 
         var diff = state.Coordinate(node.Dim) - node.Split;
-        int near, far;
-        if (diff < 0)
-        {
-            near = nodeIndex + 1;
-            far = node.Right;
-        }
-        else
-        {
-            near = node.Right;
-            far = nodeIndex + 1;
-        }
+        var (near, far) = diff < 0 ? (nodeIndex + 1, node.Right) : (node.Right, nodeIndex + 1);
 
         var dim = node.Dim;
         SearchRadius(near, ref state, offsets);

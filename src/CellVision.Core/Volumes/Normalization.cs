@@ -27,6 +27,27 @@ public static class Normalization
     }
 
     /// <summary>
+    /// Raw uint16 intensities as a new float32 volume normalised by <see cref="MinMaxToUnit(Span{float})"/> (ELEPHANT's
+    /// per-timepoint input normalisation); voxel size and origin are kept. The caller disposes the result.
+    /// </summary>
+    /// <param name="volume">The raw volume.</param>
+    /// <exception cref="ArgumentException">The volume is empty.</exception>
+    public static Volume<float> MinMaxToUnit(Volume<ushort> volume)
+    {
+        ArgumentNullException.ThrowIfNull(volume);
+        var normalised = new Volume<float>(volume.Depth, volume.Height, volume.Width, volume.VoxelSize, volume.Origin);
+        var source = volume.Span;
+        var target = normalised.Span;
+        for (var i = 0; i < source.Length; i++)
+        {
+            target[i] = source[i];
+        }
+
+        MinMaxToUnit(target);
+        return normalised;
+    }
+
+    /// <summary>
     /// ELEPHANT's slice-wise median correction in place: with <c>g</c> the median of the whole volume and <c>m</c> the
     /// median of plane z, every plane with <c>m &gt; 0</c> gets <c>m − g</c> subtracted (float32).
     /// </summary>

@@ -1,3 +1,5 @@
+using CellVision.Core.Geometry;
+
 namespace CellVision.Detection.Models;
 
 /// <summary>
@@ -23,6 +25,10 @@ public static class KeepAxials
         var ceilLog2 = below == 0 ? 0 : 32 - int.LeadingZeroCount(below);
         return anisotropy - (1 << floorLog2) < (1 << ceilLog2) - anisotropy ? floorLog2 : ceilLog2;
     }
+
+    /// <summary>The four flags for a voxel size: <see cref="FromLevels"/> of <see cref="LevelsFromAnisotropy"/>(Z / X).</summary>
+    /// <param name="voxelSize">The voxel size of the frames the network sees.</param>
+    public static bool[] FromVoxelSize(VoxelSize voxelSize) => FromLevels(LevelsFromAnisotropy(voxelSize.Z / voxelSize.X));
 
     /// <summary>The four flags for <paramref name="levels"/> kept levels: level i keeps Z when i &lt; min(4, levels).</summary>
     /// <param name="levels">Number of levels that keep Z (ELEPHANT's n_keep_axials; its server default is 4).</param>

@@ -143,7 +143,7 @@ public sealed partial class NucleusDetector : INucleusDetector, IDisposable
             }
 
             var count = timepoints.Sum(t => annotations.TrainingAnnotations(t).Count);
-            var keepAxials = KeepAxialsOf(frames[timepoints[0]]);
+            var keepAxials = KeepAxials.FromVoxelSize(frames[timepoints[0]].VoxelSize);
             Log.Training(logger, timepoints.Count, count, Training.Epochs, Training.CropsPerTimepoint,
                 Describe.Shape(Training.CropSize.Depth, Training.CropSize.Height, Training.CropSize.Width), Training.LearningRate, keepAxials.Count(k => k));
             if (Training.Epochs == 0)
@@ -309,9 +309,6 @@ public sealed partial class NucleusDetector : INucleusDetector, IDisposable
         }
     }
 
-    private static bool[] KeepAxialsOf(Volume<ushort> frame) =>
-        KeepAxials.FromLevels(KeepAxials.LevelsFromAnisotropy(frame.VoxelSize.Z / frame.VoxelSize.X));
-
     private void WarnWithoutWeights()
     {
         if (!HasWeights)
@@ -327,8 +324,8 @@ public sealed partial class NucleusDetector : INucleusDetector, IDisposable
             Log.ConstantFrame(logger, Describe.Frame(timepoint), Describe.Shape(frame));
         }
 
-        var keepAxials = KeepAxialsOf(frame);
-        using var input = Describe.Normalised(frame);
+        var keepAxials = KeepAxials.FromVoxelSize(frame.VoxelSize);
+        using var input = Normalization.MinMaxToUnit(frame);
         IReadOnlyList<DetectedSpot> nuclei;
         lock (gate)
         {
@@ -363,7 +360,7 @@ public sealed partial class NucleusDetector : INucleusDetector, IDisposable
             Log.AnnotationsOutside(logger, timepoint, outside, spots.Count, Describe.Shape(frame), Describe.Size(size));
         }
 
-        var normalised = Describe.Normalised(frame);
+        var normalised = Normalization.MinMaxToUnit(frame);
         try
         {
             var labels = LabelGenerator.Generate((frame.Depth, frame.Height, frame.Width), size, spots, Labels, normalised);

@@ -40,19 +40,4 @@ internal static class Describe
         var shown = string.Join(", ", all.Take(limit).Select(v => v.ToString(CultureInfo.InvariantCulture)));
         return all.Count > limit ? $"{shown}, … ({all.Count} in all)" : shown;
     }
-
-    /// <summary>Converts raw intensities to float32 normalised to [0, 1] by their own minimum and maximum (ELEPHANT's normalisation).</summary>
-    internal static Volume<float> Normalised(Volume<ushort> image)
-    {
-        var frame = new Volume<float>(image.Depth, image.Height, image.Width, image.VoxelSize, image.Origin);
-        var source = image.Span;
-        var target = frame.Span;
-        for (var i = 0; i < source.Length; i++)
-        {
-            target[i] = source[i];
-        }
-
-        Normalization.MinMaxToUnit(target);
-        return frame;
-    }
 }
