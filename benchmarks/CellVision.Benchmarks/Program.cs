@@ -53,6 +53,11 @@ internal static class Program
             return FlowStep.Run(args[1..]);
         }
 
+        if (args.Length > 0 && args[0] == "shard-region")
+        {
+            return ShardRegion.Run();
+        }
+
         if (args.Length > 0 && args[0] == "compare-bdv")
         {
             return BdvComparison.Run(args[1..]);

@@ -86,6 +86,58 @@ public sealed class ZarrV3Tests : IDisposable
         Assert.Equal(values[(2 * 8) + 5], ZarrV3Array.Open(path).Read<ushort>(new Box([2, 5], [1, 1]))[0]);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void RegionsOfShardsReadLikeTheWholeArray(bool indexAtEnd)
+    {
+        // Shards of 4×8×8 with inner chunks of 2×3×4 (not dividing the array's 9×13×15): edge shards, edge inner chunks.
+        var path = Path.Combine(folder, $"regions-{indexAtEnd}");
+        var array = ZarrV3Array.Create<short>(path, [9, 13, 15], [4, 9, 8], new ZstdCompressor(3), innerChunks: [2, 3, 4], indexAtEnd: indexAtEnd, fillValue: -5);
+        var values = Enumerable.Range(0, 9 * 13 * 15).Select(i => (short)((i * 37) % 30011)).ToArray();
+        array.Write(new Box([0, 0, 0], [8, 13, 15]), values.AsSpan(0, 8 * 13 * 15)); // the last plane's shards stay missing
+        var expected = values.Select((v, i) => i < 8 * 13 * 15 ? v : (short)-5).ToArray();
+        var reopened = ZarrV3Array.Open(path);
+        Assert.Equal(expected, reopened.Read<short>(reopened.Bounds));
+        var random = new Random(3);
+        for (var trial = 0; trial < 40; trial++)
+        {
+            var start = new long[] { random.Next(9), random.Next(13), random.Next(15) };
+            var size = new long[] { 1 + random.Next(9 - (int)start[0]), 1 + random.Next(13 - (int)start[1]), 1 + random.Next(15 - (int)start[2]) };
+            var region = reopened.Read<short>(new Box(start, size));
+            var i = 0;
+            for (var z = start[0]; z < start[0] + size[0]; z++)
+            {
+                for (var y = start[1]; y < start[1] + size[1]; y++)
+                {
+                    for (var x = start[2]; x < start[2] + size[2]; x++)
+                    {
+                        Assert.Equal(expected[(((z * 13) + y) * 15) + x], region[i++]);
+                    }
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void ARegionReadsOnlyTheInnerChunksItTouches()
+    {
+        var path = Path.Combine(folder, "touch");
+        var array = ZarrV3Array.Create<byte>(path, [1, 8], [1, 8], new ZstdCompressor(3), innerChunks: [1, 2]);
+        array.Write(array.Bounds, new byte[] { 1, 2, 3, 4, 5, 6, 7, 8 }.AsSpan());
+        var file = Path.Combine(path, "c", "0", "0");
+        var bytes = File.ReadAllBytes(file);
+        var lastOffset = (int)BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan(bytes.Length - 4 - 16)); // index entry of inner chunk 3
+        bytes.AsSpan(lastOffset, 4).Fill(0x55); // breaks that chunk's zstd frame magic
+        File.WriteAllBytes(file, bytes);
+
+        var reopened = ZarrV3Array.Open(path);
+        Assert.Equal([1, 2, 3, 4, 5], reopened.Read<byte>(new Box([0, 0], [1, 5])));
+        var exception = Assert.Throws<ZarrFormatException>(() => reopened.Read<byte>(new Box([0, 5], [1, 2])));
+        Assert.Contains(file, exception.Message);
+        Assert.Contains("cannot be decoded", exception.Message);
+    }
+
     [Fact]
     public void EmptyInnerChunksReadAsFill()
     {

@@ -103,6 +103,21 @@ public sealed class DirectoryStore
         }
     }
 
+    /// <summary>Opens the value under <paramref name="key"/> for positioned reads (<see cref="RandomAccess"/>), or returns null when there is none.</summary>
+    /// <param name="key">The key.</param>
+    /// <returns>A read-only handle the caller disposes, or null.</returns>
+    public Microsoft.Win32.SafeHandles.SafeFileHandle? OpenRead(string key)
+    {
+        try
+        {
+            return File.OpenHandle(PathOf(key), FileMode.Open, FileAccess.Read, FileShare.Read);
+        }
+        catch (Exception exception) when (exception is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Reads the value under <paramref name="key"/> straight into <paramref name="destination"/> when its length matches.</summary>
     /// <param name="key">The key.</param>
     /// <param name="destination">Where the value goes; filled only when the value has exactly its length.</param>

@@ -149,29 +149,42 @@ public abstract class ChunkedArray
     {
         CheckRegion(region);
         CheckLength(region, destination.Length, nameof(destination));
-        var chunks = ChunksTouching(region);
+        if (region.IsEmpty)
+        {
+            return;
+        }
+
         fixed (byte* pinned = destination)
         {
-            var target = (nint)pinned;
-            ForEachChunk(chunks, progress, cancellationToken, chunkIndex =>
-            {
-                var buffer = ArrayPool<byte>.Shared.Rent(ChunkByteCount);
-                try
-                {
-                    var chunk = buffer.AsSpan(0, ChunkByteCount);
-                    DecodeChunk(chunkIndex, chunk);
-                    var (chunkBox, overlap) = Overlap(chunkIndex, region);
-                    fixed (byte* source = chunk)
-                    {
-                        ChunkLayout.CopyBlock(source, ChunkShapeArray, Offset(overlap, chunkBox), (byte*)target, region.Size.AsSpan(), Offset(overlap, region), overlap.Size.AsSpan(), ElementSize);
-                    }
-                }
-                finally
-                {
-                    ArrayPool<byte>.Shared.Return(buffer);
-                }
-            });
+            ReadRegion(region, (nint)pinned, progress, cancellationToken);
         }
+    }
+
+    /// <summary>Reads a checked, non-empty <paramref name="region"/> into pinned memory laid out in C order.</summary>
+    /// <param name="region">A box inside the array.</param>
+    /// <param name="target">The first byte of the region's destination.</param>
+    /// <param name="progress">Receives the fraction of work done, or null.</param>
+    /// <param name="cancellationToken">Stops between chunks.</param>
+    private protected virtual unsafe void ReadRegion(Box region, nint target, IProgress<double>? progress, CancellationToken cancellationToken)
+    {
+        ForEachInParallel(ChunksTouching(region), progress, cancellationToken, chunkIndex =>
+        {
+            var buffer = ArrayPool<byte>.Shared.Rent(ChunkByteCount);
+            try
+            {
+                var chunk = buffer.AsSpan(0, ChunkByteCount);
+                DecodeChunk(chunkIndex, chunk);
+                var (chunkBox, overlap) = Overlap(chunkIndex, region);
+                fixed (byte* source = chunk)
+                {
+                    ChunkLayout.CopyBlock(source, ChunkShapeArray, Offset(overlap, chunkBox), (byte*)target, region.Size.AsSpan(), Offset(overlap, region), overlap.Size.AsSpan(), ElementSize);
+                }
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+        });
     }
 
     /// <summary>Reads a three-dimensional region into a new <see cref="Volume{T}"/>.</summary>
@@ -225,7 +238,7 @@ public abstract class ChunkedArray
         fixed (byte* pinned = source)
         {
             var input = (nint)pinned;
-            ForEachChunk(chunks, progress, cancellationToken, chunkIndex =>
+            ForEachInParallel(chunks, progress, cancellationToken, chunkIndex =>
             {
                 var buffer = ArrayPool<byte>.Shared.Rent(ChunkByteCount);
                 try
@@ -268,7 +281,8 @@ public abstract class ChunkedArray
         Write<T>(new Box(start ?? [0, 0, 0], volume.Shape), volume.Span, cancellationToken: cancellationToken);
     }
 
-    private void ForEachChunk(IReadOnlyList<long[]> chunks, IProgress<double>? progress, CancellationToken cancellationToken, Action<long[]> body)
+    /// <summary>Runs <paramref name="body"/> on every item in parallel, reporting the fraction done; the first failure is rethrown unwrapped.</summary>
+    private protected void ForEachInParallel<TItem>(IReadOnlyList<TItem> chunks, IProgress<double>? progress, CancellationToken cancellationToken, Action<TItem> body)
     {
         var done = 0;
         var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, MaxDegreeOfParallelism), CancellationToken = cancellationToken };
@@ -304,7 +318,8 @@ public abstract class ChunkedArray
         }
     }
 
-    private (Box Chunk, Box Overlap) Overlap(long[] chunkIndex, Box region)
+    /// <summary>The box of the chunk at <paramref name="chunkIndex"/> and its intersection with <paramref name="region"/>.</summary>
+    private protected (Box Chunk, Box Overlap) Overlap(long[] chunkIndex, Box region)
     {
         var start = new long[chunkIndex.Length];
         for (var i = 0; i < start.Length; i++)
@@ -316,7 +331,8 @@ public abstract class ChunkedArray
         return (chunkBox, chunkBox.Intersect(region));
     }
 
-    private static long[] Offset(Box inner, Box outer)
+    /// <summary>The start of <paramref name="inner"/> relative to the start of <paramref name="outer"/>.</summary>
+    private protected static long[] Offset(Box inner, Box outer)
     {
         var offset = new long[inner.Rank];
         for (var i = 0; i < offset.Length; i++)

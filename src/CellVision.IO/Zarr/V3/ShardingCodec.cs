@@ -78,43 +78,120 @@ internal sealed class ShardingCodec
 
     internal unsafe void Decode(byte[] shard, Span<byte> target, Action<Span<byte>> fill)
     {
-        if (shard.Length < IndexLength)
-        {
-            throw new InvalidDataException($"The shard has {shard.Length} bytes, fewer than its {IndexLength}-byte index (truncated shard).");
-        }
-
-        var indexBytes = IndexAtEnd ? shard.AsSpan(shard.Length - IndexLength) : shard.AsSpan(0, IndexLength);
-        var index = new byte[InnerCount * 16];
-        IndexPipeline.Decode(indexBytes.ToArray(), index, _ => { });
+        var entries = ParseIndex(IndexAtEnd ? shard.AsSpan(Math.Max(0, shard.Length - IndexLength)) : shard.AsSpan(0, Math.Min(shard.Length, IndexLength)), shard.Length);
         var innerBytes = Inner.ChunkBytes;
-        var buffer = new byte[innerBytes];
         var elementSize = Inner.Type.Size;
-        var innerPosition = new long[ShardShape.Length];
         fixed (byte* destination = target)
         {
-            for (var n = 0; n < InnerCount; n++)
+            var pointer = (nint)destination;
+            ForEachInner(innerBytes, (n, local) =>
             {
-                var offset = BinaryPrimitives.ReadUInt64LittleEndian(index.AsSpan(n * 16));
-                var length = BinaryPrimitives.ReadUInt64LittleEndian(index.AsSpan((n * 16) + 8));
-                if (offset == Empty && length == Empty)
+                var (offset, length) = (entries[2 * n], entries[(2 * n) + 1]);
+                if (offset == Empty)
                 {
-                    fill(buffer);
-                }
-                else if (offset > (ulong)shard.Length || length > (ulong)shard.Length - offset)
-                {
-                    throw new InvalidDataException($"Inner chunk {n} lies at bytes {offset}..{offset + length}, past the end of the {shard.Length}-byte shard.");
+                    fill(local.Buffer);
                 }
                 else
                 {
-                    Inner.Decode(shard.AsSpan((int)offset, (int)length).ToArray(), buffer, fill);
+                    Inner.Decode(shard.AsSpan((int)offset, (int)length).ToArray(), local.Buffer, fill);
                 }
 
-                Position(n, innerPosition);
-                fixed (byte* source = buffer)
+                Position(n, local.Position);
+                fixed (byte* source = local.Buffer)
                 {
-                    ChunkLayout.CopyBlock(source, InnerShape, new long[InnerShape.Length], destination, ShardShape, innerPosition, InnerShape, elementSize);
+                    ChunkLayout.CopyBlock(source, InnerShape, new long[InnerShape.Length], (byte*)pointer, ShardShape, local.Position, InnerShape, elementSize);
                 }
+
+            });
+        }
+    }
+
+    /// <summary>Reads and checks the index of the stored shard behind <paramref name="handle"/>.</summary>
+    /// <param name="handle">The shard, open for reading.</param>
+    /// <param name="shardLength">The shard's length in bytes.</param>
+    /// <returns>(offset, length) per inner chunk in C order; <see cref="ulong.MaxValue"/> twice for an empty one.</returns>
+    /// <exception cref="InvalidDataException">The shard is truncated, its index fails its checksum, or an entry points past the end.</exception>
+    internal ulong[] ReadIndex(Microsoft.Win32.SafeHandles.SafeFileHandle handle, long shardLength)
+    {
+        var encoded = new byte[Math.Min(shardLength, IndexLength)];
+        ReadExactly(handle, encoded, IndexAtEnd ? shardLength - encoded.Length : 0);
+        return ParseIndex(encoded, shardLength);
+    }
+
+    /// <summary>Reads and decodes inner chunk <paramref name="n"/> only, from its byte range in the shard.</summary>
+    /// <param name="handle">The shard, open for reading.</param>
+    /// <param name="entries">The shard's index (<see cref="ReadIndex"/>).</param>
+    /// <param name="n">The inner chunk's number in C order.</param>
+    /// <param name="buffer">Receives the inner chunk, C order, little-endian.</param>
+    /// <param name="fill">Fills a buffer with the fill value.</param>
+    internal void ReadInner(Microsoft.Win32.SafeHandles.SafeFileHandle handle, ulong[] entries, int n, Span<byte> buffer, Action<Span<byte>> fill)
+    {
+        var (offset, length) = (entries[2 * n], entries[(2 * n) + 1]);
+        if (offset == Empty)
+        {
+            fill(buffer);
+            return;
+        }
+
+        var encoded = new byte[length];
+        ReadExactly(handle, encoded, (long)offset);
+        Inner.Decode(encoded, buffer, fill);
+    }
+
+    /// <summary>The number, in C order, of the inner chunk at grid position <paramref name="position"/> within its shard.</summary>
+    internal int InnerNumber(ReadOnlySpan<long> position)
+    {
+        var n = 0L;
+        for (var d = 0; d < position.Length; d++)
+        {
+            n = (n * ChunksPerShard[d]) + position[d];
+        }
+
+        return (int)n;
+    }
+
+    private ulong[] ParseIndex(ReadOnlySpan<byte> encodedIndex, long shardLength)
+    {
+        if (encodedIndex.Length < IndexLength)
+        {
+            throw new InvalidDataException($"The shard has {shardLength} bytes, fewer than its {IndexLength}-byte index (truncated shard).");
+        }
+
+        var index = new byte[InnerCount * 16];
+        IndexPipeline.Decode(encodedIndex.ToArray(), index, _ => { });
+        var entries = new ulong[InnerCount * 2];
+        for (var n = 0; n < InnerCount; n++)
+        {
+            var offset = BinaryPrimitives.ReadUInt64LittleEndian(index.AsSpan(n * 16));
+            var length = BinaryPrimitives.ReadUInt64LittleEndian(index.AsSpan((n * 16) + 8));
+            if (offset == Empty && length == Empty)
+            {
+                // An empty inner chunk: it reads as the fill value.
             }
+            else if (offset > (ulong)shardLength || length > (ulong)shardLength - offset || length > int.MaxValue)
+            {
+                throw new InvalidDataException($"Inner chunk {n} lies at bytes {offset}..{offset + length}, past the end of the {shardLength}-byte shard.");
+            }
+
+            entries[2 * n] = offset;
+            entries[(2 * n) + 1] = length;
+        }
+
+        return entries;
+    }
+
+    private static void ReadExactly(Microsoft.Win32.SafeHandles.SafeFileHandle handle, Span<byte> destination, long offset)
+    {
+        var read = 0;
+        while (read < destination.Length)
+        {
+            var n = RandomAccess.Read(handle, destination[read..], offset + read);
+            if (n == 0)
+            {
+                throw new InvalidDataException($"The shard ended {destination.Length - read} bytes early while reading bytes {offset}..{offset + destination.Length} (truncated shard).");
+            }
+
+            read += n;
         }
     }
 
@@ -122,27 +199,29 @@ internal sealed class ShardingCodec
     {
         var elementSize = Inner.Type.Size;
         var innerBytes = Inner.ChunkBytes;
-        var buffer = new byte[innerBytes];
-        var parts = new List<byte[]>();
         var index = new byte[InnerCount * 16];
         long offset = IndexAtEnd ? 0 : IndexLength;
-        var innerPosition = new long[ShardShape.Length];
+        var parts = new byte[InnerCount][];
         fixed (byte* source = shard)
         {
-            for (var n = 0; n < InnerCount; n++)
+            var pointer = (nint)source;
+            ForEachInner(innerBytes, (n, local) =>
             {
-                Position(n, innerPosition);
-                fixed (byte* destination = buffer)
+                Position(n, local.Position);
+                fixed (byte* destination = local.Buffer)
                 {
-                    ChunkLayout.CopyBlock(source, ShardShape, innerPosition, destination, InnerShape, new long[InnerShape.Length], InnerShape, elementSize);
+                    ChunkLayout.CopyBlock((byte*)pointer, ShardShape, local.Position, destination, InnerShape, new long[InnerShape.Length], InnerShape, elementSize);
                 }
 
-                var encoded = Inner.Encode(buffer);
-                BinaryPrimitives.WriteUInt64LittleEndian(index.AsSpan(n * 16), (ulong)offset);
-                BinaryPrimitives.WriteUInt64LittleEndian(index.AsSpan((n * 16) + 8), (ulong)encoded.Length);
-                parts.Add(encoded);
-                offset += encoded.Length;
-            }
+                parts[n] = Inner.Encode(local.Buffer);
+            });
+        }
+
+        for (var n = 0; n < InnerCount; n++)
+        {
+            BinaryPrimitives.WriteUInt64LittleEndian(index.AsSpan(n * 16), (ulong)offset);
+            BinaryPrimitives.WriteUInt64LittleEndian(index.AsSpan((n * 16) + 8), (ulong)parts[n].Length);
+            offset += parts[n].Length;
         }
 
         var encodedIndex = IndexPipeline.Encode(index);
@@ -163,6 +242,23 @@ internal sealed class ShardingCodec
         }
 
         return output.ToArray();
+    }
+
+    /// <summary>Runs <paramref name="body"/> for every inner chunk in parallel with a per-thread buffer and position; the first failure is rethrown unwrapped.</summary>
+    private void ForEachInner(int innerBytes, Action<int, (byte[] Buffer, long[] Position)> body)
+    {
+        try
+        {
+            Parallel.For(0, InnerCount, () => (Buffer: new byte[innerBytes], Position: new long[ShardShape.Length]), (n, _, local) =>
+            {
+                body(n, local);
+                return local;
+            }, _ => { });
+        }
+        catch (AggregateException exception)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(exception.Flatten().InnerExceptions[0]).Throw();
+        }
     }
 
     private void Position(int n, long[] position)

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using CellVision.Core.Volumes;
 using CellVision.IO.Stores;
 using CellVision.IO.Zarr.Codecs;
 
@@ -216,6 +217,110 @@ public sealed class ZarrV3Array : ChunkedArray
         catch (Exception exception) when (exception is InvalidDataException or DllNotFoundException)
         {
             throw new ZarrFormatException(Store.PathOf(key), key, $"cannot be decoded: {exception.Message}", exception);
+        }
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// For a sharded array whose shards are stored as they are (the usual case), each shard's index is read, then only
+    /// the inner chunks the region touches are read from their byte ranges and decoded, in parallel; a small region
+    /// of a large shard costs one inner chunk, not the shard.
+    /// </remarks>
+    private protected override unsafe void ReadRegion(Box region, nint target, IProgress<double>? progress, CancellationToken cancellationToken)
+    {
+        if (!pipeline.ReadsInnerChunksSeparately)
+        {
+            base.ReadRegion(region, target, progress, cancellationToken);
+            return;
+        }
+
+        var sharding = pipeline.Sharding!;
+        var innerShape = sharding.InnerShape;
+        var innerBytes = sharding.Inner.ChunkBytes;
+        ForEachInParallel(ChunksTouching(region), progress, cancellationToken, shardIndex =>
+        {
+            var key = ChunkKey(shardIndex);
+            var (shardBox, overlap) = Overlap(shardIndex, region);
+            using var handle = Store.OpenRead(key);
+            try
+            {
+                var entries = handle is null ? null : sharding.ReadIndex(handle, RandomAccess.GetLength(handle));
+                var inner = InnerChunksTouching(shardBox, overlap, innerShape);
+                var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, MaxDegreeOfParallelism), CancellationToken = cancellationToken };
+                Parallel.ForEach(inner, options, position =>
+                {
+                    var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(innerBytes);
+                    try
+                    {
+                        var chunk = buffer.AsSpan(0, innerBytes);
+                        if (entries is null)
+                        {
+                            Fill(chunk);
+                        }
+                        else
+                        {
+                            sharding.ReadInner(handle!, entries, sharding.InnerNumber(position), chunk, Fill);
+                        }
+
+                        var innerStart = new long[position.Length];
+                        for (var d = 0; d < position.Length; d++)
+                        {
+                            innerStart[d] = shardBox.Start[d] + (position[d] * innerShape[d]);
+                        }
+
+                        var innerBox = new Box(innerStart, innerShape);
+                        var part = innerBox.Intersect(region);
+                        fixed (byte* source = chunk)
+                        {
+                            ChunkLayout.CopyBlock(source, innerShape, Offset(part, innerBox), (byte*)target, region.Size.AsSpan(), Offset(part, region), part.Size.AsSpan(), ElementSize);
+                        }
+                    }
+                    finally
+                    {
+                        System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+                    }
+                });
+            }
+            catch (AggregateException exception) when (exception.Flatten().InnerExceptions[0] is InvalidDataException or DllNotFoundException)
+            {
+                var first = exception.Flatten().InnerExceptions[0];
+                throw new ZarrFormatException(Store.PathOf(key), key, $"cannot be decoded: {first.Message}", first);
+            }
+            catch (Exception exception) when (exception is InvalidDataException or DllNotFoundException)
+            {
+                throw new ZarrFormatException(Store.PathOf(key), key, $"cannot be decoded: {exception.Message}", exception);
+            }
+        });
+    }
+
+    /// <summary>Grid positions, within the shard at <paramref name="shardBox"/>, of the inner chunks that <paramref name="overlap"/> touches.</summary>
+    private static List<long[]> InnerChunksTouching(Box shardBox, Box overlap, long[] innerShape)
+    {
+        var rank = innerShape.Length;
+        var first = new long[rank];
+        var last = new long[rank];
+        for (var d = 0; d < rank; d++)
+        {
+            first[d] = (overlap.Start[d] - shardBox.Start[d]) / innerShape[d];
+            last[d] = (overlap.Start[d] + overlap.Size[d] - 1 - shardBox.Start[d]) / innerShape[d];
+        }
+
+        var result = new List<long[]>();
+        var current = (long[])first.Clone();
+        while (true)
+        {
+            result.Add((long[])current.Clone());
+            var d = rank - 1;
+            while (d >= 0 && ++current[d] > last[d])
+            {
+                current[d] = first[d];
+                d--;
+            }
+
+            if (d < 0)
+            {
+                return result;
+            }
         }
     }
 

@@ -31,6 +31,9 @@ internal sealed class ZarrV3Pipeline
 
     internal ShardingCodec? Sharding { get; }
 
+    /// <summary>Whether a region can be read inner chunk by inner chunk, straight from byte ranges of the shard (sharding with nothing around it).</summary>
+    internal bool ReadsInnerChunksSeparately => Sharding is not null && transpose is null && bytesCodecs.Count == 0;
+
     internal int ChunkBytes => (int)(ChunkShape.Aggregate(1L, (a, b) => a * b) * Type.Size);
 
     /// <summary>Parses a <c>codecs</c> list for chunks of <paramref name="chunkShape"/>.</summary>
