@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using CellVision.Core.Volumes;
 
 namespace CellVision.Segmentation;
@@ -230,6 +231,7 @@ public static unsafe class Clahe
     }
 
     /// <summary>destination[i] = table[result[i]], in parallel blocks.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void Map<T>(ushort[] result, T[] table, Span<T> destination)
         where T : unmanaged
     {
@@ -238,7 +240,7 @@ public static unsafe class Clahe
         {
             var output = (nint)target;
             var length = destination.Length;
-            Parallel.For(0, (length + Block - 1) / Block, block =>
+            Parallel.For(0, (length + Block - 1) / Block, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (block) =>
             {
                 var pointer = (T*)output;
                 var end = Math.Min(length, (block + 1) * Block);
@@ -351,11 +353,12 @@ public static unsafe class Clahe
 
             return output;
 
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
             static void Bin<TBin>(nint input, int length, ushort[] table, TBin[] bins, CancellationToken cancellationToken)
                 where TBin : unmanaged, System.Numerics.IBinaryInteger<TBin>
             {
                 const int Block = 1 << 16;
-                Parallel.For(0, (length + Block - 1) / Block, new ParallelOptions { CancellationToken = cancellationToken }, block =>
+                Parallel.For(0, (length + Block - 1) / Block, new ParallelOptions { CancellationToken = cancellationToken }, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (block) =>
                 {
                     var source = (TIn*)input;
                     var end = Math.Min(length, (block + 1) * Block);

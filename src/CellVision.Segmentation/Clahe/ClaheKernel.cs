@@ -1,6 +1,7 @@
 using System.Numerics;
-using System.Runtime.Intrinsics;
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics.X86;
+using System.Runtime.Intrinsics;
 
 namespace CellVision.Segmentation;
 
@@ -54,7 +55,7 @@ internal static class ClaheKernel
         var yIndex = ReflectedIndices(height, ky, ny);
         var xIndex = ReflectedIndices(width, kx, nx);
         var factor = (GrayLevels - 1) / (double)voxelsPerTile;
-        Parallel.For(0, tileCount, new ParallelOptions { CancellationToken = cancellationToken }, tile =>
+        Parallel.For(0, tileCount, new ParallelOptions { CancellationToken = cancellationToken }, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (tile) =>
         {
             var tz = tile / (ny * nx);
             var ty = tile / nx % ny;
@@ -113,7 +114,7 @@ internal static class ClaheKernel
         var (wx0, wx1, txLow, txHigh) = Weights(width, kx, nx);
         var xLow = txLow.Select(t => t * bins).ToArray();
         var xHigh = txHigh.Select(t => t * bins).ToArray();
-        Parallel.For(0, depth, new ParallelOptions { CancellationToken = cancellationToken }, z =>
+        Parallel.For(0, depth, new ParallelOptions { CancellationToken = cancellationToken }, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (z) =>
         {
             var (zWeight0, zWeight1) = (wz0[z], wz1[z]);
             for (var y = 0; y < height; y++)
@@ -160,6 +161,7 @@ internal static class ClaheKernel
     /// The interpolation of one row, four voxels at a time with AVX2: the same float64 products and float32 roundings as
     /// the scalar loop, lane by lane, so results are identical. Returns the first column it did not process.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe int InterpolateRowAvx2<TBin>(TBin[] bin, double[] luts, int rowOffset, int width, double[] wx0, double[] wx1, int[] xLow, int[] xHigh, (int B00, int B01, int B10, int B11) bases, (double W0, double W1) wy, (double W0, double W1) wz, ushort[] output)
         where TBin : unmanaged, IBinaryInteger<TBin>
     {
@@ -214,6 +216,7 @@ internal static class ClaheKernel
     }
 
     /// <summary>scikit-image's <c>clip_histogram</c>, step for step (the order of the steps changes the result).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void ClipHistogram(Span<long> histogram, long clip)
     {
         var bins = histogram.Length;
