@@ -66,6 +66,66 @@ public sealed class DetectionPredictorTests
     }
 
     [Fact]
+    public void An_ensemble_saved_as_a_list_of_state_dicts_predicts_the_mean_of_its_models()
+    {
+        using var frame = Gradient(8, 71, 32);
+        var options = new PredictionOptions { PatchSize = (8, 32, 32) };
+        TorchRuntime.ManualSeed(5);
+        using var first = new DetectionUNet();
+        using var second = new DetectionUNet();
+        using var third = new DetectionUNet();
+        var path = Path.Combine(Path.GetTempPath(), $"cellvision-ensemble-{Guid.NewGuid():N}.pth");
+        try
+        {
+            using (var a = first.StateDict())
+            using (var b = second.StateDict())
+            using (var c = third.StateDict())
+            {
+                CellVision.Torch.Serialization.PthFile.Save(path, new List<object?> { a, b, c });
+            }
+
+            var loaded = DetectionUNet.LoadEnsemble(path);
+            var ensemble = new DetectionPredictor(loaded, KeepAll);
+            Assert.Equal(3, ensemble.EnsembleSize);
+            using var mean = ensemble.PredictNormalised(frame, options);
+            using var p1 = new DetectionPredictor(first, KeepAll).PredictNormalised(frame, options);
+            using var p2 = new DetectionPredictor(second, KeepAll).PredictNormalised(frame, options);
+            using var p3 = new DetectionPredictor(third, KeepAll).PredictNormalised(frame, options);
+            for (var i = 0; i < frame.Length; i++)
+            {
+                Assert.Equal((p1.Centre.Span[i] + p2.Centre.Span[i] + p3.Centre.Span[i]) / 3, mean.Centre.Span[i], 1e-6f);
+                Assert.Equal((p1.Background.Span[i] + p2.Background.Span[i] + p3.Background.Span[i]) / 3, mean.Background.Span[i], 1e-6f);
+            }
+
+            Assert.True(p1.Centre.Span.ToArray().Zip(p2.Centre.Span.ToArray()).Any(pair => Math.Abs(pair.First - pair.Second) > 1e-3), "the models differ");
+
+            // A file with one state dict is an ensemble of one.
+            using (var weights = first.StateDict())
+            {
+                CellVision.Torch.Serialization.PthFile.Save(path, weights);
+            }
+
+            var single = DetectionUNet.LoadEnsemble(path);
+            using (var alone = new DetectionPredictor(Assert.Single(single), KeepAll).PredictNormalised(frame, options))
+            {
+                Assert.Equal(p1.Centre.Span.ToArray(), alone.Centre.Span.ToArray());
+            }
+
+            single[0].Dispose();
+            foreach (var model in loaded)
+            {
+                model.Dispose();
+            }
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+
+        Assert.Throws<ArgumentException>(() => new DetectionPredictor(Array.Empty<DetectionUNet>(), KeepAll));
+    }
+
+    [Fact]
     public void Normalised_blending_keeps_probabilities_summing_to_one_where_elephant_does_not()
     {
         using var model = new DetectionUNet();

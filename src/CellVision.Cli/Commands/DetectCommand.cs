@@ -111,7 +111,7 @@ internal static class DetectCommand
     private static Command Predict(CommandContext context)
     {
         var images = Images();
-        var model = new Option<string>("--model") { Description = "Detector weights (.pth with ELEPHANT's keys)", Required = true };
+        var model = new Option<string>("--model") { Description = "Detector weights (.pth with ELEPHANT's keys; a list of state dicts is an ensemble whose probabilities are averaged)", Required = true };
         var output = new Option<string>("--out") { Description = "Where to write the nuclei: .csv (lineage table) or .xml (TrackMate)", Required = true };
         var timepoints = new Option<string?>("--timepoints") { Description = "First and last timepoint, e.g. 0-9 [default: all]" };
         var threshold = new Option<double>("--threshold") { Description = "Centre probability a voxel must exceed", DefaultValueFactory = _ => 0.5 };
@@ -133,16 +133,12 @@ internal static class DetectCommand
             }
 
             var frames = ReadMovie(result.GetValue(images)!, result.GetValue(voxelSize), context.CancellationToken);
+            IReadOnlyList<DetectionUNet> networks = [];
             try
             {
                 var (first, last) = Range(result.GetValue(timepoints), frames.Count);
-                using var network = new DetectionUNet();
-                using (var weights = PthFile.LoadStateDict(result.GetValue(model)!))
-                {
-                    network.LoadStateDict(weights);
-                }
-
-                var predictor = new DetectionPredictor(network, KeepAxials.FromVoxelSize(frames[0].VoxelSize));
+                networks = DetectionUNet.LoadEnsemble(result.GetValue(model)!);
+                var predictor = new DetectionPredictor(networks, KeepAxials.FromVoxelSize(frames[0].VoxelSize));
                 var predictionOptions = new PredictionOptions { PatchSize = result.GetValue(patchSize), SliceWiseMedianCorrection = result.GetValue(median) };
                 var spotOptions = new SpotExtractionOptions
                 {
@@ -164,6 +160,10 @@ internal static class DetectCommand
             finally
             {
                 frames.ForEach(f => f.Dispose());
+                foreach (var network in networks)
+                {
+                    network.Dispose();
+                }
             }
         }));
         return command;

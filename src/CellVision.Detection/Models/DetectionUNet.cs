@@ -1,5 +1,6 @@
 using CellVision.Torch;
 using CellVision.Torch.Modules;
+using CellVision.Torch.Serialization;
 
 namespace CellVision.Detection.Models;
 
@@ -27,6 +28,40 @@ public sealed class DetectionUNet : Module
         {
             Init.KaimingNormal(conv.Weight, mode: FanMode.FanIn);
             Init.Zeros(conv.Bias!);
+        }
+    }
+
+    /// <summary>
+    /// Loads the models of a <c>.pth</c> file: one for a state dict, one per entry for a list of state dicts (how
+    /// ELEPHANT stores an ensemble, whose probabilities <see cref="Prediction.DetectionPredictor"/> averages).
+    /// </summary>
+    /// <param name="path">The file, written by <c>torch.save</c> or <see cref="PthFile.Save(string, object?)"/>.</param>
+    /// <returns>The models; the caller disposes them.</returns>
+    /// <exception cref="PthFormatException">The file is neither a state dict nor a list of them, or is corrupt.</exception>
+    /// <exception cref="ArgumentException">A state dict does not fit the detection U-Net (missing, unexpected or misshapen keys).</exception>
+    public static IReadOnlyList<DetectionUNet> LoadEnsemble(string path)
+    {
+        var stateDicts = PthFile.LoadStateDicts(path).ToList();
+        var models = new List<DetectionUNet>();
+        try
+        {
+            foreach (var weights in stateDicts)
+            {
+                var model = new DetectionUNet();
+                models.Add(model);
+                model.LoadStateDict(weights);
+            }
+
+            return models;
+        }
+        catch
+        {
+            models.ForEach(m => m.Dispose());
+            throw;
+        }
+        finally
+        {
+            stateDicts.ForEach(w => w.Dispose());
         }
     }
 

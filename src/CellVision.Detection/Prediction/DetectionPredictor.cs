@@ -6,23 +6,45 @@ namespace CellVision.Detection.Prediction;
 
 /// <summary>
 /// Predicts ELEPHANT's detection classes over whole frames patch by patch with linear blending, and finds the nuclei.
+/// With several models (an ensemble, as ELEPHANT loads from a <c>.pth</c> holding a list of state dicts) each patch's
+/// class probabilities are the mean of the models' probabilities.
 /// </summary>
 public sealed class DetectionPredictor
 {
-    private readonly DetectionUNet _model;
+    private readonly DetectionUNet[] _models;
     private readonly bool[] _keepAxials;
 
     /// <summary>Creates a predictor for a trained model.</summary>
     /// <param name="model">The detection U-Net; it is switched to evaluation mode while predicting.</param>
     /// <param name="keepAxials">The model's four keep-axial flags (see <see cref="KeepAxials"/>).</param>
     public DetectionPredictor(DetectionUNet model, ReadOnlySpan<bool> keepAxials)
+        : this([model ?? throw new ArgumentNullException(nameof(model))], keepAxials)
     {
-        ArgumentNullException.ThrowIfNull(model);
-        UNetSkeleton.RequireFourLevels(keepAxials);
+    }
 
-        _model = model;
+    /// <summary>Creates a predictor that averages the probabilities of an ensemble of trained models.</summary>
+    /// <param name="models">
+    /// One or more detection U-Nets sharing <paramref name="keepAxials"/>, e.g. one per state dict of
+    /// <see cref="CellVision.Torch.Serialization.PthFile.LoadStateDictList"/>; each is switched to evaluation mode while
+    /// predicting.
+    /// </param>
+    /// <param name="keepAxials">The models' four keep-axial flags (see <see cref="KeepAxials"/>).</param>
+    /// <exception cref="ArgumentException"><paramref name="models"/> is empty or holds null.</exception>
+    public DetectionPredictor(IReadOnlyList<DetectionUNet> models, ReadOnlySpan<bool> keepAxials)
+    {
+        ArgumentNullException.ThrowIfNull(models);
+        if (models.Count == 0 || models.Any(m => m is null))
+        {
+            throw new ArgumentException("An ensemble needs at least one model and no null entries.", nameof(models));
+        }
+
+        UNetSkeleton.RequireFourLevels(keepAxials);
+        _models = [.. models];
         _keepAxials = keepAxials.ToArray();
     }
+
+    /// <summary>The number of models whose probabilities are averaged (1 for a single model).</summary>
+    public int EnsembleSize => _models.Length;
 
     /// <summary>
     /// Normalises a raw frame as ELEPHANT does (optional slice-wise median correction, then min–max to [0, 1]) and
@@ -78,9 +100,28 @@ public sealed class DetectionPredictor
             throw new ArgumentOutOfRangeException(nameof(options), options.BatchSize, "The batch size must be at least 1.");
         }
 
-        var (sums, weightSum) = PatchBlending.Predict(
-            [normalised], options.PatchSize, options.BatchSize, options.NormaliseBlendWeights, 3, normalised.VoxelSize, _model,
-            batch => _model.Forward(batch, _keepAxials, options.MitigateEdgeDiscontinuities).Exp(), progress, cancellationToken);
+        var wasTraining = _models.Select(m => m.IsTraining).ToArray();
+        (Volume<float>[] Sums, float[]? WeightSum) blended;
+        try
+        {
+            foreach (var model in _models)
+            {
+                model.Eval();
+            }
+
+            blended = PatchBlending.Predict(
+                [normalised], options.PatchSize, options.BatchSize, options.NormaliseBlendWeights, 3, normalised.VoxelSize, null,
+                batch => EnsembleProbabilities(batch, options.MitigateEdgeDiscontinuities), progress, cancellationToken);
+        }
+        finally
+        {
+            for (var m = 0; m < _models.Length; m++)
+            {
+                _models[m].Train(wasTraining[m]);
+            }
+        }
+
+        var (sums, weightSum) = blended;
         if (weightSum is not null)
         {
             foreach (var sum in sums)
@@ -94,5 +135,17 @@ public sealed class DetectionPredictor
         }
 
         return new DetectionProbabilities(sums[0], sums[1], sums[2]);
+    }
+
+    /// <summary>exp of the model's log-probabilities, or their mean over the ensemble.</summary>
+    private Tensor EnsembleProbabilities(Tensor batch, bool mitigateEdgeDiscontinuities)
+    {
+        var sum = _models[0].Forward(batch, _keepAxials, mitigateEdgeDiscontinuities).Exp();
+        for (var m = 1; m < _models.Length; m++)
+        {
+            sum += _models[m].Forward(batch, _keepAxials, mitigateEdgeDiscontinuities).Exp();
+        }
+
+        return _models.Length == 1 ? sum : sum / _models.Length;
     }
 }

@@ -101,6 +101,18 @@ public static class PthFile
         return list.Select((item, i) => ToStateDict(item, $"{path}[{i}]")).ToList();
     }
 
+    /// <summary>Loads a file holding either one state dict or a list of them, as a list in both cases.</summary>
+    /// <param name="path">The file.</param>
+    /// <returns>The state dicts, in file order; dispose each to release its tensors.</returns>
+    /// <exception cref="PthFormatException">The file is neither a state dict nor a list of state dicts, or is corrupt.</exception>
+    public static IReadOnlyList<StateDict> LoadStateDicts(string path)
+    {
+        var value = Load(path);
+        return value is IReadOnlyList<object?> list
+            ? list.Select((item, i) => ToStateDict(item, $"{path}[{i}]")).ToList()
+            : [ToStateDict(value, path)];
+    }
+
     /// <summary>
     /// Saves <paramref name="value"/> so that Python's <c>torch.load</c> reads it: a state dict, a dict with string keys,
     /// a list, a tensor, a string, an integer, a double, a boolean or null, nested freely. The file is written under a
