@@ -14,6 +14,54 @@ public sealed class OmeZarrTests : IDisposable
 
     public void Dispose() => Directory.Delete(folder, recursive: true);
 
+    [Theory]
+    [InlineData(2, 2, 2)]
+    [InlineData(1, 4, 4)]
+    [InlineData(4, 8, 16)] // wider than the 13-voxel rows and deeper than the 3 planes: one partial block
+    public void PyramidLevelsAreBlockMeansRoundedHalfToEvenOrFirstVoxels(int fz, int fy, int fx)
+    {
+        using var intensities = new Volume<ushort>(3, 11, 13);
+        using var floats = new Volume<float>(3, 11, 13);
+        var random = new Random(fz + fy + fx);
+        for (var i = 0; i < intensities.Length; i++)
+        {
+            intensities.Span[i] = (ushort)random.Next(65536);
+            floats.Span[i] = (float)random.NextDouble();
+        }
+
+        using var mean = OmeZarrPyramid.Downsample(intensities, (fz, fy, fx), average: true);
+        using var meanFloat = OmeZarrPyramid.Downsample(floats, (fz, fy, fx), average: true);
+        using var first = OmeZarrPyramid.Downsample(intensities, (fz, fy, fx), average: false);
+        Assert.Equal((Math.Max(1, 3 / fz), Math.Max(1, 11 / fy), Math.Max(1, 13 / fx)), (mean.Depth, mean.Height, mean.Width));
+        for (var z = 0; z < mean.Depth; z++)
+        {
+            for (var y = 0; y < mean.Height; y++)
+            {
+                for (var x = 0; x < mean.Width; x++)
+                {
+                    double sum = 0, sumFloat = 0;
+                    var count = 0;
+                    for (var dz = 0; dz < fz && (z * fz) + dz < 3; dz++)
+                    {
+                        for (var dy = 0; dy < fy && (y * fy) + dy < 11; dy++)
+                        {
+                            for (var dx = 0; dx < fx && (x * fx) + dx < 13; dx++)
+                            {
+                                sum += intensities[(z * fz) + dz, (y * fy) + dy, (x * fx) + dx];
+                                sumFloat += floats[(z * fz) + dz, (y * fy) + dy, (x * fx) + dx];
+                                count++;
+                            }
+                        }
+                    }
+
+                    Assert.Equal((ushort)Math.Round(sum / count, MidpointRounding.ToEven), mean[z, y, x]);
+                    Assert.Equal((float)(sumFloat / count), meanFloat[z, y, x], 1e-6f);
+                    Assert.Equal(intensities[z * fz, y * fy, x * fx], first[z, y, x]);
+                }
+            }
+        }
+    }
+
     [Fact]
     public void WrittenImageWithLabelsReadsInZarrPython()
     {

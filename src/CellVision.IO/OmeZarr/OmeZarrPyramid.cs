@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using CellVision.Core.Volumes;
 
 namespace CellVision.IO.OmeZarr;
@@ -27,83 +29,141 @@ internal static class OmeZarrPyramid
         return result;
     }
 
-    /// <summary>Block mean (intensities; rounded to nearest for integers) or the first voxel of each block (labels).</summary>
+    /// <summary>
+    /// Block mean (intensities; rounded half to even for integers) or the first voxel of each block (labels). Blocks
+    /// are summed row by row into a per-thread accumulator, so each source voxel is read once, in memory order.
+    /// </summary>
     internal static Volume<T> Downsample<T>(Volume<T> source, (int Z, int Y, int X) factor, bool average)
         where T : unmanaged
     {
         var (fz, fy, fx) = factor;
         var result = new Volume<T>(Math.Max(1, source.Depth / fz), Math.Max(1, source.Height / fy), Math.Max(1, source.Width / fx),
             new CellVision.Core.Geometry.VoxelSize(source.VoxelSize.X * fx, source.VoxelSize.Y * fy, source.VoxelSize.Z * fz));
-        Parallel.For(0, result.Depth, z =>
+        var width = result.Width;
+        var blockWidth = Math.Min(fx, source.Width);
+        Parallel.For(0, result.Depth, () => new double[width], (z, _, sums) =>
         {
+            var planes = Math.Min(fz, source.Depth - (z * fz));
             for (var y = 0; y < result.Height; y++)
             {
                 var row = result.Row(z, y);
-                for (var x = 0; x < result.Width; x++)
+                if (!average)
                 {
-                    if (!average)
+                    var first = source.Row(z * fz, y * fy);
+                    for (var x = 0; x < width; x++)
                     {
-                        row[x] = source.Row(z * fz, y * fy)[x * fx];
-                        continue;
+                        row[x] = first[x * fx];
                     }
 
-                    double sum = 0;
-                    var count = 0;
-                    for (var dz = 0; dz < fz && (z * fz) + dz < source.Depth; dz++)
-                    for (var dy = 0; dy < fy && (y * fy) + dy < source.Height; dy++)
-                    {
-                        var sourceRow = source.Row((z * fz) + dz, (y * fy) + dy);
-                        for (var dx = 0; dx < fx && (x * fx) + dx < source.Width; dx++)
-                        {
-                            sum += double.CreateTruncating(Number(sourceRow[(x * fx) + dx]));
-                            count++;
-                        }
-                    }
+                    continue;
+                }
 
-                    row[x] = FromDouble<T>(sum / count);
+                var rows = Math.Min(fy, source.Height - (y * fy));
+                Array.Clear(sums);
+                for (var dz = 0; dz < planes; dz++)
+                {
+                    for (var dy = 0; dy < rows; dy++)
+                    {
+                        AddBlocks(source.Row((z * fz) + dz, (y * fy) + dy), sums, fx, blockWidth);
+                    }
+                }
+
+                var count = (double)(planes * rows * blockWidth);
+                for (var x = 0; x < width; x++)
+                {
+                    row[x] = FromDouble<T>(sums[x] / count);
                 }
             }
-        });
+
+            return sums;
+        }, _ => { });
         return result;
     }
 
-    private static double Number<T>(T value)
-        where T : unmanaged => value switch
+    /// <summary>Adds the first <paramref name="blockWidth"/> voxels of each block of <paramref name="factor"/> voxels of <paramref name="row"/> to <paramref name="sums"/>.</summary>
+    private static void AddBlocks<T>(ReadOnlySpan<T> row, double[] sums, int factor, int blockWidth)
+        where T : unmanaged
+    {
+        if (typeof(T) == typeof(ushort))
         {
-            byte v => v,
-            sbyte v => v,
-            ushort v => v,
-            short v => v,
-            uint v => v,
-            int v => v,
-            ulong v => v,
-            long v => v,
-            Half v => (double)v,
-            float v => v,
-            double v => v,
-            bool v => v ? 1 : 0,
-            _ => throw new NotSupportedException(typeof(T).Name),
-        };
+            var values = MemoryMarshal.Cast<T, ushort>(row);
+            for (var x = 0; x < sums.Length; x++)
+            {
+                var block = values.Slice(x * factor, blockWidth);
+                var sum = 0L;
+                foreach (var v in block)
+                {
+                    sum += v;
+                }
+
+                sums[x] += sum;
+            }
+        }
+        else if (typeof(T) == typeof(byte))
+        {
+            var values = MemoryMarshal.Cast<T, byte>(row);
+            for (var x = 0; x < sums.Length; x++)
+            {
+                var block = values.Slice(x * factor, blockWidth);
+                var sum = 0L;
+                foreach (var v in block)
+                {
+                    sum += v;
+                }
+
+                sums[x] += sum;
+            }
+        }
+        else
+        {
+            for (var x = 0; x < sums.Length; x++)
+            {
+                var sum = 0.0;
+                foreach (var v in row.Slice(x * factor, blockWidth))
+                {
+                    sum += Number(v);
+                }
+
+                sums[x] += sum;
+            }
+        }
+    }
+
+    private static double Number<T>(T value)
+        where T : unmanaged
+    {
+        if (typeof(T) == typeof(byte)) return Unsafe.As<T, byte>(ref value);
+        if (typeof(T) == typeof(sbyte)) return Unsafe.As<T, sbyte>(ref value);
+        if (typeof(T) == typeof(ushort)) return Unsafe.As<T, ushort>(ref value);
+        if (typeof(T) == typeof(short)) return Unsafe.As<T, short>(ref value);
+        if (typeof(T) == typeof(uint)) return Unsafe.As<T, uint>(ref value);
+        if (typeof(T) == typeof(int)) return Unsafe.As<T, int>(ref value);
+        if (typeof(T) == typeof(ulong)) return Unsafe.As<T, ulong>(ref value);
+        if (typeof(T) == typeof(long)) return Unsafe.As<T, long>(ref value);
+        if (typeof(T) == typeof(Half)) return (double)Unsafe.As<T, Half>(ref value);
+        if (typeof(T) == typeof(float)) return Unsafe.As<T, float>(ref value);
+        if (typeof(T) == typeof(double)) return Unsafe.As<T, double>(ref value);
+        if (typeof(T) == typeof(bool)) return Unsafe.As<T, bool>(ref value) ? 1 : 0;
+        throw new NotSupportedException(typeof(T).Name);
+    }
 
     private static T FromDouble<T>(double value)
         where T : unmanaged
     {
-        object result = default(T) switch
-        {
-            byte => (byte)Math.Round(value),
-            sbyte => (sbyte)Math.Round(value),
-            ushort => (ushort)Math.Round(value),
-            short => (short)Math.Round(value),
-            uint => (uint)Math.Round(value),
-            int => (int)Math.Round(value),
-            ulong => (ulong)Math.Round(value),
-            long => (long)Math.Round(value),
-            Half => (Half)value,
-            float => (float)value,
-            double => value,
-            bool => value >= 0.5,
-            _ => throw new NotSupportedException(typeof(T).Name),
-        };
-        return (T)result;
+        if (typeof(T) == typeof(byte)) return As<byte, T>((byte)Math.Round(value));
+        if (typeof(T) == typeof(sbyte)) return As<sbyte, T>((sbyte)Math.Round(value));
+        if (typeof(T) == typeof(ushort)) return As<ushort, T>((ushort)Math.Round(value));
+        if (typeof(T) == typeof(short)) return As<short, T>((short)Math.Round(value));
+        if (typeof(T) == typeof(uint)) return As<uint, T>((uint)Math.Round(value));
+        if (typeof(T) == typeof(int)) return As<int, T>((int)Math.Round(value));
+        if (typeof(T) == typeof(ulong)) return As<ulong, T>((ulong)Math.Round(value));
+        if (typeof(T) == typeof(long)) return As<long, T>((long)Math.Round(value));
+        if (typeof(T) == typeof(Half)) return As<Half, T>((Half)value);
+        if (typeof(T) == typeof(float)) return As<float, T>((float)value);
+        if (typeof(T) == typeof(double)) return As<double, T>(value);
+        if (typeof(T) == typeof(bool)) return As<bool, T>(value >= 0.5);
+        throw new NotSupportedException(typeof(T).Name);
+
+        static TTo As<TFrom, TTo>(TFrom from) => Unsafe.As<TFrom, TTo>(ref from);
     }
 }
