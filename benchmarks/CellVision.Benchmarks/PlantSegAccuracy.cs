@@ -72,6 +72,14 @@ internal static class PlantSegAccuracy
         }
         else
         {
+            var initial = Get("init", string.Empty);
+            if (initial.Length > 0)
+            {
+                using var weights = PthFile.LoadStateDict(initial);
+                model.LoadStateDict(weights);
+                Console.WriteLine($"training continues from {initial}");
+            }
+
             var priorCrops = int.Parse(Get("prior", "0"), CultureInfo.InvariantCulture);
             if (priorCrops > 0)
             {
@@ -81,7 +89,7 @@ internal static class PlantSegAccuracy
 
             var trainingOptions = new DetectionTrainingOptions
             {
-                CropSize = (crop[0], crop[1], crop[2]), CropsPerTimepoint = crops, Epochs = epochs, Seed = 0,
+                CropSize = (crop[0], crop[1], crop[2]), CropsPerTimepoint = crops, Epochs = epochs, Seed = int.Parse(Get("seed", "0"), CultureInfo.InvariantCulture),
                 LearningRate = double.Parse(Get("lr", "0.001"), CultureInfo.InvariantCulture),
                 ScaleAugmentation = double.Parse(Get("scale", "0"), CultureInfo.InvariantCulture),
                 RotationAugmentation = int.Parse(Get("rotation", "0"), CultureInfo.InvariantCulture),

@@ -42,83 +42,87 @@ internal static class ClaheKernel
     internal static void Run<TBin>(TBin[] bin, int[] shape, int[] kernel, double clipLimit, int bins, ushort[] output, CancellationToken cancellationToken)
         where TBin : unmanaged, IBinaryInteger<TBin>
     {
-        var (depth, height, width) = (shape[0], shape[1], shape[2]);
-        var (kz, ky, kx) = (kernel[0], kernel[1], kernel[2]);
-        var (nz, ny, nx) = (Ceil(depth, kz), Ceil(height, ky), Ceil(width, kx));
-        var voxelsPerTile = (long)kz * ky * kx;
-        var clip = clipLimit > 0 ? (long)Math.Max(clipLimit * voxelsPerTile, 1) : voxelsPerTile;
+        var grid = new ClaheGrid(shape, kernel, clipLimit, bins);
+        var window = new BinWindow(0, 0, grid.Depth, grid.Height);
+        var luts = new double[grid.TileCount * bins];
+        Parallel.For(0, grid.TileCount, new ParallelOptions { CancellationToken = cancellationToken }, tile => TileLut(bin, window, grid, tile, luts));
+        Interpolate(bin, window, grid, luts, output, cancellationToken);
+    }
 
-        // One lookup table per tile: lut[tile * bins + bin].
-        var tileCount = nz * ny * nx;
-        var luts = new long[tileCount * bins];
-        var zIndex = ReflectedIndices(depth, kz, nz);
-        var yIndex = ReflectedIndices(height, ky, ny);
-        var xIndex = ReflectedIndices(width, kx, nx);
-        var factor = (GrayLevels - 1) / (double)voxelsPerTile;
-        Parallel.For(0, tileCount, new ParallelOptions { CancellationToken = cancellationToken }, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (tile) =>
+    /// <summary>
+    /// Computes the lookup table of one tile (<c>luts[tile · bins + bin]</c>, values ≤ 16383) from the bins of
+    /// <paramref name="window"/>, which must hold every source voxel the tile covers after reflect padding.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void TileLut<TBin>(TBin[] bin, BinWindow window, ClaheGrid grid, int tile, double[] luts)
+        where TBin : unmanaged, IBinaryInteger<TBin>
+    {
+        var (kz, ky, kx) = (grid.Kz, grid.Ky, grid.Kx);
+        var width = grid.Width;
+        var tz = tile / (grid.Ny * grid.Nx);
+        var ty = tile / grid.Nx % grid.Ny;
+        var tx = tile % grid.Nx;
+        var counts = new int[grid.Bins];
+        var xStart = tx * kx;
+        var xInside = (tx + 1) * kx <= width;
+        for (var z = tz * kz; z < (tz + 1) * kz; z++)
         {
-            var tz = tile / (ny * nx);
-            var ty = tile / nx % ny;
-            var tx = tile % nx;
-            var counts = new int[bins];
-            var xStart = tx * kx;
-            var xInside = (tx + 1) * kx <= width;
-            for (var z = tz * kz; z < (tz + 1) * kz; z++)
+            var planeOffset = (grid.ZIndex[z] - window.Z0) * window.Height;
+            for (var y = ty * ky; y < (ty + 1) * ky; y++)
             {
-                var planeOffset = zIndex[z] * height;
-                for (var y = ty * ky; y < (ty + 1) * ky; y++)
+                var rowOffset = (planeOffset + (grid.YIndex[y] - window.Y0)) * width;
+                if (xInside)
                 {
-                    var rowOffset = (planeOffset + yIndex[y]) * width;
-                    if (xInside)
+                    foreach (var value in bin.AsSpan(rowOffset + xStart, kx))
                     {
-                        foreach (var value in bin.AsSpan(rowOffset + xStart, kx))
-                        {
-                            counts[int.CreateTruncating(value)]++;
-                        }
+                        counts[int.CreateTruncating(value)]++;
                     }
-                    else
+                }
+                else
+                {
+                    for (var x = xStart; x < xStart + kx; x++)
                     {
-                        for (var x = xStart; x < xStart + kx; x++)
-                        {
-                            counts[int.CreateTruncating(bin[rowOffset + xIndex[x]])]++;
-                        }
+                        counts[int.CreateTruncating(bin[rowOffset + grid.XIndex[x]])]++;
                     }
                 }
             }
-
-            var histogram = new long[bins];
-            for (var b = 0; b < bins; b++)
-            {
-                histogram[b] = counts[b];
-            }
-
-            ClipHistogram(histogram, clip);
-            var lut = luts.AsSpan(tile * bins, bins);
-            long cumulative = 0;
-            for (var b = 0; b < bins; b++)
-            {
-                cumulative += histogram[b];
-                var mapped = cumulative * factor;
-                lut[b] = (long)Math.Min(mapped, GrayLevels - 1);
-            }
-        });
-
-        var lutValues = new double[luts.Length];
-        for (var i = 0; i < luts.Length; i++)
-        {
-            lutValues[i] = luts[i]; // exact: values are at most 16383
         }
 
-        var (wz0, wz1, tzLow, tzHigh) = Weights(depth, kz, nz);
-        var (wy0, wy1, tyLow, tyHigh) = Weights(height, ky, ny);
-        var (wx0, wx1, txLow, txHigh) = Weights(width, kx, nx);
-        var xLow = txLow.Select(t => t * bins).ToArray();
-        var xHigh = txHigh.Select(t => t * bins).ToArray();
-        Parallel.For(0, depth, new ParallelOptions { CancellationToken = cancellationToken }, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (z) =>
+        var histogram = new long[grid.Bins];
+        for (var b = 0; b < histogram.Length; b++)
         {
+            histogram[b] = counts[b];
+        }
+
+        ClipHistogram(histogram, grid.Clip);
+        var lut = luts.AsSpan(tile * grid.Bins, grid.Bins);
+        long cumulative = 0;
+        for (var b = 0; b < histogram.Length; b++)
+        {
+            cumulative += histogram[b];
+            var mapped = cumulative * grid.Factor;
+            lut[b] = (long)Math.Min(mapped, GrayLevels - 1); // exact in a double: at most 16383
+        }
+    }
+
+    /// <summary>
+    /// Interpolates the tile lookup tables at every voxel of <paramref name="window"/> (its bins in <paramref name="bin"/>)
+    /// into <paramref name="output"/>, laid out like the window.
+    /// </summary>
+    internal static void Interpolate<TBin>(TBin[] bin, BinWindow window, ClaheGrid grid, double[] luts, ushort[] output, CancellationToken cancellationToken)
+        where TBin : unmanaged, IBinaryInteger<TBin>
+    {
+        var (ny, nx, bins, width) = (grid.Ny, grid.Nx, grid.Bins, grid.Width);
+        var (wz0, wz1, tzLow, tzHigh) = grid.ZWeights;
+        var (wy0, wy1, tyLow, tyHigh) = grid.YWeights;
+        var (wx0, wx1, xLow, xHigh) = grid.XWeights;
+        Parallel.For(0, window.Depth, new ParallelOptions { CancellationToken = cancellationToken }, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (zl) =>
+        {
+            var z = window.Z0 + zl;
             var (zWeight0, zWeight1) = (wz0[z], wz1[z]);
-            for (var y = 0; y < height; y++)
+            for (var yl = 0; yl < window.Height; yl++)
             {
+                var y = window.Y0 + yl;
                 var (yWeight0, yWeight1) = (wy0[y], wy1[y]);
 
                 // Offsets of the four (z, y) tile rows: [z low|high][y low|high], each + x tile * bins + bin.
@@ -126,11 +130,11 @@ internal static class ClaheKernel
                 var base01 = ((tzLow[z] * ny) + tyHigh[y]) * nx * bins;
                 var base10 = ((tzHigh[z] * ny) + tyLow[y]) * nx * bins;
                 var base11 = ((tzHigh[z] * ny) + tyHigh[y]) * nx * bins;
-                var rowOffset = ((z * height) + y) * width;
+                var rowOffset = ((zl * window.Height) + yl) * width;
                 var x = 0;
                 if (Avx2.IsSupported)
                 {
-                    x = InterpolateRowAvx2(bin, lutValues, rowOffset, width, wx0, wx1, xLow, xHigh, (base00, base01, base10, base11), (yWeight0, yWeight1), (zWeight0, zWeight1), output);
+                    x = InterpolateRowAvx2(bin, luts, rowOffset, width, wx0, wx1, xLow, xHigh, (base00, base01, base10, base11), (yWeight0, yWeight1), (zWeight0, zWeight1), output);
                 }
 
                 for (; x < width; x++)
@@ -143,14 +147,14 @@ internal static class ClaheKernel
 
                     // np.ndindex order (z, y, x; x fastest), weight = (wx · wy) · wz in float64, each term and each
                     // partial sum rounded to float32: exactly scikit-image's arithmetic.
-                    var accumulator = (float)(lutValues[base00 + low] * (xWeight0 * yWeight0 * zWeight0));
-                    accumulator = (float)(accumulator + (float)(lutValues[base00 + high] * (xWeight1 * yWeight0 * zWeight0)));
-                    accumulator = (float)(accumulator + (float)(lutValues[base01 + low] * (xWeight0 * yWeight1 * zWeight0)));
-                    accumulator = (float)(accumulator + (float)(lutValues[base01 + high] * (xWeight1 * yWeight1 * zWeight0)));
-                    accumulator = (float)(accumulator + (float)(lutValues[base10 + low] * (xWeight0 * yWeight0 * zWeight1)));
-                    accumulator = (float)(accumulator + (float)(lutValues[base10 + high] * (xWeight1 * yWeight0 * zWeight1)));
-                    accumulator = (float)(accumulator + (float)(lutValues[base11 + low] * (xWeight0 * yWeight1 * zWeight1)));
-                    accumulator = (float)(accumulator + (float)(lutValues[base11 + high] * (xWeight1 * yWeight1 * zWeight1)));
+                    var accumulator = (float)(luts[base00 + low] * (xWeight0 * yWeight0 * zWeight0));
+                    accumulator = (float)(accumulator + (float)(luts[base00 + high] * (xWeight1 * yWeight0 * zWeight0)));
+                    accumulator = (float)(accumulator + (float)(luts[base01 + low] * (xWeight0 * yWeight1 * zWeight0)));
+                    accumulator = (float)(accumulator + (float)(luts[base01 + high] * (xWeight1 * yWeight1 * zWeight0)));
+                    accumulator = (float)(accumulator + (float)(luts[base10 + low] * (xWeight0 * yWeight0 * zWeight1)));
+                    accumulator = (float)(accumulator + (float)(luts[base10 + high] * (xWeight1 * yWeight0 * zWeight1)));
+                    accumulator = (float)(accumulator + (float)(luts[base11 + low] * (xWeight0 * yWeight1 * zWeight1)));
+                    accumulator = (float)(accumulator + (float)(luts[base11 + high] * (xWeight1 * yWeight1 * zWeight1)));
                     output[index] = (ushort)accumulator;
                 }
             }
@@ -289,18 +293,6 @@ internal static class ClaheKernel
         }
     }
 
-    /// <summary>For each tile-grid coordinate 0…n·k−1, the source index after numpy's reflect padding.</summary>
-    private static int[] ReflectedIndices(int size, int kernel, int tiles)
-    {
-        var result = new int[tiles * kernel];
-        for (var i = 0; i < result.Length; i++)
-        {
-            result[i] = Reflect(i, size);
-        }
-
-        return result;
-    }
-
     internal static int Reflect(int index, int size)
     {
         if (size == 1)
@@ -317,28 +309,4 @@ internal static class ClaheKernel
 
         return j >= size ? period - j : j;
     }
-
-    /// <summary>Per coordinate: the two interpolation weights and the two tiles they apply to (edge-clamped).</summary>
-    private static (double[] W0, double[] W1, int[] Low, int[] High) Weights(int size, int kernel, int tiles)
-    {
-        var w0 = new double[size];
-        var w1 = new double[size];
-        var low = new int[size];
-        var high = new int[size];
-        for (var x = 0; x < size; x++)
-        {
-            var p = x + (kernel / 2);
-            var block = p / kernel;
-            var offset = p % kernel;
-            var coefficient = offset / (double)kernel;
-            w1[x] = coefficient;
-            w0[x] = 1 - coefficient;
-            low[x] = Math.Clamp(block - 1, 0, tiles - 1);
-            high[x] = Math.Clamp(block, 0, tiles - 1);
-        }
-
-        return (w0, w1, low, high);
-    }
-
-    private static int Ceil(int size, int kernel) => (size + kernel - 1) / kernel;
 }
