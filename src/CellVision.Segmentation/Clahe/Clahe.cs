@@ -14,7 +14,7 @@ namespace CellVision.Segmentation;
 /// using var equalised = Clahe.Equalize(volume, new ClaheOptions { ClipLimit = 0.02 });   // Volume&lt;double&gt; in [0, 1]
 /// </code>
 /// </example>
-public static unsafe class Clahe
+public static unsafe partial class Clahe
 {
     /// <summary>Equalises a uint16 volume; the result lies in [0, 1] (float64, as scikit-image returns for integer input).</summary>
     /// <param name="volume">The volume (a volume of depth 1 is treated as a 2-D image).</param>
@@ -204,7 +204,12 @@ public static unsafe class Clahe
     private static double[] UnitTable(ushort[] result, int length)
     {
         var values = result.AsSpan(0, length);
-        var (min, max) = (TensorPrimitives.Min<ushort>(values), TensorPrimitives.Max<ushort>(values));
+        return UnitTable(TensorPrimitives.Min<ushort>(values), TensorPrimitives.Max<ushort>(values));
+    }
+
+    /// <summary>For every 14-bit result value up to <paramref name="max"/>, its float64 <c>rescale_intensity</c> to [0, 1] given the results' range.</summary>
+    private static double[] UnitTable(ushort min, ushort max)
+    {
         var table = new double[max + 1];
         for (var v = min; v <= max; v++)
         {
@@ -260,9 +265,9 @@ public static unsafe class Clahe
         where TIn : unmanaged => new(like.Depth, like.Height, like.Width, like.VoxelSize, like.Origin, clear: false);
 
     /// <summary>Validated shape, kernel and options of one call.</summary>
-    private sealed record Plan(int[] VolumeShape, int[] Kernel, double ClipLimit, int Bins)
+    internal sealed record Plan(int[] VolumeShape, int[] Kernel, double ClipLimit, int Bins)
     {
-        internal static Plan Create(int length, ReadOnlySpan<int> shape, int destinationLength, ClaheOptions? options)
+        internal static Plan Create(long length, ReadOnlySpan<int> shape, long destinationLength, ClaheOptions? options)
         {
             options ??= new ClaheOptions();
             if (shape.Length is not (2 or 3))
