@@ -102,7 +102,7 @@ internal static class PlantSegAccuracy
                 if (save.Length > 0)
                 {
                     using var weights = model.StateDict();
-                    PthFile.Save(save, weights);
+                    PthFile.Save(save.Replace("{epoch}", e.Epoch.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal), weights);
                 }
             };
             trainer.Train([new TrainingFrame(frame, labels)]);

@@ -29,6 +29,31 @@ public sealed class LayerParityTests
     }
 
     [Fact]
+    public void InPlaceReluGivesTheSameValuesAndGradientsAsTheOutOfPlaceOne()
+    {
+        using var scope = DisposeScope.Enter();
+        TorchRuntime.ManualSeed(4);
+        using var plain = new Sequential(new Conv3d(1, 4, 3, padding: 1), new ReLU(), new GroupNorm(2, 4), new Conv3d(4, 2, 1));
+        TorchRuntime.ManualSeed(4);
+        using var inPlace = new Sequential(new Conv3d(1, 4, 3, padding: 1), new ReLU(inPlace: true), new GroupNorm(2, 4), new Conv3d(4, 2, 1));
+        var input = Tensor.RandomNormal([2, 1, 4, 6, 5]);
+        var gradients = new List<float[]>();
+        foreach (var model in new[] { plain, inPlace })
+        {
+            var x = input.Clone();
+            x.RequiresGrad = true;
+            var output = model.Forward(x);
+            output.Pow(2).Sum().Backward();
+            gradients.Add([.. output.ToArray<float>(), .. x.Grad!.ToArray<float>(), .. model.Parameters().SelectMany(p => p.Grad!.ToArray<float>())]);
+        }
+
+        Assert.Equal(gradients[0], gradients[1]);
+        var values = Tensor.FromArray(new float[] { -1, 2, -3, 4 });
+        Assert.Same(values, new ReLU(inPlace: true).Forward(values));
+        Assert.Equal([0f, 2f, 0f, 4f], values.ToArray<float>());
+    }
+
+    [Fact]
     public void InitialParametersForwardAndGradientsMatchPython()
     {
         var layers = BuildLayers();

@@ -146,6 +146,7 @@ CVT_API int cvt_addcmul_(cvt_tensor self, cvt_tensor a, cvt_tensor b, double val
 CVT_API int cvt_addcdiv_(cvt_tensor self, cvt_tensor a, cvt_tensor b, double value);
 CVT_API int cvt_copy_(cvt_tensor self, cvt_tensor src);
 CVT_API int cvt_fill_(cvt_tensor self, double value);
+CVT_API int cvt_relu_(cvt_tensor self);
 CVT_API int cvt_zero_(cvt_tensor self);
 CVT_API int cvt_clamp_(cvt_tensor self, int has_min, double min, int has_max, double max);
 CVT_API int cvt_uniform_(cvt_tensor self, double from, double to);

@@ -99,6 +99,7 @@ CVT_API int cvt_addcdiv_(cvt_tensor self, cvt_tensor a, cvt_tensor b, double val
 }
 CVT_API int cvt_copy_(cvt_tensor self, cvt_tensor src) { CVT_GUARD(unwrap(self).copy_(unwrap(src))) }
 CVT_API int cvt_fill_(cvt_tensor self, double value) { CVT_GUARD(unwrap(self).fill_(value)) }
+CVT_API int cvt_relu_(cvt_tensor self) { CVT_GUARD(at::relu_(unwrap(self))) }
 CVT_API int cvt_zero_(cvt_tensor self) { CVT_GUARD(unwrap(self).zero_()) }
 CVT_API int cvt_clamp_(cvt_tensor self, int has_min, double min, int has_max, double max) {
   CVT_GUARD(unwrap(self).clamp_(bound(has_min, min), bound(has_max, max)))

@@ -93,7 +93,7 @@ public sealed class DetectionUNet : Module
     {
         var groups = Math.Min(32, outChannels);
         return new Sequential(
-            new Conv3d(inChannels, outChannels, 3, padding: 1), new ReLU(), new GroupNorm(groups, outChannels),
-            new Conv3d(outChannels, outChannels, 3, padding: 1), new ReLU(), new GroupNorm(groups, outChannels));
+            new Conv3d(inChannels, outChannels, 3, padding: 1), new ReLU(inPlace: true), new GroupNorm(groups, outChannels),
+            new Conv3d(outChannels, outChannels, 3, padding: 1), new ReLU(inPlace: true), new GroupNorm(groups, outChannels));
     }
 }

@@ -114,6 +114,7 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Library)] internal static partial int cvt_addcdiv_(TensorHandle self, TensorHandle a, TensorHandle b, double value);
     [LibraryImport(Library)] internal static partial int cvt_copy_(TensorHandle self, TensorHandle source);
     [LibraryImport(Library)] internal static partial int cvt_fill_(TensorHandle self, double value);
+    [LibraryImport(Library)] internal static partial int cvt_relu_(TensorHandle self);
     [LibraryImport(Library)] internal static partial int cvt_zero_(TensorHandle self);
     [LibraryImport(Library)] internal static partial int cvt_clamp_(TensorHandle self, int hasMin, double min, int hasMax, double max);
     [LibraryImport(Library)] internal static partial int cvt_uniform_(TensorHandle self, double from, double to);

@@ -72,6 +72,14 @@ public sealed partial class Tensor
         return this;
     }
 
+    /// <summary>Replaces negative elements by 0 in place (<c>relu_</c>); autograd allows it after ops whose backward does not need their output, such as convolutions.</summary>
+    /// <returns>This tensor.</returns>
+    public Tensor ReluInPlace()
+    {
+        NativeStatus.Check(NativeMethods.cvt_relu_(Handle));
+        return this;
+    }
+
     /// <summary>Sets every element to zero.</summary>
     /// <returns>This tensor.</returns>
     public Tensor ZeroInPlace()
