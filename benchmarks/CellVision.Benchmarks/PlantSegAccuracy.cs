@@ -20,7 +20,7 @@ namespace CellVision.Benchmarks;
 /// is a true positive). Prints precision, recall and F1, then diagnostics: the peak centre probability per instance,
 /// the instances cut by the crop's faces, scores over the instances holding at least a fraction of the median nucleus
 /// (slivers whose centre lies outside the crop cannot hold a detected centre), and scores at lower thresholds.
-/// Options: --epochs, --crops, --crop D,H,W, --lr, --scale, --rotation, --contrast, --prior N, --seed, --threads,
+/// Options: --epochs, --crops, --crop D,H,W, --patch D,H,W (prediction; default ELEPHANT's 24,384,384), --lr, --scale, --rotation, --contrast, --prior N, --seed, --threads,
 /// --save PATH (a {epoch} in it keeps one file per epoch), --init PATH (continue training), --load PATH (no training).
 /// </summary>
 internal static class PlantSegAccuracy
@@ -116,7 +116,8 @@ internal static class PlantSegAccuracy
 
         clock.Restart();
         var predictor = new DetectionPredictor(model, keepAxials);
-        using var probabilities = predictor.Predict(frame, new PredictionOptions());
+        var patch = Get("patch", "24,384,384").Split(',').Select(v => int.Parse(v, CultureInfo.InvariantCulture)).ToArray();
+        using var probabilities = predictor.Predict(frame, new PredictionOptions { PatchSize = (patch[0], patch[1], patch[2]) });
         var detected = SpotExtractor.Extract(probabilities.Centre, voxel, new SpotExtractionOptions { MinimumRadius = minimumRadius });
         var predictSeconds = clock.Elapsed.TotalSeconds;
         Diagnose(probabilities.Centre, instances, voxel, minimumRadius, chosen.Select(c => c.Key).ToHashSet());
