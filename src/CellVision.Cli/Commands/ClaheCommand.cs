@@ -1,6 +1,7 @@
 using Spectre.Console;
 using System.CommandLine;
 using CellVision.IO.Movies;
+using CellVision.IO.Zarr;
 using CellVision.Core.Volumes;
 using CellVision.Segmentation;
 
@@ -43,6 +44,13 @@ internal static class ClaheCommand
                 return context.Fail("--kernel-size must be at least 1.");
             }
 
+            var targetFormat = result.GetValue(format) ?? MovieFiles.Guess(target, forWriting: true);
+            if (result.GetValue(variant) == "skimage" && targetFormat == MovieFormat.Zarr && IsThreeDimensionalZarr(source))
+            {
+                Stream(source, target, new ClaheOptions { ClipLimit = clip, LuminanceLevels = result.GetValue(bins), KernelSize = result.GetValue(kernelSize) is { } k ? [k] : null }, context);
+                return 0;
+            }
+
             var frames = MovieFiles.Read(source, MovieFiles.Guess(source, forWriting: false), context.CancellationToken);
             var results = new List<Volume<ushort>>();
             try
@@ -54,7 +62,7 @@ internal static class ClaheCommand
                         : Skimage(frame, clip, result.GetValue(kernelSize), result.GetValue(bins), context.CancellationToken));
                 }
 
-                MovieFiles.Write(target, result.GetValue(format) ?? MovieFiles.Guess(target, forWriting: true), results, context.CancellationToken);
+                MovieFiles.Write(target, targetFormat, results, context.CancellationToken);
             }
             finally
             {
@@ -66,6 +74,43 @@ internal static class ClaheCommand
             return 0;
         }));
         return command;
+    }
+
+    /// <summary>Whether <paramref name="path"/> is a Zarr v2 array with three dimensions (one Z, Y, X volume).</summary>
+    private static bool IsThreeDimensionalZarr(string path) =>
+        File.Exists(Path.Combine(path, ".zarray")) && ZarrArray.Open(path).Rank == 3;
+
+    /// <summary>
+    /// Equalises a Z, Y, X Zarr array into a uint16 Zarr array without holding the volume, written under a temporary
+    /// name and renamed when complete.
+    /// </summary>
+    private static void Stream(string source, string target, ClaheOptions options, CommandContext context)
+    {
+        var input = ZarrArray.Open(source);
+        var partial = target + ".partial";
+        if (Directory.Exists(partial))
+        {
+            Directory.Delete(partial, recursive: true);
+        }
+
+        try
+        {
+            var chunks = input.Metadata.Chunks.Select((c, i) => i == 0 ? c : Math.Min(input.Shape[i], 512)).ToArray();
+            var output = ZarrArray.Create<ushort>(partial, [.. input.Shape], chunks, new IO.Zarr.Codecs.ZlibCompressor(1));
+            Clahe.Equalize(input, output, options, cancellationToken: context.CancellationToken);
+            Directory.Move(partial, target);
+        }
+        catch
+        {
+            if (Directory.Exists(partial))
+            {
+                Directory.Delete(partial, recursive: true);
+            }
+
+            throw;
+        }
+
+        context.Console.WriteLine($"CLAHE (skimage, clip limit {options.ClipLimit}) streamed from {source} to {target} ([{string.Join(", ", input.Shape)}], uint16)");
     }
 
     private static Volume<ushort> Skimage(Volume<ushort> frame, double clip, int? kernel, int bins, CancellationToken cancellationToken)
