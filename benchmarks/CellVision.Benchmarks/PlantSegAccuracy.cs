@@ -21,7 +21,7 @@ namespace CellVision.Benchmarks;
 /// the instances cut by the crop's faces, scores over the instances holding at least a fraction of the median nucleus
 /// (slivers whose centre lies outside the crop cannot hold a detected centre), and scores at lower thresholds.
 /// Options: --epochs, --crops, --crop D,H,W, --patch D,H,W (prediction; default ELEPHANT's 24,384,384), --lr, --scale, --rotation, --contrast, --prior N, --seed, --threads,
-/// --save PATH (a {epoch} in it keeps one file per epoch), --init PATH (continue training), --load PATH (no training).
+/// --save PATH (a {epoch} in it keeps one file per epoch), --init PATH (continue training), --load PATH[,PATH…] (no training; several files are averaged as an ensemble).
 /// </summary>
 internal static class PlantSegAccuracy
 {
@@ -68,11 +68,16 @@ internal static class PlantSegAccuracy
         var clock = Stopwatch.StartNew();
         var load = Get("load", string.Empty);
         var save = Get("save", string.Empty);
+        var ensemble = new List<DetectionUNet>();
         if (load.Length > 0)
         {
-            using var weights = PthFile.LoadStateDict(load);
-            model.LoadStateDict(weights);
-            Console.WriteLine($"weights loaded from {load}; no training");
+            // Several comma-separated files make an ensemble whose probabilities are averaged.
+            foreach (var path in load.Split(','))
+            {
+                ensemble.AddRange(DetectionUNet.LoadEnsemble(path));
+            }
+
+            Console.WriteLine($"{ensemble.Count} model(s) loaded from {load}; no training");
         }
         else
         {
@@ -115,7 +120,7 @@ internal static class PlantSegAccuracy
         var trainSeconds = clock.Elapsed.TotalSeconds;
 
         clock.Restart();
-        var predictor = new DetectionPredictor(model, keepAxials);
+        var predictor = ensemble.Count > 0 ? new DetectionPredictor(ensemble, keepAxials) : new DetectionPredictor(model, keepAxials);
         var patch = Get("patch", "24,384,384").Split(',').Select(v => int.Parse(v, CultureInfo.InvariantCulture)).ToArray();
         using var probabilities = predictor.Predict(frame, new PredictionOptions { PatchSize = (patch[0], patch[1], patch[2]) });
         var detected = SpotExtractor.Extract(probabilities.Centre, voxel, new SpotExtractionOptions { MinimumRadius = minimumRadius });
@@ -127,6 +132,7 @@ internal static class PlantSegAccuracy
         var recall = truePositives / (double)moments.Count;
         var f1 = precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall);
         Console.WriteLine(FormattableString.Invariant($"cellvision_plantseg annotated={annotated} instances={moments.Count} {(load.Length > 0 ? $"weights={load}" : $"epochs={epochs}")} crops={crops} crop={string.Join(',', crop)} train_s={trainSeconds:F1} predict_s={predictSeconds:F1} detected={detected.Count} tp={truePositives} precision={precision:F3} recall={recall:F3} f1={f1:F3}"));
+        ensemble.ForEach(m => m.Dispose());
         return 0;
     }
 
