@@ -98,12 +98,22 @@ public abstract class ChunkedArray
             return [];
         }
 
+        return GridPositions(region, new long[rank], ChunkShapeArray);
+    }
+
+    /// <summary>
+    /// Positions, in C order, of the cells of a grid of <paramref name="cellShape"/> starting at
+    /// <paramref name="gridOrigin"/> that the non-empty <paramref name="region"/> touches.
+    /// </summary>
+    private protected static List<long[]> GridPositions(Box region, long[] gridOrigin, long[] cellShape)
+    {
+        var rank = cellShape.Length;
         var first = new long[rank];
         var last = new long[rank];
         for (var i = 0; i < rank; i++)
         {
-            first[i] = region.Start[i] / ChunkShapeArray[i];
-            last[i] = (region.Start[i] + region.Size[i] - 1) / ChunkShapeArray[i];
+            first[i] = (region.Start[i] - gridOrigin[i]) / cellShape[i];
+            last[i] = (region.Start[i] + region.Size[i] - 1 - gridOrigin[i]) / cellShape[i];
         }
 
         var result = new List<long[]>();

@@ -245,7 +245,7 @@ public sealed class ZarrV3Array : ChunkedArray
             try
             {
                 var entries = handle is null ? null : sharding.ReadIndex(handle, RandomAccess.GetLength(handle));
-                var inner = InnerChunksTouching(shardBox, overlap, innerShape);
+                var inner = GridPositions(overlap, [.. shardBox.Start], innerShape);
                 var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, MaxDegreeOfParallelism), CancellationToken = cancellationToken };
                 Parallel.ForEach(inner, options, position =>
                 {
@@ -291,37 +291,6 @@ public sealed class ZarrV3Array : ChunkedArray
                 throw new ZarrFormatException(Store.PathOf(key), key, $"cannot be decoded: {exception.Message}", exception);
             }
         });
-    }
-
-    /// <summary>Grid positions, within the shard at <paramref name="shardBox"/>, of the inner chunks that <paramref name="overlap"/> touches.</summary>
-    private static List<long[]> InnerChunksTouching(Box shardBox, Box overlap, long[] innerShape)
-    {
-        var rank = innerShape.Length;
-        var first = new long[rank];
-        var last = new long[rank];
-        for (var d = 0; d < rank; d++)
-        {
-            first[d] = (overlap.Start[d] - shardBox.Start[d]) / innerShape[d];
-            last[d] = (overlap.Start[d] + overlap.Size[d] - 1 - shardBox.Start[d]) / innerShape[d];
-        }
-
-        var result = new List<long[]>();
-        var current = (long[])first.Clone();
-        while (true)
-        {
-            result.Add((long[])current.Clone());
-            var d = rank - 1;
-            while (d >= 0 && ++current[d] > last[d])
-            {
-                current[d] = first[d];
-                d--;
-            }
-
-            if (d < 0)
-            {
-                return result;
-            }
-        }
     }
 
     /// <inheritdoc />
