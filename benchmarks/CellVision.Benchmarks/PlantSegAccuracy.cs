@@ -21,6 +21,7 @@ namespace CellVision.Benchmarks;
 /// the instances cut by the crop's faces, scores over the instances holding at least a fraction of the median nucleus
 /// (slivers whose centre lies outside the crop cannot hold a detected centre), and scores at lower thresholds.
 /// Options: --epochs, --crops, --crop D,H,W, --patch D,H,W (prediction; default ELEPHANT's 24,384,384), --lr, --scale, --rotation, --contrast, --prior N, --seed, --threads,
+/// --pick all|large (which instances may be annotated), --pad 0|1 (replicate padding in prediction), --probe 1 (the network on crops around the annotated nuclei),
 /// --save PATH (a {epoch} in it keeps one file per epoch), --init PATH (continue training), --load PATH[,PATH…] (no training; several files are averaged as an ensemble).
 /// </summary>
 internal static class PlantSegAccuracy
@@ -55,7 +56,12 @@ internal static class PlantSegAccuracy
         Normalization.MinMaxToUnit(frame.Span);
         var moments = InstanceMoments(instances, voxel);
         Console.WriteLine($"{moments.Count} instances");
-        var chosen = moments.OrderBy(m => m.Key * 7919 % 104729).Take(annotated).ToArray();
+        // "all": any instance may be annotated; "large": only instances holding at least the median instance's voxels, as a
+        // user picks nuclei that are fully in view (most instances of this crop are cut by its faces, some to slivers).
+        var pick = Get("pick", "all");
+        var medianSize = moments.Values.Select(m => m.Size).Order().ElementAt(moments.Count / 2);
+        var chosen = moments.Where(m => pick == "all" || m.Value.Size >= medianSize).OrderBy(m => m.Key * 7919 % 104729).Take(annotated).ToArray();
+        Console.WriteLine($"annotated instances ({pick}): {string.Join(' ', chosen.Select(c => $"{c.Key}:{c.Value.Size}"))}");
         var spots = chosen.Select(m => new AnnotatedSpot(m.Value.Centre[2], m.Value.Centre[1], m.Value.Centre[0], m.Value.Covariance, DetectionTag.TruePositive));
         var sorted = frame.Span.ToArray();
         Array.Sort(sorted);
@@ -118,11 +124,15 @@ internal static class PlantSegAccuracy
         }
 
         var trainSeconds = clock.Elapsed.TotalSeconds;
+        if (Get("probe", "0") != "0")
+        {
+            Probe(ensemble.Count > 0 ? ensemble[0] : model, keepAxials, frame, labels, instances, moments, chosen.Select(c => c.Key).ToArray(), crop);
+        }
 
         clock.Restart();
         var predictor = ensemble.Count > 0 ? new DetectionPredictor(ensemble, keepAxials) : new DetectionPredictor(model, keepAxials);
         var patch = Get("patch", "24,384,384").Split(',').Select(v => int.Parse(v, CultureInfo.InvariantCulture)).ToArray();
-        using var probabilities = predictor.Predict(frame, new PredictionOptions { PatchSize = (patch[0], patch[1], patch[2]) });
+        using var probabilities = predictor.Predict(frame, new PredictionOptions { PatchSize = (patch[0], patch[1], patch[2]), MitigateEdgeDiscontinuities = Get("pad", "1") != "0" });
         var detected = SpotExtractor.Extract(probabilities.Centre, voxel, new SpotExtractionOptions { MinimumRadius = minimumRadius });
         var predictSeconds = clock.Elapsed.TotalSeconds;
         Diagnose(probabilities.Centre, instances, voxel, minimumRadius, chosen.Select(c => c.Key).ToHashSet());
@@ -199,6 +209,69 @@ internal static class PlantSegAccuracy
         }
     }
 
+    /// <summary>
+    /// Whether the network reproduces its training targets: for each annotated nucleus, a crop of the training size
+    /// centred on it goes through the network as in training (no padding) and as in prediction (replicate padding);
+    /// prints the mean centre probability over the nucleus's centre-labelled voxels and the peak inside the instance.
+    /// </summary>
+    private static void Probe(DetectionUNet model, bool[] keepAxials, Volume<float> frame, Volume<byte> labels, Volume<ushort> instances, Dictionary<int, (double[] Centre, double[] Covariance, int Size)> moments, int[] annotated, int[] crop)
+    {
+        model.Eval();
+        using var inference = GradientMode.InferenceMode();
+        foreach (var id in annotated)
+        {
+            var c = moments[id].Centre;
+            var voxel = frame.VoxelSize;
+            int[] centre = [(int)Math.Round(c[0] / voxel.Z), (int)Math.Round(c[1] / voxel.Y), (int)Math.Round(c[2] / voxel.X)];
+            int[] size = [frame.Depth, frame.Height, frame.Width];
+            var origin = Enumerable.Range(0, 3).Select(d => Math.Clamp(centre[d] - (crop[d] / 2), 0, size[d] - crop[d])).ToArray();
+            var length = crop[0] * crop[1] * crop[2];
+            var input = new float[length];
+            var target = new byte[length];
+            var owner = new ushort[length];
+            var i = 0;
+            for (var z = 0; z < crop[0]; z++)
+            {
+                for (var y = 0; y < crop[1]; y++)
+                {
+                    for (var x = 0; x < crop[2]; x++, i++)
+                    {
+                        input[i] = frame[origin[0] + z, origin[1] + y, origin[2] + x];
+                        target[i] = labels[origin[0] + z, origin[1] + y, origin[2] + x];
+                        owner[i] = instances[origin[0] + z, origin[1] + y, origin[2] + x];
+                    }
+                }
+            }
+
+            var line = new List<string>();
+            foreach (var pad in new[] { false, true })
+            {
+                using var scope = DisposeScope.Enter();
+                var output = model.Forward(Tensor.FromSpan<float>(input, [1, 1, crop[0], crop[1], crop[2]]), keepAxials, pad).Exp().ToArray<float>();
+                double sum = 0;
+                var count = 0;
+                var peak = 0f;
+                for (var v = 0; v < length; v++)
+                {
+                    var p = output[(2 * length) + v];
+                    if (owner[v] == id)
+                    {
+                        peak = Math.Max(peak, p);
+                        if (target[v] == 3)
+                        {
+                            sum += p;
+                            count++;
+                        }
+                    }
+                }
+
+                line.Add(FormattableString.Invariant($"{(pad ? "padded" : "as trained")}: centre-labelled {count} mean {(count == 0 ? 0 : sum / count):F3} peak {peak:F3}"));
+            }
+
+            Console.WriteLine($"probe instance {id}: {string.Join("; ", line)}");
+        }
+    }
+
     /// <summary>Counts detections whose centre lies inside a not yet matched instance.</summary>
     private static (int Hits, HashSet<int> Matched) Match(IReadOnlyList<DetectedSpot> detected, Volume<ushort> instances, VoxelSize voxel)
     {
@@ -216,8 +289,8 @@ internal static class PlantSegAccuracy
         return (hits, matched);
     }
 
-    /// <summary>Centre (Z, Y, X physical) and the annotation covariance (X, Y, Z; 5 × the second moments, the squared radii of a solid ellipsoid) of each instance.</summary>
-    private static Dictionary<int, (double[] Centre, double[] Covariance)> InstanceMoments(Volume<ushort> instances, VoxelSize voxel)
+    /// <summary>Centre (Z, Y, X physical), voxel count and the annotation covariance (X, Y, Z; 5 × the second moments, the squared radii of a solid ellipsoid) of each instance.</summary>
+    private static Dictionary<int, (double[] Centre, double[] Covariance, int Size)> InstanceMoments(Volume<ushort> instances, VoxelSize voxel)
     {
         var sums = new Dictionary<int, double[]>();
         ForEachInstanceVoxel(instances, (id, z, y, x) =>
@@ -242,7 +315,7 @@ internal static class PlantSegAccuracy
             s[9] += p[2] * p[2];
         });
 
-        var result = new Dictionary<int, (double[], double[])>();
+        var result = new Dictionary<int, (double[], double[], int)>();
         foreach (var (id, s) in sums)
         {
             var n = s[0];
@@ -254,7 +327,7 @@ internal static class PlantSegAccuracy
             var yy = C(7, 1, 1);
             var yz = C(8, 1, 2);
             var zz = C(9, 2, 2);
-            result[id] = ([m[2], m[1], m[0]], [xx, xy, xz, xy, yy, yz, xz, yz, zz]);
+            result[id] = ([m[2], m[1], m[0]], [xx, xy, xz, xy, yy, yz, xz, yz, zz], (int)n);
         }
 
         return result;
