@@ -7,7 +7,7 @@ using CellVision.IO.Zarr;
 namespace CellVision.Segmentation;
 
 /// <summary>CLAHE of chunked arrays larger than memory, with the in-memory results.</summary>
-public static partial class Clahe
+public static unsafe partial class Clahe
 {
     /// <summary>Working memory aimed at per block of planes in the streaming passes.</summary>
     private const long StreamingBudgetBytes = 256L << 20;
@@ -153,7 +153,7 @@ public static partial class Clahe
                 try
                 {
                     var first = ((tz * grid.Ny) + ty) * grid.Nx;
-                    Parallel.For(first, first + grid.Nx, new ParallelOptions { CancellationToken = cancellationToken }, tile => ClaheKernel.TileLut(bins, window, grid, tile, luts));
+                    Parallel.For(first, first + grid.Nx, new ParallelOptions { CancellationToken = cancellationToken }, tile => ClaheKernel.TileLut(new BinArray<TBin>(bins), window, grid, tile, luts));
                 }
                 finally
                 {
@@ -200,7 +200,11 @@ public static partial class Clahe
                 var result = ArrayPool<ushort>.Shared.Rent(window.Depth * window.Height * grid.Width);
                 try
                 {
-                    ClaheKernel.Interpolate(bins, window, grid, luts, result, cancellationToken);
+                    fixed (ushort* target = result)
+                    {
+                        ClaheKernel.Interpolate(new BinArray<TBin>(bins), window, grid, luts, (nint)target, cancellationToken);
+                    }
+
                     use(window, result);
                 }
                 finally
@@ -285,7 +289,12 @@ public static partial class Clahe
         var mapped = ArrayPool<T>.Shared.Rent(length);
         try
         {
-            Map(result, table, mapped.AsSpan(0, length));
+            fixed (ushort* source = result)
+            fixed (T* target = mapped)
+            {
+                MapRange(source, target, 0, length, table);
+            }
+
             output.Write(Region(window, grid, output.Rank), (ReadOnlySpan<T>)mapped.AsSpan(0, length), cancellationToken: cancellationToken);
         }
         finally

@@ -65,15 +65,19 @@ public static unsafe partial class Clahe
         var output = new Volume<ushort>(volume.Depth, volume.Height, volume.Width, volume.VoxelSize, volume.Origin, clear: false);
         try
         {
-            var result = plan.Run<ushort>(volume.Span, table, cancellationToken, output.PooledArray);
-            var unit = UnitTable(result, volume.Length);
-            var wide = new ushort[unit.Length];
-            for (var v = 0; v < unit.Length; v++)
+            fixed (ushort* result = output.Span)
             {
-                wide[v] = (ushort)Math.Clamp(Math.Round(unit[v] * 65535.0), 0, 65535);
+                plan.Run<ushort>(volume.Span, table, (nint)result, cancellationToken);
+                var unit = UnitTable(output.Span);
+                var wide = new ushort[unit.Length];
+                for (var v = 0; v < unit.Length; v++)
+                {
+                    wide[v] = (ushort)Math.Clamp(Math.Round(unit[v] * 65535.0), 0, 65535);
+                }
+
+                MapRange(result, result, 0, volume.Length, wide);
             }
 
-            Map(result, wide, output.Span);
             return output;
         }
         catch
@@ -99,16 +103,22 @@ public static unsafe partial class Clahe
             table[v] = wideTable[v * 257];
         }
 
-        var result = plan.Run<byte>(volume.Span, table, cancellationToken);
-        var unit = UnitTable(result, result.Length);
-        var narrow = new byte[unit.Length];
-        for (var v = 0; v < unit.Length; v++)
+        var result = GC.AllocateUninitializedArray<ushort>(volume.Length);
+        var output = new Volume<byte>(volume.Depth, volume.Height, volume.Width, volume.VoxelSize, volume.Origin, clear: false);
+        fixed (ushort* source = result)
+        fixed (byte* target = output.Span)
         {
-            narrow[v] = (byte)Math.Clamp(Math.Round(unit[v] * 255.0), 0, 255);
+            plan.Run<byte>(volume.Span, table, (nint)source, cancellationToken);
+            var unit = UnitTable(result);
+            var narrow = new byte[unit.Length];
+            for (var v = 0; v < unit.Length; v++)
+            {
+                narrow[v] = (byte)Math.Clamp(Math.Round(unit[v] * 255.0), 0, 255);
+            }
+
+            MapRange(source, target, 0, volume.Length, narrow);
         }
 
-        var output = new Volume<byte>(volume.Depth, volume.Height, volume.Width, volume.VoxelSize, volume.Origin, clear: false);
-        Map(result, narrow, output.Span);
         return output;
     }
 
@@ -154,8 +164,7 @@ public static unsafe partial class Clahe
     {
         var plan = Plan.Create(image.Length, shape, destination.Length, options);
         var table = ClaheKernel.BinTable(TensorPrimitives.Min(image), TensorPrimitives.Max(image), plan.Bins);
-        var result = plan.Run(image, table, cancellationToken);
-        RescaleToUnit(result, destination);
+        RunIntoUnit(plan, image, table, destination, cancellationToken);
     }
 
     /// <summary>Equalises uint8 samples into <paramref name="destination"/> (values in [0, 1]).</summary>
@@ -170,8 +179,7 @@ public static unsafe partial class Clahe
             table[v] = wideTable[v * 257];
         }
 
-        var result = plan.Run(image, table, cancellationToken);
-        RescaleToUnit(result, destination);
+        RunIntoUnit(plan, image, table, destination, cancellationToken);
     }
 
     /// <summary>Equalises float32 samples in [−1, 1] into <paramref name="destination"/> (values in [0, 1]).</summary>
@@ -193,19 +201,42 @@ public static unsafe partial class Clahe
         }
 
         var table = ClaheKernel.BinTable(TensorPrimitives.Min<ushort>(wide), TensorPrimitives.Max<ushort>(wide), plan.Bins);
-        var result = plan.Run<ushort>(wide, table, cancellationToken);
-        RescaleToUnitSingle(result, destination);
+        fixed (float* target = destination)
+        {
+            // The 14-bit results fill the first half of the destination's bytes and are widened in place
+            // (scikit-image's final rescale_intensity in float32: NumPy casts the scalars to float32).
+            var result = new Span<ushort>(target, destination.Length);
+            plan.Run<ushort>(wide, table, (nint)target, cancellationToken);
+            var (min, max) = (TensorPrimitives.Min<ushort>(result), TensorPrimitives.Max<ushort>(result));
+            var low = (float)min;
+            var range = (float)(max - (double)min);
+            var unit = new float[max + 1];
+            for (var v = min; v <= max; v++)
+            {
+                unit[v] = min != max ? (((v - low) / range) * 1f) + 0f : Math.Clamp((float)v, 0f, 1f);
+            }
+
+            ExpandInPlace(target, destination.Length, unit);
+        }
     }
 
-    /// <summary>scikit-image's final <c>rescale_intensity</c> in float64, through a table over the 14-bit results.</summary>
-    private static void RescaleToUnit(ushort[] result, Span<double> destination) => Map(result, UnitTable(result, destination.Length), destination);
+    /// <summary>
+    /// Runs the kernel with its 14-bit results in the first quarter of <paramref name="destination"/>'s bytes, then
+    /// widens them in place to scikit-image's final float64 <c>rescale_intensity</c>: the destination is the only
+    /// volume-sized memory a call touches besides the input.
+    /// </summary>
+    private static void RunIntoUnit<TIn>(Plan plan, ReadOnlySpan<TIn> image, ushort[] table, Span<double> destination, CancellationToken cancellationToken)
+        where TIn : unmanaged, System.Numerics.IBinaryInteger<TIn>
+    {
+        fixed (double* target = destination)
+        {
+            plan.Run(image, table, (nint)target, cancellationToken);
+            ExpandInPlace(target, destination.Length, UnitTable(new ReadOnlySpan<ushort>(target, destination.Length)));
+        }
+    }
 
     /// <summary>For every 14-bit result value, its float64 <c>rescale_intensity</c> to [0, 1].</summary>
-    private static double[] UnitTable(ushort[] result, int length)
-    {
-        var values = result.AsSpan(0, length);
-        return UnitTable(TensorPrimitives.Min<ushort>(values), TensorPrimitives.Max<ushort>(values));
-    }
+    private static double[] UnitTable(ReadOnlySpan<ushort> results) => UnitTable(TensorPrimitives.Min(results), TensorPrimitives.Max(results));
 
     /// <summary>For every 14-bit result value up to <paramref name="max"/>, its float64 <c>rescale_intensity</c> to [0, 1] given the results' range.</summary>
     private static double[] UnitTable(ushort min, ushort max)
@@ -219,41 +250,47 @@ public static unsafe partial class Clahe
         return table;
     }
 
-    /// <summary>scikit-image's final <c>rescale_intensity</c> in float32 (NumPy casts the scalars to float32).</summary>
-    private static void RescaleToUnitSingle(ushort[] result, Span<float> destination)
-    {
-        var values = result.AsSpan(0, destination.Length);
-        var (min, max) = (TensorPrimitives.Min<ushort>(values), TensorPrimitives.Max<ushort>(values));
-        var low = (float)min;
-        var range = (float)(max - (double)min);
-        var table = new float[max + 1];
-        for (var v = min; v <= max; v++)
-        {
-            table[v] = min != max ? (((v - low) / range) * 1f) + 0f : Math.Clamp((float)v, 0f, 1f);
-        }
-
-        Map(result, table, destination);
-    }
-
-    /// <summary>destination[i] = table[result[i]], in parallel blocks.</summary>
+    /// <summary>destination[i] = table[source[i]] for i in [<paramref name="start"/>, <paramref name="end"/>), in parallel blocks (in place when both point to the same ushorts).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void Map<T>(ushort[] result, T[] table, Span<T> destination)
+    private static void MapRange<T>(ushort* source, T* destination, int start, int end, T[] table)
         where T : unmanaged
     {
         const int Block = 1 << 16;
-        fixed (T* target = destination)
+        var input = (nint)source;
+        var output = (nint)destination;
+        Parallel.For(0, (end - start + Block - 1) / Block, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (block) =>
         {
-            var output = (nint)target;
-            var length = destination.Length;
-            Parallel.For(0, (length + Block - 1) / Block, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (block) =>
+            var from = (ushort*)input;
+            var to = (T*)output;
+            var last = Math.Min(end, start + ((block + 1) * Block));
+            for (var i = start + (block * Block); i < last; i++)
             {
-                var pointer = (T*)output;
-                var end = Math.Min(length, (block + 1) * Block);
-                for (var i = block * Block; i < end; i++)
-                {
-                    pointer[i] = table[result[i]];
-                }
-            });
+                to[i] = table[from[i]];
+            }
+        });
+    }
+
+    /// <summary>
+    /// Widens the <paramref name="length"/> 14-bit results stored as ushorts at the start of <paramref name="destination"/>
+    /// through <paramref name="table"/> into <paramref name="destination"/> itself (elements wider than 2 bytes). Each
+    /// parallel round maps the elements that lie wholly beyond the results still unread; the last few go one by one from
+    /// the end, where every write covers only results already read.
+    /// </summary>
+    internal static void ExpandInPlace<T>(T* destination, int length, T[] table)
+        where T : unmanaged
+    {
+        var source = (ushort*)destination;
+        var end = length;
+        while (end > 1 << 16)
+        {
+            var start = (int)(((2L * end) + sizeof(T) - 1) / sizeof(T));
+            MapRange(source, destination, start, end, table);
+            end = start;
+        }
+
+        for (var i = end - 1; i >= 0; i--)
+        {
+            destination[i] = table[source[i]];
         }
     }
 
@@ -333,45 +370,13 @@ public static unsafe partial class Clahe
             return new Plan(volumeShape, volumeKernel, options.ClipLimit, options.LuminanceLevels);
         }
 
-        /// <summary>Bins every sample through <paramref name="table"/> (indexed by the sample value) and runs the kernel; returns the 14-bit result.</summary>
-        internal unsafe ushort[] Run<TIn>(ReadOnlySpan<TIn> image, ushort[] table, CancellationToken cancellationToken, ushort[]? into = null)
+        /// <summary>Runs the kernel on the samples, binned through <paramref name="table"/> (indexed by the sample value) as it reads them, into <paramref name="output"/> (a pointer to as many ushorts as samples; 14-bit results).</summary>
+        internal unsafe void Run<TIn>(ReadOnlySpan<TIn> image, ushort[] table, nint output, CancellationToken cancellationToken)
             where TIn : unmanaged, System.Numerics.IBinaryInteger<TIn>
         {
-            var output = into ?? new ushort[image.Length];
             fixed (TIn* source = image)
             {
-                var input = (nint)source;
-                var length = image.Length;
-                if (Bins <= 256)
-                {
-                    var bins = GC.AllocateUninitializedArray<byte>(length);
-                    Bin(input, length, table, bins, cancellationToken);
-                    ClaheKernel.Run(bins, VolumeShape, Kernel, ClipLimit, Bins, output, cancellationToken);
-                }
-                else
-                {
-                    var bins = GC.AllocateUninitializedArray<ushort>(length);
-                    Bin(input, length, table, bins, cancellationToken);
-                    ClaheKernel.Run(bins, VolumeShape, Kernel, ClipLimit, Bins, output, cancellationToken);
-                }
-            }
-
-            return output;
-
-            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-            static void Bin<TBin>(nint input, int length, ushort[] table, TBin[] bins, CancellationToken cancellationToken)
-                where TBin : unmanaged, System.Numerics.IBinaryInteger<TBin>
-            {
-                const int Block = 1 << 16;
-                Parallel.For(0, (length + Block - 1) / Block, new ParallelOptions { CancellationToken = cancellationToken }, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (block) =>
-                {
-                    var source = (TIn*)input;
-                    var end = Math.Min(length, (block + 1) * Block);
-                    for (var i = block * Block; i < end; i++)
-                    {
-                        bins[i] = TBin.CreateTruncating(table[int.CreateTruncating(source[i])]);
-                    }
-                });
+                ClaheKernel.Run(new BinnedSamples<TIn>(source, table), VolumeShape, Kernel, ClipLimit, Bins, output, cancellationToken);
             }
         }
     }

@@ -36,11 +36,11 @@ internal static class ClaheKernel
     }
 
     /// <summary>
-    /// Equalises a volume given as histogram bin indices (<paramref name="bin"/>, shape <paramref name="shape"/>) into
-    /// <paramref name="output"/> (14-bit values).
+    /// Equalises a volume of shape <paramref name="shape"/> whose histogram bins <paramref name="bin"/> gives into
+    /// <paramref name="output"/> (14-bit values; a pointer to as many ushorts as voxels).
     /// </summary>
-    internal static void Run<TBin>(TBin[] bin, int[] shape, int[] kernel, double clipLimit, int bins, ushort[] output, CancellationToken cancellationToken)
-        where TBin : unmanaged, IBinaryInteger<TBin>
+    internal static void Run<TSource>(TSource bin, int[] shape, int[] kernel, double clipLimit, int bins, nint output, CancellationToken cancellationToken)
+        where TSource : struct, IBinSource
     {
         var grid = new ClaheGrid(shape, kernel, clipLimit, bins);
         var window = new BinWindow(0, 0, grid.Depth, grid.Height);
@@ -54,8 +54,8 @@ internal static class ClaheKernel
     /// <paramref name="window"/>, which must hold every source voxel the tile covers after reflect padding.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static void TileLut<TBin>(TBin[] bin, BinWindow window, ClaheGrid grid, int tile, double[] luts)
-        where TBin : unmanaged, IBinaryInteger<TBin>
+    internal static void TileLut<TSource>(TSource bin, BinWindow window, ClaheGrid grid, int tile, double[] luts)
+        where TSource : struct, IBinSource
     {
         var (kz, ky, kx) = (grid.Kz, grid.Ky, grid.Kx);
         var width = grid.Width;
@@ -73,16 +73,16 @@ internal static class ClaheKernel
                 var rowOffset = (planeOffset + (grid.YIndex[y] - window.Y0)) * width;
                 if (xInside)
                 {
-                    foreach (var value in bin.AsSpan(rowOffset + xStart, kx))
+                    for (var x = rowOffset + xStart; x < rowOffset + xStart + kx; x++)
                     {
-                        counts[int.CreateTruncating(value)]++;
+                        counts[bin[x]]++;
                     }
                 }
                 else
                 {
                     for (var x = xStart; x < xStart + kx; x++)
                     {
-                        counts[int.CreateTruncating(bin[rowOffset + grid.XIndex[x]])]++;
+                        counts[bin[rowOffset + grid.XIndex[x]]]++;
                     }
                 }
             }
@@ -107,10 +107,10 @@ internal static class ClaheKernel
 
     /// <summary>
     /// Interpolates the tile lookup tables at every voxel of <paramref name="window"/> (its bins in <paramref name="bin"/>)
-    /// into <paramref name="output"/>, laid out like the window.
+    /// into <paramref name="output"/> (a pointer to ushorts), laid out like the window.
     /// </summary>
-    internal static void Interpolate<TBin>(TBin[] bin, BinWindow window, ClaheGrid grid, double[] luts, ushort[] output, CancellationToken cancellationToken)
-        where TBin : unmanaged, IBinaryInteger<TBin>
+    internal static unsafe void Interpolate<TSource>(TSource bin, BinWindow window, ClaheGrid grid, double[] luts, nint output, CancellationToken cancellationToken)
+        where TSource : struct, IBinSource
     {
         var (ny, nx, bins, width) = (grid.Ny, grid.Nx, grid.Bins, grid.Width);
         var (wz0, wz1, tzLow, tzHigh) = grid.ZWeights;
@@ -134,13 +134,13 @@ internal static class ClaheKernel
                 var x = 0;
                 if (Avx2.IsSupported)
                 {
-                    x = InterpolateRowAvx2(bin, luts, rowOffset, width, wx0, wx1, xLow, xHigh, (base00, base01, base10, base11), (yWeight0, yWeight1), (zWeight0, zWeight1), output);
+                    x = InterpolateRowAvx2(bin, luts, rowOffset, width, wx0, wx1, xLow, xHigh, (base00, base01, base10, base11), (yWeight0, yWeight1), (zWeight0, zWeight1), (ushort*)output);
                 }
 
                 for (; x < width; x++)
                 {
                     var index = rowOffset + x;
-                    var b = int.CreateTruncating(bin[index]);
+                    var b = bin[index];
                     var (xWeight0, xWeight1) = (wx0[x], wx1[x]);
                     var low = xLow[x] + b;
                     var high = xHigh[x] + b;
@@ -155,7 +155,7 @@ internal static class ClaheKernel
                     accumulator = (float)(accumulator + (float)(luts[base10 + high] * (xWeight1 * yWeight0 * zWeight1)));
                     accumulator = (float)(accumulator + (float)(luts[base11 + low] * (xWeight0 * yWeight1 * zWeight1)));
                     accumulator = (float)(accumulator + (float)(luts[base11 + high] * (xWeight1 * yWeight1 * zWeight1)));
-                    output[index] = (ushort)accumulator;
+                    ((ushort*)output)[index] = (ushort)accumulator;
                 }
             }
         });
@@ -166,11 +166,10 @@ internal static class ClaheKernel
     /// the scalar loop, lane by lane, so results are identical. Returns the first column it did not process.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe int InterpolateRowAvx2<TBin>(TBin[] bin, double[] luts, int rowOffset, int width, double[] wx0, double[] wx1, int[] xLow, int[] xHigh, (int B00, int B01, int B10, int B11) bases, (double W0, double W1) wy, (double W0, double W1) wz, ushort[] output)
-        where TBin : unmanaged, IBinaryInteger<TBin>
+    private static unsafe int InterpolateRowAvx2<TSource>(TSource bin, double[] luts, int rowOffset, int width, double[] wx0, double[] wx1, int[] xLow, int[] xHigh, (int B00, int B01, int B10, int B11) bases, (double W0, double W1) wy, (double W0, double W1) wz, ushort* output)
+        where TSource : struct, IBinSource
     {
         var x = 0;
-        Span<int> binLanes = stackalloc int[4];
         fixed (double* lut = luts)
         fixed (double* weights0 = wx0)
         fixed (double* weights1 = wx1)
@@ -182,12 +181,7 @@ internal static class ClaheKernel
             for (; x + 4 <= width; x += 4)
             {
                 var index = rowOffset + x;
-                for (var lane = 0; lane < 4; lane++)
-                {
-                    binLanes[lane] = int.CreateTruncating(bin[index + lane]);
-                }
-
-                var b = Vector128.Create(binLanes[0], binLanes[1], binLanes[2], binLanes[3]);
+                var b = Vector128.Create(bin[index], bin[index + 1], bin[index + 2], bin[index + 3]);
                 var low = Sse2.Add(Sse2.LoadVector128(lows + x), b);
                 var high = Sse2.Add(Sse2.LoadVector128(highs + x), b);
                 var w0 = Avx.LoadVector256(weights0 + x);

@@ -28,7 +28,7 @@ public sealed record IncasemClaheOptions
 /// equalised with 64 voxels of context whose outside-the-dataset part is filled with the block's truncated mean, and
 /// stored as <c>uint8(trunc(r / 16383 · 255))</c>. Streams block by block, so memory is bounded by the block size.
 /// </summary>
-public static class IncasemClahe
+public static unsafe class IncasemClahe
 {
     /// <summary>Equalises a whole in-memory uint8 volume.</summary>
     /// <param name="volume">The volume.</param>
@@ -136,7 +136,11 @@ public static class IncasemClahe
         }
 
         var result14 = new ushort[bins.Length];
-        ClaheKernel.Run(bins, [rd, rh, rw], [options.KernelSize, options.KernelSize, options.KernelSize], options.ClipLimit, options.LuminanceLevels, result14, cancellationToken);
+        fixed (ushort* target = result14)
+        {
+            ClaheKernel.Run(new BinArray<byte>(bins), [rd, rh, rw], [options.KernelSize, options.KernelSize, options.KernelSize], options.ClipLimit, options.LuminanceLevels, (nint)target, cancellationToken);
+        }
+
         var output = new Volume<byte>((int)writeBox.Size[0], (int)writeBox.Size[1], (int)writeBox.Size[2]);
         for (var z = 0; z < output.Depth; z++)
         {
