@@ -60,7 +60,8 @@ public static unsafe partial class Clahe
         ArgumentNullException.ThrowIfNull(volume);
         var shape = Shape(volume);
         var plan = Plan.Create(volume.Length, shape, volume.Length, options);
-        var table = ClaheKernel.BinTable(TensorPrimitives.Min<ushort>(volume.Span), TensorPrimitives.Max<ushort>(volume.Span), plan.Bins);
+        var (min, max) = SampleRange.Of<ushort>(volume.Span);
+        var table = ClaheKernel.BinTable(min, max, plan.Bins);
         // The 14-bit result is written into the output volume's own buffer and mapped in place: no extra volume-sized array.
         var output = new Volume<ushort>(volume.Depth, volume.Height, volume.Width, volume.VoxelSize, volume.Origin, clear: false);
         try
@@ -96,7 +97,8 @@ public static unsafe partial class Clahe
         ArgumentNullException.ThrowIfNull(volume);
         var shape = Shape(volume);
         var plan = Plan.Create(volume.Length, shape, volume.Length, options);
-        var wideTable = ClaheKernel.BinTable((ushort)(TensorPrimitives.Min<byte>(volume.Span) * 257), (ushort)(TensorPrimitives.Max<byte>(volume.Span) * 257), plan.Bins);
+        var (min, max) = SampleRange.Of<byte>(volume.Span);
+        var wideTable = ClaheKernel.BinTable((ushort)(min * 257), (ushort)(max * 257), plan.Bins);
         var table = new ushort[256];
         for (var v = 0; v < table.Length; v++)
         {
@@ -163,7 +165,8 @@ public static unsafe partial class Clahe
     public static void Equalize(ReadOnlySpan<ushort> image, ReadOnlySpan<int> shape, Span<double> destination, ClaheOptions? options = null, CancellationToken cancellationToken = default)
     {
         var plan = Plan.Create(image.Length, shape, destination.Length, options);
-        var table = ClaheKernel.BinTable(TensorPrimitives.Min(image), TensorPrimitives.Max(image), plan.Bins);
+        var (min, max) = SampleRange.Of(image);
+        var table = ClaheKernel.BinTable(min, max, plan.Bins);
         RunIntoUnit(plan, image, table, destination, cancellationToken);
     }
 
@@ -172,7 +175,8 @@ public static unsafe partial class Clahe
     public static void Equalize(ReadOnlySpan<byte> image, ReadOnlySpan<int> shape, Span<double> destination, ClaheOptions? options = null, CancellationToken cancellationToken = default)
     {
         var plan = Plan.Create(image.Length, shape, destination.Length, options);
-        var wideTable = ClaheKernel.BinTable((ushort)(TensorPrimitives.Min(image) * 257), (ushort)(TensorPrimitives.Max(image) * 257), plan.Bins);
+        var (min, max) = SampleRange.Of(image);
+        var wideTable = ClaheKernel.BinTable((ushort)(min * 257), (ushort)(max * 257), plan.Bins);
         var table = new ushort[256];
         for (var v = 0; v < table.Length; v++)
         {
@@ -200,14 +204,15 @@ public static unsafe partial class Clahe
             wide[i] = (ushort)Math.Clamp(MathF.Round(value * 65535f, MidpointRounding.ToEven), 0f, 65535f);
         }
 
-        var table = ClaheKernel.BinTable(TensorPrimitives.Min<ushort>(wide), TensorPrimitives.Max<ushort>(wide), plan.Bins);
+        var (first, last) = SampleRange.Of<ushort>(wide);
+        var table = ClaheKernel.BinTable(first, last, plan.Bins);
         fixed (float* target = destination)
         {
             // The 14-bit results fill the first half of the destination's bytes and are widened in place
             // (scikit-image's final rescale_intensity in float32: NumPy casts the scalars to float32).
             var result = new Span<ushort>(target, destination.Length);
             plan.Run<ushort>(wide, table, (nint)target, cancellationToken);
-            var (min, max) = (TensorPrimitives.Min<ushort>(result), TensorPrimitives.Max<ushort>(result));
+            var (min, max) = SampleRange.Of<ushort>(result);
             var low = (float)min;
             var range = (float)(max - (double)min);
             var unit = new float[max + 1];
@@ -236,9 +241,14 @@ public static unsafe partial class Clahe
     }
 
     /// <summary>For every 14-bit result value, its float64 <c>rescale_intensity</c> to [0, 1].</summary>
-    private static double[] UnitTable(ReadOnlySpan<ushort> results) => UnitTable(TensorPrimitives.Min(results), TensorPrimitives.Max(results));
+    private static double[] UnitTable(ReadOnlySpan<ushort> results)
+    {
+        var (min, max) = SampleRange.Of(results);
+        return UnitTable(min, max);
+    }
 
     /// <summary>For every 14-bit result value up to <paramref name="max"/>, its float64 <c>rescale_intensity</c> to [0, 1] given the results' range.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double[] UnitTable(ushort min, ushort max)
     {
         var table = new double[max + 1];

@@ -19,6 +19,7 @@ internal static class ClaheKernel
     /// The bin of every uint16 value after scikit-image's stretch of [<paramref name="min"/>, <paramref name="max"/>] to
     /// 0…16383 (<c>np.round(rescale_intensity(image, out_range=(0, 16383)))</c>) and its binning (<c>v // (1 + 16384 // bins)</c>).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static ushort[] BinTable(ushort min, ushort max, int bins)
     {
         var binSize = 1 + (GrayLevels / bins);
