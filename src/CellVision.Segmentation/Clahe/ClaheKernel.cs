@@ -117,6 +117,7 @@ internal static class ClaheKernel
         var (wz0, wz1, tzLow, tzHigh) = grid.ZWeights;
         var (wy0, wy1, tyLow, tyHigh) = grid.YWeights;
         var (wx0, wx1, xLow, xHigh) = grid.XWeights;
+        var paired = Avx2.IsSupported && Sse41.IsSupported ? new PairedLuts(grid, luts) : null;
         Parallel.For(0, window.Depth, new ParallelOptions { CancellationToken = cancellationToken }, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (zl) =>
         {
             var z = window.Z0 + zl;
@@ -132,11 +133,7 @@ internal static class ClaheKernel
                 var base10 = ((tzHigh[z] * ny) + tyLow[y]) * nx * bins;
                 var base11 = ((tzHigh[z] * ny) + tyHigh[y]) * nx * bins;
                 var rowOffset = ((zl * window.Height) + yl) * width;
-                var x = 0;
-                if (Avx2.IsSupported)
-                {
-                    x = InterpolateRowAvx2(bin, luts, rowOffset, width, wx0, wx1, xLow, xHigh, (base00, base01, base10, base11), (yWeight0, yWeight1), (zWeight0, zWeight1), (ushort*)output);
-                }
+                var x = paired?.InterpolateRow(bin, rowOffset, width, ((tzLow[z] * ny) + tyLow[y], (tzLow[z] * ny) + tyHigh[y], (tzHigh[z] * ny) + tyLow[y], (tzHigh[z] * ny) + tyHigh[y]), (yWeight0, yWeight1), (zWeight0, zWeight1), (ushort*)output) ?? 0;
 
                 for (; x < width; x++)
                 {
@@ -160,58 +157,6 @@ internal static class ClaheKernel
                 }
             }
         });
-    }
-
-    /// <summary>
-    /// The interpolation of one row, four voxels at a time with AVX2: the same float64 products and float32 roundings as
-    /// the scalar loop, lane by lane, so results are identical. Returns the first column it did not process.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe int InterpolateRowAvx2<TSource>(TSource bin, double[] luts, int rowOffset, int width, double[] wx0, double[] wx1, int[] xLow, int[] xHigh, (int B00, int B01, int B10, int B11) bases, (double W0, double W1) wy, (double W0, double W1) wz, ushort* output)
-        where TSource : struct, IBinSource
-    {
-        var x = 0;
-        fixed (double* lut = luts)
-        fixed (double* weights0 = wx0)
-        fixed (double* weights1 = wx1)
-        fixed (int* lows = xLow)
-        fixed (int* highs = xHigh)
-        {
-            var (y0, y1, z0, z1) = (Vector256.Create(wy.W0), Vector256.Create(wy.W1), Vector256.Create(wz.W0), Vector256.Create(wz.W1));
-            var (b00, b01, b10, b11) = (Vector128.Create(bases.B00), Vector128.Create(bases.B01), Vector128.Create(bases.B10), Vector128.Create(bases.B11));
-            for (; x + 4 <= width; x += 4)
-            {
-                var index = rowOffset + x;
-                var b = Vector128.Create(bin[index], bin[index + 1], bin[index + 2], bin[index + 3]);
-                var low = Sse2.Add(Sse2.LoadVector128(lows + x), b);
-                var high = Sse2.Add(Sse2.LoadVector128(highs + x), b);
-                var w0 = Avx.LoadVector256(weights0 + x);
-                var w1 = Avx.LoadVector256(weights1 + x);
-
-                var accumulator = Term(lut, Sse2.Add(b00, low), w0, y0, z0);
-                accumulator = Sse.Add(accumulator, Term(lut, Sse2.Add(b00, high), w1, y0, z0));
-                accumulator = Sse.Add(accumulator, Term(lut, Sse2.Add(b01, low), w0, y1, z0));
-                accumulator = Sse.Add(accumulator, Term(lut, Sse2.Add(b01, high), w1, y1, z0));
-                accumulator = Sse.Add(accumulator, Term(lut, Sse2.Add(b10, low), w0, y0, z1));
-                accumulator = Sse.Add(accumulator, Term(lut, Sse2.Add(b10, high), w1, y0, z1));
-                accumulator = Sse.Add(accumulator, Term(lut, Sse2.Add(b11, low), w0, y1, z1));
-                accumulator = Sse.Add(accumulator, Term(lut, Sse2.Add(b11, high), w1, y1, z1));
-                var truncated = Sse2.ConvertToVector128Int32WithTruncation(accumulator);
-                output[index] = (ushort)truncated.GetElement(0);
-                output[index + 1] = (ushort)truncated.GetElement(1);
-                output[index + 2] = (ushort)truncated.GetElement(2);
-                output[index + 3] = (ushort)truncated.GetElement(3);
-            }
-        }
-
-        return x;
-
-        static Vector128<float> Term(double* lut, Vector128<int> indices, Vector256<double> wx, Vector256<double> wy, Vector256<double> wz)
-        {
-            var values = Avx2.GatherVector256(lut, indices, 8);
-            var weight = Avx.Multiply(Avx.Multiply(wx, wy), wz);
-            return Avx.ConvertToVector128Single(Avx.Multiply(values, weight));
-        }
     }
 
     /// <summary>scikit-image's <c>clip_histogram</c>, step for step (the order of the steps changes the result).</summary>
