@@ -63,7 +63,9 @@ internal static class ClaheKernel
         var tz = tile / (grid.Ny * grid.Nx);
         var ty = tile / grid.Nx % grid.Ny;
         var tx = tile % grid.Nx;
-        var counts = new int[grid.Bins];
+        // Four sub-histograms, one per column phase, so runs of equal bins do not wait on each other's increments.
+        var bins = grid.Bins;
+        var counts = new int[4 * bins];
         var xStart = tx * kx;
         var xInside = (tx + 1) * kx <= width;
         for (var z = tz * kz; z < (tz + 1) * kz; z++)
@@ -74,7 +76,17 @@ internal static class ClaheKernel
                 var rowOffset = (planeOffset + (grid.YIndex[y] - window.Y0)) * width;
                 if (xInside)
                 {
-                    for (var x = rowOffset + xStart; x < rowOffset + xStart + kx; x++)
+                    var x = rowOffset + xStart;
+                    var end = x + kx;
+                    for (; x + 4 <= end; x += 4)
+                    {
+                        counts[bin[x]]++;
+                        counts[bins + bin[x + 1]]++;
+                        counts[(2 * bins) + bin[x + 2]]++;
+                        counts[(3 * bins) + bin[x + 3]]++;
+                    }
+
+                    for (; x < end; x++)
                     {
                         counts[bin[x]]++;
                     }
@@ -89,10 +101,10 @@ internal static class ClaheKernel
             }
         }
 
-        var histogram = new long[grid.Bins];
+        var histogram = new long[bins];
         for (var b = 0; b < histogram.Length; b++)
         {
-            histogram[b] = counts[b];
+            histogram[b] = (long)counts[b] + counts[bins + b] + counts[(2 * bins) + b] + counts[(3 * bins) + b];
         }
 
         ClipHistogram(histogram, grid.Clip);
