@@ -21,7 +21,7 @@ namespace CellVision.Benchmarks;
 /// the instances cut by the crop's faces, scores over the instances holding at least a fraction of the median nucleus
 /// (slivers whose centre lies outside the crop cannot hold a detected centre), and scores at lower thresholds.
 /// Options: --epochs, --crops, --crop D,H,W, --patch D,H,W (prediction; default ELEPHANT's 24,384,384), --lr, --scale, --rotation, --contrast, --prior N, --seed, --threads,
-/// --pick all|large (which instances may be annotated), --pad 0|1 (replicate padding in prediction), --probe 1 (the network on crops around the annotated nuclei),
+/// --pick large|all (which instances may be annotated; default large), --pad 0|1 (replicate padding in prediction), --probe 1 (the network on crops around the annotated nuclei),
 /// --save PATH (a {epoch} in it keeps one file per epoch), --init PATH (continue training), --load PATH[,PATH…] (no training; several files are averaged as an ensemble).
 /// </summary>
 internal static class PlantSegAccuracy
@@ -58,7 +58,7 @@ internal static class PlantSegAccuracy
         Console.WriteLine($"{moments.Count} instances");
         // "all": any instance may be annotated; "large": only instances holding at least the median instance's voxels, as a
         // user picks nuclei that are fully in view (most instances of this crop are cut by its faces, some to slivers).
-        var pick = Get("pick", "all");
+        var pick = Get("pick", "large");
         var medianSize = moments.Values.Select(m => m.Size).Order().ElementAt(moments.Count / 2);
         var chosen = moments.Where(m => pick == "all" || m.Value.Size >= medianSize).OrderBy(m => m.Key * 7919 % 104729).Take(annotated).ToArray();
         Console.WriteLine($"annotated instances ({pick}): {string.Join(' ', chosen.Select(c => $"{c.Key}:{c.Value.Size}"))}");
