@@ -50,7 +50,7 @@ public static unsafe partial class Clahe
 
     /// <summary>
     /// Equalises a uint16 volume and returns uint16 voxels: scikit-image's <c>img_as_uint</c> of the [0, 1] result
-    /// (<c>rint(x · 65535)</c> in float64), without the float64 volume in between (peak memory ≈ 2.5× the input).
+    /// (<c>rint(x · 65535)</c> in float64), without the float64 volume in between: the output is the only volume-sized memory it allocates.
     /// </summary>
     /// <param name="volume">The volume.</param>
     /// <param name="options">Kernel, clip limit and bins; null for scikit-image's defaults.</param>
