@@ -66,6 +66,7 @@ public static unsafe partial class Clahe
         var output = new Volume<ushort>(volume.Depth, volume.Height, volume.Width, volume.VoxelSize, volume.Origin, clear: false);
         try
         {
+            HugePages.Advise(output.Span);
             fixed (ushort* result = output.Span)
             {
                 plan.Run<ushort>(volume.Span, table, (nint)result, cancellationToken);
@@ -107,6 +108,8 @@ public static unsafe partial class Clahe
 
         var result = GC.AllocateUninitializedArray<ushort>(volume.Length);
         var output = new Volume<byte>(volume.Depth, volume.Height, volume.Width, volume.VoxelSize, volume.Origin, clear: false);
+        HugePages.Advise<ushort>(result);
+        HugePages.Advise(output.Span);
         fixed (ushort* source = result)
         fixed (byte* target = output.Span)
         {
@@ -206,6 +209,7 @@ public static unsafe partial class Clahe
 
         var (first, last) = SampleRange.Of<ushort>(wide);
         var table = ClaheKernel.BinTable(first, last, plan.Bins);
+        HugePages.Advise(destination);
         fixed (float* target = destination)
         {
             // The 14-bit results fill the first half of the destination's bytes and are widened in place
@@ -233,6 +237,7 @@ public static unsafe partial class Clahe
     private static void RunIntoUnit<TIn>(Plan plan, ReadOnlySpan<TIn> image, ushort[] table, Span<double> destination, CancellationToken cancellationToken)
         where TIn : unmanaged, System.Numerics.IBinaryInteger<TIn>
     {
+        HugePages.Advise(destination);
         fixed (double* target = destination)
         {
             plan.Run(image, table, (nint)target, cancellationToken);
