@@ -44,6 +44,7 @@ public sealed class Volume<T> : IDisposable
         VoxelSize = (voxelSize ?? VoxelSize.Unit).Validate();
         Origin = origin ?? (0, 0, 0);
         buffer = ArrayPool<T>.Shared.Rent((int)count);
+        HugePages.Advise(buffer.AsSpan());
         if (clear)
         {
             Span.Clear();

@@ -151,6 +151,7 @@ public sealed unsafe class Hdf5File : IDisposable
     {
         var box = region ?? Box.FromShape(GetShape(datasetPath));
         var result = GC.AllocateUninitializedArray<T>(checked((int)box.ElementCount));
+        HugePages.Advise<T>(result);
         Read<T>(datasetPath, box, result);
         return result;
     }

@@ -83,6 +83,7 @@ public abstract class ChunkedArray
         where T : unmanaged
     {
         var result = GC.AllocateUninitializedArray<T>(checked((int)region.ElementCount));
+        HugePages.Advise<T>(result);
         Read<T>(region, result, progress, cancellationToken);
         return result;
     }
