@@ -22,6 +22,8 @@ public static partial class HugePages
     private const nint HugePageSize = 2 << 20;
     private const int AdviseHugePage = 14;
 
+    private static volatile bool available = true;
+
     /// <summary>
     /// Advises huge pages for the whole 2 MiB pages inside <paramref name="buffer"/> when it holds at least
     /// <see cref="MinimumBytes"/>; the advice is only a hint, so failures are ignored. Pages already written stay as
@@ -42,9 +44,17 @@ public static partial class HugePages
         {
             var start = ((nint)pointer + HugePageSize - 1) & ~(HugePageSize - 1);
             var end = ((nint)pointer + (nint)bytes) & ~(HugePageSize - 1);
-            if (end > start)
+            if (end > start && available)
             {
-                _ = MemoryAdvise(start, (nuint)(end - start), AdviseHugePage);
+                try
+                {
+                    _ = MemoryAdvise(start, (nuint)(end - start), AdviseHugePage);
+                }
+                catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+                {
+                    // A C library without madvise: the advice is only a hint, so stop asking.
+                    available = false;
+                }
             }
         }
     }
