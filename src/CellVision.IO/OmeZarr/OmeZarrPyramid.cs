@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using CellVision.Core.Volumes;
@@ -86,33 +87,11 @@ internal static class OmeZarrPyramid
     {
         if (typeof(T) == typeof(ushort))
         {
-            var values = MemoryMarshal.Cast<T, ushort>(row);
-            for (var x = 0; x < sums.Length; x++)
-            {
-                var block = values.Slice(x * factor, blockWidth);
-                var sum = 0L;
-                foreach (var v in block)
-                {
-                    sum += v;
-                }
-
-                sums[x] += sum;
-            }
+            AddIntegerBlocks(MemoryMarshal.Cast<T, ushort>(row), sums, factor, blockWidth);
         }
         else if (typeof(T) == typeof(byte))
         {
-            var values = MemoryMarshal.Cast<T, byte>(row);
-            for (var x = 0; x < sums.Length; x++)
-            {
-                var block = values.Slice(x * factor, blockWidth);
-                var sum = 0L;
-                foreach (var v in block)
-                {
-                    sum += v;
-                }
-
-                sums[x] += sum;
-            }
+            AddIntegerBlocks(MemoryMarshal.Cast<T, byte>(row), sums, factor, blockWidth);
         }
         else
         {
@@ -126,6 +105,22 @@ internal static class OmeZarrPyramid
 
                 sums[x] += sum;
             }
+        }
+    }
+
+    /// <summary><see cref="AddBlocks{T}"/> for integer voxels, each block summed exactly in a long.</summary>
+    private static void AddIntegerBlocks<TInt>(ReadOnlySpan<TInt> row, double[] sums, int factor, int blockWidth)
+        where TInt : unmanaged, IBinaryInteger<TInt>
+    {
+        for (var x = 0; x < sums.Length; x++)
+        {
+            var sum = 0L;
+            foreach (var v in row.Slice(x * factor, blockWidth))
+            {
+                sum += long.CreateTruncating(v);
+            }
+
+            sums[x] += sum;
         }
     }
 
