@@ -181,11 +181,11 @@ public static unsafe partial class Clahe
                 ForEachBlock((window, result) => WriteMapped(output, window, grid, result, unit, cancellationToken));
                 break;
             case 2:
-                var wide = unit.Select(u => (ushort)Math.Clamp(Math.Round(u * 65535.0), 0, 65535)).ToArray();
+                var wide = ToUInt16(unit);
                 ForEachBlock((window, result) => WriteMapped(output, window, grid, result, wide, cancellationToken));
                 break;
             default:
-                var narrow = unit.Select(u => (byte)Math.Clamp(Math.Round(u * 255.0), 0, 255)).ToArray();
+                var narrow = ToByte(unit);
                 ForEachBlock((window, result) => WriteMapped(output, window, grid, result, narrow, cancellationToken));
                 break;
         }

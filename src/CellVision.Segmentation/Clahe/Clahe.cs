@@ -1,4 +1,3 @@
-using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using CellVision.Core.Volumes;
 
@@ -70,14 +69,7 @@ public static unsafe partial class Clahe
             fixed (ushort* result = output.Span)
             {
                 plan.Run<ushort>(volume.Span, table, (nint)result, cancellationToken);
-                var unit = UnitTable(output.Span);
-                var wide = new ushort[unit.Length];
-                for (var v = 0; v < unit.Length; v++)
-                {
-                    wide[v] = (ushort)Math.Clamp(Math.Round(unit[v] * 65535.0), 0, 65535);
-                }
-
-                MapRange(result, result, 0, volume.Length, wide);
+                MapRange(result, result, 0, volume.Length, ToUInt16(UnitTable(output.Span)));
             }
 
             return output;
@@ -99,12 +91,7 @@ public static unsafe partial class Clahe
         var shape = Shape(volume);
         var plan = Plan.Create(volume.Length, shape, volume.Length, options);
         var (min, max) = SampleRange.Of<byte>(volume.Span);
-        var wideTable = ClaheKernel.BinTable((ushort)(min * 257), (ushort)(max * 257), plan.Bins);
-        var table = new ushort[256];
-        for (var v = 0; v < table.Length; v++)
-        {
-            table[v] = wideTable[v * 257];
-        }
+        var table = ByteBinTable(min, max, plan.Bins);
 
         var result = GC.AllocateUninitializedArray<ushort>(volume.Length);
         var output = new Volume<byte>(volume.Depth, volume.Height, volume.Width, volume.VoxelSize, volume.Origin, clear: false);
@@ -114,14 +101,7 @@ public static unsafe partial class Clahe
         fixed (byte* target = output.Span)
         {
             plan.Run<byte>(volume.Span, table, (nint)source, cancellationToken);
-            var unit = UnitTable(result);
-            var narrow = new byte[unit.Length];
-            for (var v = 0; v < unit.Length; v++)
-            {
-                narrow[v] = (byte)Math.Clamp(Math.Round(unit[v] * 255.0), 0, 255);
-            }
-
-            MapRange(source, target, 0, volume.Length, narrow);
+            MapRange(source, target, 0, volume.Length, ToByte(UnitTable(result)));
         }
 
         return output;
@@ -179,12 +159,7 @@ public static unsafe partial class Clahe
     {
         var plan = Plan.Create(image.Length, shape, destination.Length, options);
         var (min, max) = SampleRange.Of(image);
-        var wideTable = ClaheKernel.BinTable((ushort)(min * 257), (ushort)(max * 257), plan.Bins);
-        var table = new ushort[256];
-        for (var v = 0; v < table.Length; v++)
-        {
-            table[v] = wideTable[v * 257];
-        }
+        var table = ByteBinTable(min, max, plan.Bins);
 
         RunIntoUnit(plan, image, table, destination, cancellationToken);
     }
@@ -217,15 +192,7 @@ public static unsafe partial class Clahe
             var result = new Span<ushort>(target, destination.Length);
             plan.Run<ushort>(wide, table, (nint)target, cancellationToken);
             var (min, max) = SampleRange.Of<ushort>(result);
-            var low = (float)min;
-            var range = (float)(max - (double)min);
-            var unit = new float[max + 1];
-            for (var v = min; v <= max; v++)
-            {
-                unit[v] = min != max ? (((v - low) / range) * 1f) + 0f : Math.Clamp((float)v, 0f, 1f);
-            }
-
-            ExpandInPlace(target, destination.Length, unit);
+            ExpandInPlace(target, destination.Length, UnitTableSingle(min, max));
         }
     }
 
@@ -244,6 +211,26 @@ public static unsafe partial class Clahe
             ExpandInPlace(target, destination.Length, UnitTable(new ReadOnlySpan<ushort>(target, destination.Length)));
         }
     }
+
+    /// <summary>For every 14-bit result value up to <paramref name="max"/>, its float32 <c>rescale_intensity</c> to [0, 1] (NumPy casts the scalars to float32).</summary>
+    private static float[] UnitTableSingle(ushort min, ushort max)
+    {
+        var low = (float)min;
+        var range = (float)(max - (double)min);
+        var table = new float[max + 1];
+        for (var v = min; v <= max; v++)
+        {
+            table[v] = min != max ? (((v - low) / range) * 1f) + 0f : Math.Clamp((float)v, 0f, 1f);
+        }
+
+        return table;
+    }
+
+    /// <summary>scikit-image's <c>img_as_uint</c> of each [0, 1] value: <c>rint(x · 65535)</c> in float64.</summary>
+    private static ushort[] ToUInt16(double[] unit) => [.. unit.Select(u => (ushort)Math.Clamp(Math.Round(u * 65535.0), 0, 65535))];
+
+    /// <summary>scikit-image's <c>img_as_ubyte</c> of each [0, 1] value: <c>rint(x · 255)</c> in float64.</summary>
+    private static byte[] ToByte(double[] unit) => [.. unit.Select(u => (byte)Math.Clamp(Math.Round(u * 255.0), 0, 255))];
 
     /// <summary>For every 14-bit result value, its float64 <c>rescale_intensity</c> to [0, 1].</summary>
     private static double[] UnitTable(ReadOnlySpan<ushort> results)
