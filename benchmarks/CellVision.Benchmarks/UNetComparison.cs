@@ -9,7 +9,8 @@ namespace CellVision.Benchmarks;
 /// <summary>
 /// The CellVision half of benchmarks/compare/unet.sh, mirroring ../shared/refbench/unet_ref.py: the detection U-Net on one
 /// patch (default 16×256×256) in inference mode (3 runs after one warm-up), and one Adam training step with NLL loss
-/// (mean of 2 after one warm-up). keep_axials (T, T, T, F) as the reference.
+/// (mean of 2 after one warm-up). keep_axials (T, T, T, F) as the reference. The third argument picks the 3-D
+/// convolution kernels: <c>onednn</c> (default, as the detection options) or <c>pytorch</c> (PyTorch's own choice).
 /// </summary>
 internal static class UNetComparison
 {
@@ -17,6 +18,14 @@ internal static class UNetComparison
     {
         var shape = (args.Length > 0 ? args[0] : "16,256,256").Split(',').Select(s => long.Parse(s, CultureInfo.InvariantCulture)).ToArray();
         TorchRuntime.ThreadCount = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 2;
+        var kernels = args.Length > 2 ? args[2] : "onednn";
+        if (kernels is not ("onednn" or "pytorch"))
+        {
+            Console.Error.WriteLine($"unknown convolution kernels '{kernels}' (onednn or pytorch)");
+            return 2;
+        }
+
+        using var oneDnn = kernels == "onednn" ? Conv3dKernels.ForceOneDnn() : null;
         bool[] keep = [true, true, true, false];
         using var model = new DetectionUNet();
         model.Eval();
@@ -57,8 +66,8 @@ internal static class UNetComparison
         }
 
         var voxels = shape.Aggregate(1L, (a, b) => a * b);
-        Console.WriteLine(FormattableString.Invariant($"cellvision_unet_infer shape=({string.Join(", ", shape)}) threads={TorchRuntime.ThreadCount} seconds={inference:F3} mvox_per_s={voxels / inference / 1e6:F3}"));
-        Console.WriteLine(FormattableString.Invariant($"cellvision_unet_train_step shape=({string.Join(", ", shape)}) seconds={stepClock.Elapsed.TotalSeconds / 2:F3}"));
+        Console.WriteLine(FormattableString.Invariant($"cellvision_unet_infer shape=({string.Join(", ", shape)}) threads={TorchRuntime.ThreadCount} kernels={kernels} seconds={inference:F3} mvox_per_s={voxels / inference / 1e6:F3}"));
+        Console.WriteLine(FormattableString.Invariant($"cellvision_unet_train_step shape=({string.Join(", ", shape)}) kernels={kernels} seconds={stepClock.Elapsed.TotalSeconds / 2:F3}"));
         return 0;
     }
 }

@@ -43,16 +43,19 @@ public sealed class DetectionPredictorTests
         Assert.All(WeightSum(regular, positiveRamps: true), w => Assert.Equal(1f, w, 1e-6f));
     }
 
-    [Fact]
-    public void One_patch_equals_the_whole_volume_forward()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void One_patch_equals_the_whole_volume_forward(bool oneDnnConvolutions)
     {
         using var model = new DetectionUNet();
         using var frame = Gradient(8, 32, 32);
         var predictor = new DetectionPredictor(model, KeepAll);
-        using var probabilities = predictor.PredictNormalised(frame, new PredictionOptions { PatchSize = (8, 32, 32) });
+        using var probabilities = predictor.PredictNormalised(frame, new PredictionOptions { PatchSize = (8, 32, 32), OneDnnConvolutions = oneDnnConvolutions });
 
         using var scope = DisposeScope.Enter();
         using var noGrad = GradientMode.InferenceMode();
+        using var kernels = oneDnnConvolutions ? Conv3dKernels.ForceOneDnn() : null;
         model.Eval();
         var expected = model.Forward(Tensor.FromSpan<float>(frame.Span, [1, 1, 8, 32, 32]), KeepAll, pad: true).Exp().ToArray<float>();
         var channels = new[] { probabilities.Background, probabilities.Border, probabilities.Centre };

@@ -110,7 +110,43 @@ public sealed class OpParityTests
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void ForwardAndGradientsMatchPython(string name)
+    public void ForwardAndGradientsMatchPython(string name) => AssertMatchesPython(name);
+
+    [Theory]
+    [InlineData("conv3d")]
+    [InlineData("conv3d_nobias")]
+    public void Conv3dForcedOntoOneDnnMatchesPython(string name)
+    {
+        using (Conv3dKernels.ForceOneDnn())
+        {
+            AssertMatchesPython(name);
+        }
+    }
+
+    [Fact]
+    public void ForcingOneDnnIsScopedToTheThread()
+    {
+        Assert.False(Conv3dKernels.IsOneDnnForced);
+        using (Conv3dKernels.ForceOneDnn())
+        {
+            Assert.True(Conv3dKernels.IsOneDnnForced);
+            var other = false;
+            var thread = new Thread(() => other = Conv3dKernels.IsOneDnnForced);
+            thread.Start();
+            thread.Join();
+            Assert.False(other);
+            using (Conv3dKernels.ForceOneDnn())
+            {
+                Assert.True(Conv3dKernels.IsOneDnnForced);
+            }
+
+            Assert.True(Conv3dKernels.IsOneDnnForced);
+        }
+
+        Assert.False(Conv3dKernels.IsOneDnnForced);
+    }
+
+    private static void AssertMatchesPython(string name)
     {
         using var scope = DisposeScope.Enter();
         var inputs = new List<Tensor>();

@@ -160,6 +160,9 @@ CVT_API int cvt_index_add(cvt_tensor t, int64_t dim, cvt_tensor index, cvt_tenso
 
 /* nn_functional.cpp */
 CVT_API int cvt_conv2d(cvt_tensor input, cvt_tensor weight, cvt_tensor bias, const int64_t* stride, const int64_t* padding, const int64_t* dilation, int64_t groups, cvt_tensor* out);
+/* whether float32 CPU 3-D convolutions on the calling thread all run on oneDNN instead of where PyTorch sends them */
+CVT_API int cvt_conv3d_onednn_enabled(void);
+CVT_API int cvt_set_conv3d_onednn(int enabled);
 CVT_API int cvt_conv3d(cvt_tensor input, cvt_tensor weight, cvt_tensor bias, const int64_t* stride, const int64_t* padding, const int64_t* dilation, int64_t groups, cvt_tensor* out);
 CVT_API int cvt_conv_transpose3d(cvt_tensor input, cvt_tensor weight, cvt_tensor bias, const int64_t* stride, const int64_t* padding, const int64_t* output_padding, const int64_t* dilation, int64_t groups, cvt_tensor* out);
 CVT_API int cvt_max_pool2d(cvt_tensor input, const int64_t* kernel, const int64_t* stride, const int64_t* padding, const int64_t* dilation, int ceil_mode, cvt_tensor* out);

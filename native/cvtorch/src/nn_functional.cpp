@@ -12,9 +12,39 @@ CVT_API int cvt_conv2d(cvt_tensor input, cvt_tensor weight, cvt_tensor bias, con
                         ints(dilation, 2), groups))
 }
 
+// PyTorch sends a float32 CPU convolution to its unfold-and-multiply kernel instead of oneDNN when
+// N·C·D·H ≤ 20480, a rule tuned for 2-D images that ignores the width. For 3-D volumes it catches
+// single-channel inputs and U-Net bottlenecks (for example 128 → 256 channels at 8×16×16), where
+// the unfold kernel runs 5–20 times slower than oneDNN. While a thread asks for it, such
+// convolutions go straight to oneDNN, which computes the same sums in a different order (so results
+// differ from PyTorch's by float32 rounding) and has its own autograd formula.
+static thread_local bool onednn_for_all_3d = false;
+
+CVT_API int cvt_conv3d_onednn_enabled(void) { return onednn_for_all_3d ? 1 : 0; }
+
+CVT_API int cvt_set_conv3d_onednn(int enabled) {
+  onednn_for_all_3d = enabled != 0;
+  return CVT_OK;
+}
+
+static bool use_onednn_3d(const at::Tensor& input, const at::Tensor& weight, const c10::optional<at::Tensor>& bias) {
+  if (!onednn_for_all_3d || !at::hasMKLDNN() || !at::globalContext().userEnabledMkldnn()) return false;
+  if (at::autocast::is_cpu_enabled()) return false;
+  if (!input.device().is_cpu() || input.layout() != at::kStrided || weight.layout() != at::kStrided) return false;
+  if (input.dim() != 5 || input.scalar_type() != at::kFloat || weight.scalar_type() != at::kFloat) return false;
+  return !bias.has_value() || !bias->defined() || bias->scalar_type() == at::kFloat;
+}
+
+static at::Tensor convolve3d(const at::Tensor& x, const at::Tensor& w, const c10::optional<at::Tensor>& b,
+                         at::IntArrayRef stride, at::IntArrayRef padding, at::IntArrayRef dilation, int64_t groups) {
+  if (use_onednn_3d(x, w, b))
+    return at::mkldnn_convolution(x.contiguous(), w.contiguous(), b, padding, stride, dilation, groups);
+  return at::conv3d(x, w, b, stride, padding, dilation, groups);
+}
+
 CVT_API int cvt_conv3d(cvt_tensor input, cvt_tensor weight, cvt_tensor bias, const int64_t* stride,
                        const int64_t* padding, const int64_t* dilation, int64_t groups, cvt_tensor* out) {
-  CVT_RETURN(at::conv3d(unwrap(input), unwrap(weight), optional(bias), ints(stride, 3), ints(padding, 3),
+  CVT_RETURN(convolve3d(unwrap(input), unwrap(weight), optional(bias), ints(stride, 3), ints(padding, 3),
                         ints(dilation, 3), groups))
 }
 

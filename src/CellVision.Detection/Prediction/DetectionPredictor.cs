@@ -111,7 +111,7 @@ public sealed class DetectionPredictor
 
             blended = PatchBlending.Predict(
                 [normalised], options.PatchSize, options.BatchSize, options.NormaliseBlendWeights, 3, normalised.VoxelSize, null,
-                batch => EnsembleProbabilities(batch, options.MitigateEdgeDiscontinuities), progress, cancellationToken);
+                batch => EnsembleProbabilities(batch, options.MitigateEdgeDiscontinuities), options.OneDnnConvolutions, progress, cancellationToken);
         }
         finally
         {

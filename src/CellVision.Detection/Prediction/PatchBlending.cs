@@ -23,6 +23,7 @@ internal static class PatchBlending
     /// Maps a (N, C, d, h, w) batch to a contiguous float tensor on the CPU of shape (N, outputChannels, d, h, w); it runs
     /// in inference mode inside a dispose scope.
     /// </param>
+    /// <param name="oneDnnConvolutions">Run the network inside <see cref="Conv3dKernels.ForceOneDnn"/>.</param>
     /// <param name="progress">Receives the number of patches done.</param>
     /// <param name="cancellationToken">Stops between batches of patches.</param>
     /// <returns>
@@ -38,6 +39,7 @@ internal static class PatchBlending
         VoxelSize voxelSize,
         Module? model,
         Func<Tensor, Tensor> network,
+        bool oneDnnConvolutions,
         IProgress<PredictionProgress>? progress,
         CancellationToken cancellationToken)
     {
@@ -83,6 +85,7 @@ internal static class PatchBlending
                 }
 
                 using (GradientMode.InferenceMode())
+                using (oneDnnConvolutions ? Conv3dKernels.ForceOneDnn() : null)
                 using (var scope = DisposeScope.Enter())
                 {
                     var tensor = Tensor.FromSpan<float>(input.AsSpan(0, batch.Length * inputChannels * patchLength), [batch.Length, inputChannels, pd, ph, pw]);

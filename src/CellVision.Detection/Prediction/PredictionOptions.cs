@@ -21,4 +21,11 @@ public sealed record PredictionOptions
     /// axis was shifted back and whose ramps can give a voxel no weight at all.
     /// </summary>
     public bool NormaliseBlendWeights { get; init; } = true;
+
+    /// <summary>
+    /// Run every float32 CPU 3-D convolution on oneDNN (default; see <see cref="CellVision.Torch.Conv3dKernels"/>).
+    /// PyTorch's own choice sends single-channel inputs and U-Net bottlenecks to a kernel 5–20 times slower; results
+    /// differ from it by float32 rounding only. False reproduces PyTorch's choice and its results.
+    /// </summary>
+    public bool OneDnnConvolutions { get; init; } = true;
 }

@@ -67,6 +67,7 @@ public static class DetectionPrior
                     sampler.Draw(random, input, default);
                     double value;
                     using (DisposeScope.Enter())
+                    using (options.OneDnnConvolutions ? Conv3dKernels.ForceOneDnn() : null)
                     {
                         var tensor = Tensor.FromSpan<float>(input, [1, 1, d, h, w]);
                         var loss = Loss(model.Forward(tensor, flags), tensor);

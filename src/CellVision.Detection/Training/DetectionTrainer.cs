@@ -142,6 +142,7 @@ public sealed class DetectionTrainer : IDisposable
         }
 
         using var scope = DisposeScope.Enter();
+        using var kernels = Options.OneDnnConvolutions ? Conv3dKernels.ForceOneDnn() : null;
         var tensor = Tensor.FromSpan<float>(input, [batch.Length, 1, crop.Depth, crop.Height, crop.Width]);
         var loss = _loss.Compute(_model.Forward(tensor, _keepAxials), labels);
         return TrainingLoop.Optimise(_optimizer, loss);

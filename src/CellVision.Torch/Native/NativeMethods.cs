@@ -126,6 +126,8 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Library)] internal static partial int cvt_index_add(TensorHandle t, long dim, TensorHandle index, TensorHandle source, double alpha, out nint result);
 
     [LibraryImport(Library)] internal static partial int cvt_conv2d(TensorHandle input, TensorHandle weight, TensorHandle bias, long* stride, long* padding, long* dilation, long groups, out nint result);
+    [LibraryImport(Library)] internal static partial int cvt_conv3d_onednn_enabled();
+    [LibraryImport(Library)] internal static partial int cvt_set_conv3d_onednn(int enabled);
     [LibraryImport(Library)] internal static partial int cvt_conv3d(TensorHandle input, TensorHandle weight, TensorHandle bias, long* stride, long* padding, long* dilation, long groups, out nint result);
     [LibraryImport(Library)] internal static partial int cvt_conv_transpose3d(TensorHandle input, TensorHandle weight, TensorHandle bias, long* stride, long* padding, long* outputPadding, long* dilation, long groups, out nint result);
     [LibraryImport(Library)] internal static partial int cvt_max_pool2d(TensorHandle input, long* kernel, long* stride, long* padding, long* dilation, int ceilMode, out nint result);

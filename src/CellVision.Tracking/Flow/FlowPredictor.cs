@@ -183,7 +183,7 @@ public sealed class FlowPredictor : ISpotMotionEstimator
     {
         var (sums, weightSum) = PatchBlending.Predict(
             [previous, current], Options.PatchSize, Options.BatchSize, Options.NormaliseBlendWeights, 3, voxelSize, _model,
-            PredictBatch, progress, cancellationToken);
+            PredictBatch, Options.OneDnnConvolutions, progress, cancellationToken);
 
         double[] factors = [NormFactor.X, NormFactor.Y, NormFactor.Z];
         for (var c = 0; c < 3; c++)

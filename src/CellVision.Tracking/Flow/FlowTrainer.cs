@@ -152,6 +152,7 @@ public sealed class FlowTrainer : IDisposable
         }
 
         using var scope = DisposeScope.Enter();
+        using var kernels = Options.OneDnnConvolutions ? Conv3dKernels.ForceOneDnn() : null;
         var device = _model.Parameters().First().Device;
         var frames = Tensor.FromSpan<float>(input, [batch.Length, 2, crop.Depth, crop.Height, crop.Width]).To(device);
         var target = Tensor.FromSpan<float>(labels, [batch.Length, 4, crop.Depth, crop.Height, crop.Width]).To(device);
