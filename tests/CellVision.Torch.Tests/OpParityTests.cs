@@ -123,29 +123,6 @@ public sealed class OpParityTests
         }
     }
 
-    [Fact]
-    public void ForcingOneDnnIsScopedToTheThread()
-    {
-        Assert.False(Conv3dKernels.IsOneDnnForced);
-        using (Conv3dKernels.ForceOneDnn())
-        {
-            Assert.True(Conv3dKernels.IsOneDnnForced);
-            var other = false;
-            var thread = new Thread(() => other = Conv3dKernels.IsOneDnnForced);
-            thread.Start();
-            thread.Join();
-            Assert.False(other);
-            using (Conv3dKernels.ForceOneDnn())
-            {
-                Assert.True(Conv3dKernels.IsOneDnnForced);
-            }
-
-            Assert.True(Conv3dKernels.IsOneDnnForced);
-        }
-
-        Assert.False(Conv3dKernels.IsOneDnnForced);
-    }
-
     private static void AssertMatchesPython(string name)
     {
         using var scope = DisposeScope.Enter();

@@ -1,6 +1,9 @@
 // Neural-network building blocks: convolutions, pooling, normalisation, resampling.
 #include "common.h"
 
+#include <algorithm>
+#include <array>
+
 using cvt::ints;
 using cvt::optional;
 using cvt::unwrap;
@@ -13,11 +16,15 @@ CVT_API int cvt_conv2d(cvt_tensor input, cvt_tensor weight, cvt_tensor bias, con
 }
 
 // PyTorch sends a float32 CPU convolution to its unfold-and-multiply kernel instead of oneDNN when
-// N·C·D·H ≤ 20480, a rule tuned for 2-D images that ignores the width. For 3-D volumes it catches
-// single-channel inputs and U-Net bottlenecks (for example 128 → 256 channels at 8×16×16), where
-// the unfold kernel runs 5–20 times slower than oneDNN. While a thread asks for it, such
-// convolutions go straight to oneDNN, which computes the same sums in a different order (so results
-// differ from PyTorch's by float32 rounding) and has its own autograd formula.
+// N·C·D·H ≤ 20480, a rule tuned for 2-D images that ignores the width, and picks the kernel of the
+// backward pass by the same rule. For 3-D volumes it catches single-channel inputs and U-Net
+// bottlenecks (for example 128 → 256 channels at 8×16×16), where the unfold kernel (whose matrix
+// products go to the system BLAS) runs 5–20 times slower than oneDNN. While a thread asks for it,
+// such a convolution runs on the volume with its spatial axes reordered largest first (the same
+// convolution, its kernel, stride, padding and dilation reordered alike), which PyTorch sends to
+// oneDNN in both passes; where even that stays under the limit, the forward pass calls oneDNN
+// directly. oneDNN computes the same sums in another order, so results differ from PyTorch's by
+// float32 rounding.
 static thread_local bool onednn_for_all_3d = false;
 
 CVT_API int cvt_conv3d_onednn_enabled(void) { return onednn_for_all_3d ? 1 : 0; }
@@ -27,19 +34,38 @@ CVT_API int cvt_set_conv3d_onednn(int enabled) {
   return CVT_OK;
 }
 
-static bool use_onednn_3d(const at::Tensor& input, const at::Tensor& weight, const c10::optional<at::Tensor>& bias) {
+static constexpr int64_t pytorch_onednn_limit = 20480;
+
+static bool pytorch_picks_unfold(const at::Tensor& input) {
+  return input.size(0) * input.size(1) * input.size(2) * input.size(3) <= pytorch_onednn_limit;
+}
+
+static bool reroute_to_onednn(const at::Tensor& input, const at::Tensor& weight, const c10::optional<at::Tensor>& bias) {
   if (!onednn_for_all_3d || !at::hasMKLDNN() || !at::globalContext().userEnabledMkldnn()) return false;
   if (at::autocast::is_cpu_enabled()) return false;
   if (!input.device().is_cpu() || input.layout() != at::kStrided || weight.layout() != at::kStrided) return false;
   if (input.dim() != 5 || input.scalar_type() != at::kFloat || weight.scalar_type() != at::kFloat) return false;
-  return !bias.has_value() || !bias->defined() || bias->scalar_type() == at::kFloat;
+  if (bias.has_value() && bias->defined() && bias->scalar_type() != at::kFloat) return false;
+  return pytorch_picks_unfold(input);
+}
+
+static std::vector<int64_t> reorder(at::IntArrayRef values, const std::array<int64_t, 5>& order) {
+  return {values[order[2] - 2], values[order[3] - 2], values[order[4] - 2]};
 }
 
 static at::Tensor convolve3d(const at::Tensor& x, const at::Tensor& w, const c10::optional<at::Tensor>& b,
-                         at::IntArrayRef stride, at::IntArrayRef padding, at::IntArrayRef dilation, int64_t groups) {
-  if (use_onednn_3d(x, w, b))
+                             at::IntArrayRef stride, at::IntArrayRef padding, at::IntArrayRef dilation, int64_t groups) {
+  if (!reroute_to_onednn(x, w, b)) return at::conv3d(x, w, b, stride, padding, dilation, groups);
+  std::array<int64_t, 5> order{0, 1, 2, 3, 4};
+  std::stable_sort(order.begin() + 2, order.end(), [&](int64_t a, int64_t c) { return x.size(a) > x.size(c); });
+  auto reordered = x.permute(order);
+  if (pytorch_picks_unfold(reordered))
     return at::mkldnn_convolution(x.contiguous(), w.contiguous(), b, padding, stride, dilation, groups);
-  return at::conv3d(x, w, b, stride, padding, dilation, groups);
+  std::array<int64_t, 5> inverse{};
+  for (int64_t a = 0; a < 5; a++) inverse[order[a]] = a;
+  auto y = at::conv3d(reordered, w.permute(order), b, reorder(stride, order), reorder(padding, order),
+                      reorder(dilation, order), groups);
+  return y.permute(inverse).contiguous();
 }
 
 CVT_API int cvt_conv3d(cvt_tensor input, cvt_tensor weight, cvt_tensor bias, const int64_t* stride,
