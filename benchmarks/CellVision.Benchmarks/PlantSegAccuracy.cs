@@ -21,7 +21,7 @@ namespace CellVision.Benchmarks;
 /// the instances cut by the crop's faces, scores over the instances holding at least a fraction of the median nucleus
 /// (slivers whose centre lies outside the crop cannot hold a detected centre), and scores at lower thresholds.
 /// Options: --epochs, --crops, --crop D,H,W, --patch D,H,W (prediction; default ELEPHANT's 24,384,384), --lr, --scale, --rotation, --contrast, --prior N, --seed, --threads,
-/// --pick large|all (which instances may be annotated; default large), --pad 0|1 (replicate padding in prediction), --probe 1 (the network on crops around the annotated nuclei),
+/// --pick large|all (which instances may be annotated; default large), --pad 0|1 (replicate padding in prediction), --flips 0|1 (average over mirror images), --probe 1 (the network on crops around the annotated nuclei),
 /// --save PATH (a {epoch} in it keeps one file per epoch), --init PATH (continue training), --load PATH[,PATH…] (no training; several files are averaged as an ensemble).
 /// </summary>
 internal static class PlantSegAccuracy
@@ -132,7 +132,7 @@ internal static class PlantSegAccuracy
         clock.Restart();
         var predictor = ensemble.Count > 0 ? new DetectionPredictor(ensemble, keepAxials) : new DetectionPredictor(model, keepAxials);
         var patch = Get("patch", "24,384,384").Split(',').Select(v => int.Parse(v, CultureInfo.InvariantCulture)).ToArray();
-        using var probabilities = predictor.Predict(frame, new PredictionOptions { PatchSize = (patch[0], patch[1], patch[2]), MitigateEdgeDiscontinuities = Get("pad", "1") != "0" });
+        using var probabilities = predictor.Predict(frame, new PredictionOptions { PatchSize = (patch[0], patch[1], patch[2]), MitigateEdgeDiscontinuities = Get("pad", "1") != "0", AverageOverFlips = Get("flips", "0") != "0" });
         var detected = SpotExtractor.Extract(probabilities.Centre, voxel, new SpotExtractionOptions { MinimumRadius = minimumRadius });
         var predictSeconds = clock.Elapsed.TotalSeconds;
         Diagnose(probabilities.Centre, instances, voxel, minimumRadius, chosen.Select(c => c.Key).ToHashSet());

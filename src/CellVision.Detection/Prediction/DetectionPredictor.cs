@@ -111,7 +111,7 @@ public sealed class DetectionPredictor
 
             blended = PatchBlending.Predict(
                 [normalised], options.PatchSize, options.BatchSize, options.NormaliseBlendWeights, 3, normalised.VoxelSize, null,
-                batch => EnsembleProbabilities(batch, options.MitigateEdgeDiscontinuities), options.OneDnnConvolutions, progress, cancellationToken);
+                batch => AveragedProbabilities(batch, options), options.OneDnnConvolutions, progress, cancellationToken);
         }
         finally
         {
@@ -137,15 +137,32 @@ public sealed class DetectionPredictor
         return new DetectionProbabilities(sums[0], sums[1], sums[2]);
     }
 
-    /// <summary>exp of the model's log-probabilities, or their mean over the ensemble.</summary>
-    private Tensor EnsembleProbabilities(Tensor batch, bool mitigateEdgeDiscontinuities)
+    /// <summary>
+    /// exp of the model's log-probabilities, or their mean over the ensemble and, with
+    /// <see cref="PredictionOptions.AverageOverFlips"/>, over the batch's eight mirror images (each flipped back).
+    /// </summary>
+    private Tensor AveragedProbabilities(Tensor batch, PredictionOptions options)
     {
-        var sum = _models[0].Forward(batch, _keepAxials, mitigateEdgeDiscontinuities).Exp();
-        for (var m = 1; m < _models.Length; m++)
+        long[][] flips = options.AverageOverFlips ? MirrorImages : [[]];
+        Tensor? sum = null;
+        foreach (var dimensions in flips)
         {
-            sum += _models[m].Forward(batch, _keepAxials, mitigateEdgeDiscontinuities).Exp();
+            var input = dimensions.Length == 0 ? batch : batch.Flip(dimensions);
+            foreach (var model in _models)
+            {
+                var probabilities = model.Forward(input, _keepAxials, options.MitigateEdgeDiscontinuities).Exp();
+                if (dimensions.Length > 0)
+                {
+                    probabilities = probabilities.Flip(dimensions);
+                }
+
+                sum = sum is null ? probabilities : sum + probabilities;
+            }
         }
 
-        return _models.Length == 1 ? sum : sum / _models.Length;
+        var count = flips.Length * _models.Length;
+        return count == 1 ? sum! : sum! / count;
     }
+
+    private static readonly long[][] MirrorImages = [[], [2], [3], [4], [2, 3], [2, 4], [3, 4], [2, 3, 4]];
 }

@@ -23,6 +23,12 @@ public sealed record PredictionOptions
     public bool NormaliseBlendWeights { get; init; } = true;
 
     /// <summary>
+    /// Average the class probabilities over the eight mirror images of each patch (flipped along any of Z, Y and X,
+    /// predicted, and flipped back): test-time augmentation, eight times the work (ELEPHANT: off).
+    /// </summary>
+    public bool AverageOverFlips { get; init; }
+
+    /// <summary>
     /// Run every float32 CPU 3-D convolution on oneDNN (default; see <see cref="CellVision.Torch.Conv3dKernels"/>).
     /// PyTorch's own choice sends single-channel inputs and U-Net bottlenecks to a kernel 5–20 times slower; results
     /// differ from it by float32 rounding only. False reproduces PyTorch's choice and its results.
