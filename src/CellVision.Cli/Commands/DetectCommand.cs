@@ -120,10 +120,11 @@ internal static class DetectCommand
         var patchSize = Parsing.Size("--patch-size", "Prediction patch Z,Y,X", (24, 384, 384));
         var suppression = new Option<double>("--suppression-distance") { Description = "A nucleus closer than this (µm) to one already found is merged into it, the larger ellipsoid kept", DefaultValueFactory = _ => 3.0 };
         var median = new Option<bool>("--median-correction") { Description = "Apply slice-wise median correction before prediction" };
+        var flips = new Option<bool>("--flips") { Description = "Average the probabilities over the eight mirror images of each patch (eight times the work)" };
         var voxelSize = Parsing.VoxelSize("--voxel-size");
         var command = new Command("predict", "Detect nuclei in every (or the chosen) timepoint")
         {
-            images, model, output, timepoints, threshold, minimumRadius, maximumRadius, suppression, patchSize, median, voxelSize,
+            images, model, output, timepoints, threshold, minimumRadius, maximumRadius, suppression, patchSize, median, flips, voxelSize,
         };
         command.SetAction(result => context.Guard(() =>
         {
@@ -139,7 +140,7 @@ internal static class DetectCommand
                 var (first, last) = Range(result.GetValue(timepoints), frames.Count);
                 networks = DetectionUNet.LoadEnsemble(result.GetValue(model)!);
                 var predictor = new DetectionPredictor(networks, KeepAxials.FromVoxelSize(frames[0].VoxelSize));
-                var predictionOptions = new PredictionOptions { PatchSize = result.GetValue(patchSize), SliceWiseMedianCorrection = result.GetValue(median) };
+                var predictionOptions = new PredictionOptions { PatchSize = result.GetValue(patchSize), SliceWiseMedianCorrection = result.GetValue(median), AverageOverFlips = result.GetValue(flips) };
                 var spotOptions = new SpotExtractionOptions
                 {
                     ProbabilityThreshold = result.GetValue(threshold), MinimumRadius = result.GetValue(minimumRadius), MaximumRadius = result.GetValue(maximumRadius),

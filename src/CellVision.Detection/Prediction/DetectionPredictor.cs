@@ -11,6 +11,9 @@ namespace CellVision.Detection.Prediction;
 /// </summary>
 public sealed class DetectionPredictor
 {
+    // The dimensions flipped for each of a (N, C, Z, Y, X) batch's eight mirror images, the identity first.
+    private static readonly long[][] MirrorImages = [[], [2], [3], [4], [2, 3], [2, 4], [3, 4], [2, 3, 4]];
+
     private readonly DetectionUNet[] _models;
     private readonly bool[] _keepAxials;
 
@@ -163,6 +166,4 @@ public sealed class DetectionPredictor
         var count = flips.Length * _models.Length;
         return count == 1 ? sum! : sum! / count;
     }
-
-    private static readonly long[][] MirrorImages = [[], [2], [3], [4], [2, 3], [2, 4], [3, 4], [2, 3, 4]];
 }
