@@ -13,7 +13,7 @@ internal static class DemoCommand
         var output = new Option<string>("--out") { Description = "Folder for the data, results and report", DefaultValueFactory = _ => "cellvision-demo" };
         var small = new Option<bool>("--small") { Description = "A smaller movie that runs faster (used by continuous integration)" };
         var seed = new Option<int>("--seed") { Description = "Seed of the movie and of the networks", DefaultValueFactory = _ => 1 };
-        var epochs = new Option<int?>("--epochs") { Description = "Detector training epochs [default: 15, or 10 with --small]" };
+        var epochs = new Option<int?>("--epochs") { Description = "Detector training epochs [default: 30, or 20 with --small]" };
         var annotated = new Option<int>("--annotated") { Description = "Nuclei annotated at timepoint 0 to train the detector", DefaultValueFactory = _ => 6 };
         var command = new Command("demo", "Generate a synthetic 3D+t nuclei movie, train the detector from a few annotated nuclei, detect, link, score against the truth and write a report")
         {

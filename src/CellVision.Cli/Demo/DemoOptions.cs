@@ -47,7 +47,7 @@ internal sealed record DemoOptions
         : new SyntheticTimeLapseOptions { Timepoints = 10, Depth = 24, Height = 96, Width = 96, VoxelSize = new(0.5, 0.5, 1.0), InitialNuclei = 10, Seed = Seed };
 
     /// <summary>The number of epochs actually used.</summary>
-    public int EffectiveEpochs => Epochs ?? (Small ? 10 : 15);
+    public int EffectiveEpochs => Epochs ?? (Small ? 20 : 30);
 
     /// <summary>The number of flow epochs actually used.</summary>
     public int EffectiveFlowEpochs => FlowEpochs ?? 2;
