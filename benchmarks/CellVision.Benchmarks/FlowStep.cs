@@ -8,9 +8,11 @@ using CellVision.Tracking.Flow;
 namespace CellVision.Benchmarks;
 
 /// <summary>
-/// <c>flow-step [D,H,W] [threads] [cpu|cuda] [levels]</c>: ELEPHANT's flow network on one patch of two frames (default
-/// 16×128×128, keep_axials (T, T, T, F)): the mean of 3 inference passes after one warm-up, and the mean of 3 training
-/// steps (forward, <see cref="FlowLoss"/> with 10 % labelled voxels, backward, Adam) after one warm-up.
+/// <c>flow-step [D,H,W] [threads] [cpu|cuda] [levels] [onednn|pytorch]</c>: ELEPHANT's flow network on one patch of two
+/// frames (default 16×128×128, keep_axials (T, T, T, F)): the mean of 3 inference passes after one warm-up, and the mean
+/// of 3 training steps (forward, <see cref="FlowLoss"/> with 10 % labelled voxels, backward, Adam) after one warm-up.
+/// The last argument picks the CPU 3-D convolution kernels: oneDNN throughout (default, as the flow options) or
+/// PyTorch's own choice.
 /// </summary>
 internal static class FlowStep
 {
@@ -20,6 +22,14 @@ internal static class FlowStep
         TorchRuntime.ThreadCount = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 2;
         var device = args.Length > 2 && args[2] == "cuda" ? Device.Cuda() : Device.Cpu;
         var keep = KeepAxials.FromLevels(args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 3);
+        var kernels = args.Length > 4 ? args[4] : "onednn";
+        if (kernels is not ("onednn" or "pytorch"))
+        {
+            Console.Error.WriteLine($"unknown convolution kernels '{kernels}' (onednn or pytorch)");
+            return 2;
+        }
+
+        using var oneDnn = kernels == "onednn" ? Conv3dKernels.ForceOneDnn() : null;
         TorchRuntime.ManualSeed(0);
         using var model = new FlowUNet();
         model.To(device);
@@ -62,8 +72,8 @@ internal static class FlowStep
 
         var voxels = shape.Aggregate(1L, (a, b) => a * b);
         var where = device.Type == DeviceType.Cpu ? $"threads={TorchRuntime.ThreadCount}" : $"device={device}";
-        Console.WriteLine(FormattableString.Invariant($"cellvision_flow_infer shape=({string.Join(", ", shape)}) {where} seconds={inference:F3} mvox_per_s={voxels / inference / 1e6:F3}"));
-        Console.WriteLine(FormattableString.Invariant($"cellvision_flow_train_step shape=({string.Join(", ", shape)}) {where} seconds={stepClock.Elapsed.TotalSeconds / 3:F3} loss={last:F4}"));
+        Console.WriteLine(FormattableString.Invariant($"cellvision_flow_infer shape=({string.Join(", ", shape)}) {where} kernels={kernels} seconds={inference:F3} mvox_per_s={voxels / inference / 1e6:F3}"));
+        Console.WriteLine(FormattableString.Invariant($"cellvision_flow_train_step shape=({string.Join(", ", shape)}) {where} kernels={kernels} seconds={stepClock.Elapsed.TotalSeconds / 3:F3} loss={last:F4}"));
         return 0;
     }
 
