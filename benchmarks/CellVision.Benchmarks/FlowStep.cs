@@ -22,14 +22,13 @@ internal static class FlowStep
         TorchRuntime.ThreadCount = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 2;
         var device = args.Length > 2 && args[2] == "cuda" ? Device.Cuda() : Device.Cpu;
         var keep = KeepAxials.FromLevels(args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 3);
-        var kernels = args.Length > 4 ? args[4] : "onednn";
-        if (kernels is not ("onednn" or "pytorch"))
+        var (kernels, oneDnn) = ConvolutionKernelsArgument.Enter(args, 4);
+        using var kernelScope = oneDnn;
+        if (kernels is null)
         {
-            Console.Error.WriteLine($"unknown convolution kernels '{kernels}' (onednn or pytorch)");
             return 2;
         }
 
-        using var oneDnn = kernels == "onednn" ? Conv3dKernels.ForceOneDnn() : null;
         TorchRuntime.ManualSeed(0);
         using var model = new FlowUNet();
         model.To(device);

@@ -18,14 +18,13 @@ internal static class UNetComparison
     {
         var shape = (args.Length > 0 ? args[0] : "16,256,256").Split(',').Select(s => long.Parse(s, CultureInfo.InvariantCulture)).ToArray();
         TorchRuntime.ThreadCount = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 2;
-        var kernels = args.Length > 2 ? args[2] : "onednn";
-        if (kernels is not ("onednn" or "pytorch"))
+        var (kernels, oneDnn) = ConvolutionKernelsArgument.Enter(args, 2);
+        using var kernelScope = oneDnn;
+        if (kernels is null)
         {
-            Console.Error.WriteLine($"unknown convolution kernels '{kernels}' (onednn or pytorch)");
             return 2;
         }
 
-        using var oneDnn = kernels == "onednn" ? Conv3dKernels.ForceOneDnn() : null;
         bool[] keep = [true, true, true, false];
         using var model = new DetectionUNet();
         model.Eval();
