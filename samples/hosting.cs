@@ -9,7 +9,7 @@ using CellVision.Core.Annotations;
 using CellVision.Core.Synthetic;
 using CellVision.Hosting;
 using CellVision.Torch;
-using CellVision.Tracking.Ctc;
+using CellVision.IO.Ctc;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 

@@ -1,5 +1,5 @@
 #:property PublishAot=false
-#:project ../src/CellVision.Tracking/CellVision.Tracking.csproj
+#:project ../src/CellVision/CellVision.csproj
 
 // CellVision sample: take a synthetic movie's true lineages, remove every link, relink the nuclei with ELEPHANT's
 // nearest-neighbour linker, export the result as a Cell Tracking Challenge folder and score it with the official
@@ -8,9 +8,9 @@
 using System.Diagnostics;
 using System.Globalization;
 using CellVision.Core.Synthetic;
-using CellVision.Tracking.Ctc;
-using CellVision.Tracking.Evaluation;
-using CellVision.Tracking.Linking;
+using CellVision.IO.Ctc;
+using CellVision.Evaluation;
+using CellVision.Tracking;
 
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 var keep = args.Length > 0;

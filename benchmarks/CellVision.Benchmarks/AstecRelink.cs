@@ -2,8 +2,8 @@ using System.Diagnostics;
 using System.Globalization;
 using CellVision.Core.Annotations;
 using CellVision.Core.Spatial;
-using CellVision.Tracking.Evaluation;
-using CellVision.Tracking.Linking;
+using CellVision.Evaluation;
+using CellVision.Tracking;
 
 namespace CellVision.Benchmarks;
 

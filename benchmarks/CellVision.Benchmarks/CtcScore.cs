@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using CellVision.IO.Ctc;
 using CellVision.IO.Tiff;
-using CellVision.Tracking.Evaluation;
+using CellVision.Evaluation;
 
 namespace CellVision.Benchmarks;
 

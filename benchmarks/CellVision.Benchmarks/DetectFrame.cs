@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
 using CellVision.Core.Volumes;
-using CellVision.Detection.Models;
-using CellVision.Detection.Prediction;
+using CellVision.Detection;
 using CellVision.IO.Bdv;
+using CellVision.Networks;
 using CellVision.Torch;
 
 namespace CellVision.Benchmarks;

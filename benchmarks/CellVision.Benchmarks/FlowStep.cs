@@ -1,9 +1,10 @@
 using System.Diagnostics;
 using System.Globalization;
-using CellVision.Detection.Models;
-using CellVision.Torch;
+using CellVision.Detection;
+using CellVision.Networks;
 using CellVision.Torch.Optimizers;
-using CellVision.Tracking.Flow;
+using CellVision.Torch;
+using CellVision.Tracking;
 
 namespace CellVision.Benchmarks;
 

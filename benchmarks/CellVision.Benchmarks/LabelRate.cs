@@ -2,7 +2,7 @@ using CellVision.Core.Annotations;
 using System.Diagnostics;
 using System.Globalization;
 using CellVision.Core.Geometry;
-using CellVision.Detection.Labels;
+using CellVision.Detection;
 
 namespace CellVision.Benchmarks;
 

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using CellVision.Core.Annotations;
-using CellVision.Tracking.Linking;
+using CellVision.Tracking;
 
 namespace CellVision.Benchmarks;
 

@@ -3,13 +3,11 @@ using System.Globalization;
 using CellVision.Core.Annotations;
 using CellVision.Core.Geometry;
 using CellVision.Core.Volumes;
-using CellVision.Detection.Labels;
-using CellVision.Detection.Models;
-using CellVision.Detection.Prediction;
-using CellVision.Detection.Training;
+using CellVision.Detection;
 using CellVision.IO.Tiff;
-using CellVision.Torch;
+using CellVision.Networks;
 using CellVision.Torch.Serialization;
+using CellVision.Torch;
 
 namespace CellVision.Benchmarks;
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using CellVision.Detection.Models;
+using CellVision.Detection;
 using CellVision.Torch;
 using CellVision.Torch.Optimizers;
 

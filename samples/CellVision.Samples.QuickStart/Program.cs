@@ -1,8 +1,8 @@
 // The quick start of README.md: relink a movie's nuclei with ELEPHANT's linking and score it as the CTC does.
 using CellVision.Core.Synthetic;
-using CellVision.Tracking.Ctc;
-using CellVision.Tracking.Evaluation;
-using CellVision.Tracking.Linking;
+using CellVision.IO.Ctc;
+using CellVision.Evaluation;
+using CellVision.Tracking;
 
 using var movie = SyntheticTimeLapse.Generate(new SyntheticTimeLapseOptions { Seed = 3 });   // nuclei over time + truth
 var frame = movie.Images[0];

@@ -1,9 +1,7 @@
-using CellVision.Detection.Labels;
-using CellVision.Detection.Prediction;
-using CellVision.Detection.Training;
+using CellVision.Detection;
 using CellVision.Segmentation;
-using CellVision.Tracking.Evaluation;
-using CellVision.Tracking.Linking;
+using CellVision.Evaluation;
+using CellVision.Tracking;
 
 namespace CellVision.Hosting;
 
@@ -35,6 +33,9 @@ public sealed class CellVisionOptions
 
     /// <summary>How annotated spots become training labels: centre ratio, auto-background threshold, minimum voxels (ELEPHANT: 0.4, off, 9).</summary>
     public LabelOptions Labels { get; set; } = new();
+
+    /// <summary>How detected nuclei are merged into the spots a timepoint holds (ELEPHANT's client: within 3 µm the larger ellipsoid stays).</summary>
+    public SuppressionOptions Suppression { get; set; } = new();
 
     /// <summary>Nearest-neighbour linking: distance threshold, maximum edges, search depth and neighbours (ELEPHANT: 5 µm, 2, 1, 3).</summary>
     public NearestNeighborLinkingOptions Linking { get; set; } = new();

@@ -1,12 +1,11 @@
-using CellVision.Detection.Labels;
-using CellVision.Detection.Prediction;
-using CellVision.Detection.Training;
+using CellVision.Detection;
 using CellVision.Hosting;
 using CellVision.Hosting.Options;
 using CellVision.Segmentation;
-using CellVision.Tracking.Evaluation;
-using CellVision.Tracking.Linking;
+using CellVision.Evaluation;
+using CellVision.Tracking;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -17,7 +16,7 @@ public static class CellVisionServiceCollectionExtensions
     /// <summary>
     /// Adds CellVision: <see cref="CellVisionOptions"/> and each of its sections as <see cref="IOptions{TOptions}"/>
     /// (<see cref="PredictionOptions"/>, <see cref="SpotExtractionOptions"/>, <see cref="DetectionTrainingOptions"/>,
-    /// <see cref="LabelOptions"/>, <see cref="NearestNeighborLinkingOptions"/>, <see cref="ClaheOptions"/>,
+    /// <see cref="LabelOptions"/>, <see cref="SuppressionOptions"/>, <see cref="NearestNeighborLinkingOptions"/>, <see cref="ClaheOptions"/>,
     /// <see cref="CtcEvaluationOptions"/>), validated when first built, and the singleton services
     /// <see cref="IMovieStore"/>, <see cref="INucleusDetector"/>, <see cref="ITrackLinker"/>, <see cref="IClaheService"/>
     /// and <see cref="ICtcService"/>, which log every operation through <see cref="Logging.ILogger{TCategoryName}"/>.
@@ -48,12 +47,22 @@ public static class CellVisionServiceCollectionExtensions
         AddSection(services, o => o.SpotExtraction);
         AddSection(services, o => o.DetectionTraining);
         AddSection(services, o => o.Labels);
+        AddSection(services, o => o.Suppression);
         AddSection(services, o => o.Linking);
         AddSection(services, o => o.Clahe);
         AddSection(services, o => o.CtcEvaluation);
 
         services.TryAddSingleton<IMovieStore, MovieStore>();
-        services.TryAddSingleton<INucleusDetector, NucleusDetector>();
+        services.TryAddSingleton<INucleusDetector>(provider => new NucleusDetector(
+            new NucleusDetectorOptions
+            {
+                Prediction = provider.GetRequiredService<IOptions<PredictionOptions>>().Value,
+                SpotExtraction = provider.GetRequiredService<IOptions<SpotExtractionOptions>>().Value,
+                Training = provider.GetRequiredService<IOptions<DetectionTrainingOptions>>().Value,
+                Labels = provider.GetRequiredService<IOptions<LabelOptions>>().Value,
+                Suppression = provider.GetRequiredService<IOptions<SuppressionOptions>>().Value,
+            },
+            provider.GetRequiredService<ILogger<NucleusDetector>>()));
         services.TryAddSingleton<ITrackLinker, TrackLinker>();
         services.TryAddSingleton<IClaheService, ClaheService>();
         services.TryAddSingleton<ICtcService, CtcService>();

@@ -6,6 +6,8 @@ namespace CellVision.Torch;
 /// <summary>Process-wide facts and settings of the loaded libtorch: version, threads, CUDA, random seed, live tensors.</summary>
 public static class TorchRuntime
 {
+    private static readonly Lock SeedGate = new();
+
     /// <summary>The libtorch version the native bridge was built against, for example "1.13.1".</summary>
     public static string Version => Marshal.PtrToStringUTF8(NativeMethods.cvt_torch_version()) ?? string.Empty;
 
@@ -39,6 +41,25 @@ public static class TorchRuntime
     /// </summary>
     /// <param name="seed">The seed.</param>
     public static void ManualSeed(ulong seed) => NativeStatus.Check(NativeMethods.cvt_manual_seed(seed));
+
+    /// <summary>
+    /// Seeds libtorch's generators with <paramref name="seed"/> and runs <paramref name="create"/> (typically a model
+    /// constructor that draws its initial weights) while no other seeded creation runs, so the same seed gives the same
+    /// weights whichever thread asks. The generator stays where <paramref name="create"/> left it.
+    /// </summary>
+    /// <typeparam name="T">What is created.</typeparam>
+    /// <param name="seed">The seed.</param>
+    /// <param name="create">Draws the random numbers.</param>
+    /// <returns>What <paramref name="create"/> returned.</returns>
+    public static T Seeded<T>(ulong seed, Func<T> create)
+    {
+        ArgumentNullException.ThrowIfNull(create);
+        lock (SeedGate)
+        {
+            ManualSeed(seed);
+            return create();
+        }
+    }
 
     /// <summary>Waits until all work queued on a CUDA GPU has finished (for timing).</summary>
     /// <param name="device">The GPU.</param>

@@ -1,7 +1,6 @@
 using CellVision.Core.Geometry;
 using CellVision.Core.Volumes;
-using CellVision.Detection.Models;
-using CellVision.Detection.Training;
+using CellVision.Detection;
 using CellVision.Torch;
 
 namespace CellVision.Detection.Tests;

@@ -1,8 +1,6 @@
 using CellVision.Core.Annotations;
 using CellVision.Core.Geometry;
-using CellVision.Detection.Annotations;
-using CellVision.Detection.Labels;
-using CellVision.Detection.Prediction;
+using CellVision.Detection;
 
 namespace CellVision.Detection.Tests;
 

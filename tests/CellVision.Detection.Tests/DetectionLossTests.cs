@@ -1,4 +1,4 @@
-using CellVision.Detection.Training;
+using CellVision.Detection;
 using CellVision.Torch;
 using CellVision.Torch.Serialization;
 
@@ -47,7 +47,7 @@ public sealed class DetectionLossTests : IDisposable
             ["class_weights"] = Tensor.FromSpan<float>([1f, 10f, 10f], [3]),
             ["false_weight"] = Tensor.Scalar(10, ScalarType.Float64),
         });
-        ReferenceScript.Run("detection_loss_reference.py", inputs, outputs);
+        PythonReference.Run("Golden/detection_loss_reference.py", inputs, outputs);
         using var expected = PthFile.LoadStateDict(outputs);
         Assert.Equal(expected["loss"].ToScalar(), loss.ToScalar(), 1e-5);
         var expectedGrad = expected["grad"].ToArray<float>();

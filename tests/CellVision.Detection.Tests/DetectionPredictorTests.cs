@@ -1,7 +1,7 @@
 using CellVision.Core.Geometry;
 using CellVision.Core.Volumes;
-using CellVision.Detection.Models;
-using CellVision.Detection.Prediction;
+using CellVision.Detection;
+using CellVision.Networks;
 using CellVision.Torch;
 
 namespace CellVision.Detection.Tests;

@@ -1,9 +1,8 @@
 using CellVision.Core.Annotations;
 using CellVision.Core.Geometry;
 using CellVision.Core.Volumes;
-using CellVision.Detection.Labels;
-using CellVision.Detection.Models;
-using CellVision.Detection.Training;
+using CellVision.Detection;
+using CellVision.Networks;
 using CellVision.Torch;
 
 namespace CellVision.Detection.Tests;

@@ -1,7 +1,8 @@
 using System.Diagnostics;
-using CellVision.Detection.Models;
-using CellVision.Torch;
+using CellVision.Detection;
+using CellVision.Networks;
 using CellVision.Torch.Serialization;
+using CellVision.Torch;
 
 namespace CellVision.Detection.Tests;
 

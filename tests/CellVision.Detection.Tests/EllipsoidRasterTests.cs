@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
-using CellVision.Detection.Labels;
+using CellVision.Core.Geometry;
+using CellVision.Detection;
 
 namespace CellVision.Detection.Tests;
 
@@ -85,7 +86,7 @@ public sealed class EllipsoidRasterTests : IDisposable
         var input = Path.Combine(folder, "cases.json");
         var output = Path.Combine(folder, "voxels.json");
         File.WriteAllText(input, spec.ToJsonString());
-        ReferenceScript.Run("ellipsoid_reference.py", input, output);
+        PythonReference.Run("Golden/ellipsoid_reference.py", input, output);
         return [.. JsonNode.Parse(File.ReadAllText(output))!["voxels"]!.AsArray().Select(list => list!.AsArray().Select(i => i!.GetValue<int>()).ToList())];
     }
 

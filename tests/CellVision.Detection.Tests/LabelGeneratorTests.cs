@@ -2,7 +2,7 @@ using CellVision.Core.Annotations;
 using System.Text.Json.Nodes;
 using CellVision.Core.Geometry;
 using CellVision.Core.Volumes;
-using CellVision.Detection.Labels;
+using CellVision.Detection;
 
 namespace CellVision.Detection.Tests;
 
@@ -68,7 +68,7 @@ public sealed class LabelGeneratorTests : IDisposable
             }).ToArray()),
         };
         File.WriteAllText(Path.Combine(folder, "spec.json"), spec.ToJsonString());
-        ReferenceScript.Run("labels_reference.py", Path.Combine(folder, "spec.json"), Path.Combine(folder, "expected.bin"));
+        PythonReference.Run("Golden/labels_reference.py", Path.Combine(folder, "spec.json"), Path.Combine(folder, "expected.bin"));
 
         using var labels = LabelGenerator.Generate(shape, voxel, spots, new LabelOptions { AutoBackgroundThreshold = autoBackground }, frame);
         var expected = File.ReadAllBytes(Path.Combine(folder, "expected.bin"));

@@ -1,7 +1,8 @@
 using System.Runtime.InteropServices;
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using CellVision.Detection.Training;
+using System.Text.Json;
+using CellVision.Detection;
+using CellVision.Networks;
 
 namespace CellVision.Detection.Tests;
 
@@ -36,7 +37,7 @@ public sealed class SliceRotationTests : IDisposable
             ["angles"] = new JsonArray(angles.Select(a => (JsonNode?)a).ToArray()),
         };
         File.WriteAllText(Path.Combine(folder, "spec.json"), spec.ToJsonString());
-        ReferenceScript.Run("rotate_reference.py", Path.Combine(folder, "spec.json"), folder);
+        PythonReference.Run("Golden/rotate_reference.py", Path.Combine(folder, "spec.json"), folder);
         var shapes = JsonSerializer.Deserialize<int[][]>(File.ReadAllText(Path.Combine(folder, "shapes.json")))!;
 
         for (var a = 0; a < angles.Length; a++)

@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 using System.Text.Json.Nodes;
 using CellVision.Core.Geometry;
 using CellVision.Core.Volumes;
-using CellVision.Detection.Prediction;
+using CellVision.Detection;
 
 namespace CellVision.Detection.Tests;
 
@@ -146,7 +146,7 @@ public sealed class SpotExtractorTests : IDisposable
         var specPath = Path.Combine(folder, "spec.json");
         var output = Path.Combine(folder, "spots.json");
         File.WriteAllText(specPath, spec.ToJsonString());
-        ReferenceScript.Run("spots_reference.py", specPath, output);
+        PythonReference.Run("Golden/spots_reference.py", specPath, output);
         return JsonNode.Parse(File.ReadAllText(output))!.AsArray();
     }
 }

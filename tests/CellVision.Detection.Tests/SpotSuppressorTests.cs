@@ -2,8 +2,7 @@ using CellVision.Core.Spatial;
 using CellVision.Core.Annotations;
 using CellVision.Core.Geometry;
 using CellVision.Core.Volumes;
-using CellVision.Detection.Annotations;
-using CellVision.Detection.Prediction;
+using CellVision.Detection;
 
 namespace CellVision.Detection.Tests;
 

@@ -1,3 +1,4 @@
+using CellVision.Detection;
 using CellVision.Core.Synthetic;
 using Microsoft.Extensions.Logging;
 

@@ -1,7 +1,7 @@
 using CellVision.Core.Annotations;
 using CellVision.Core.Synthetic;
-using CellVision.Detection.Prediction;
-using CellVision.Detection.Training;
+using CellVision.Detection;
+using CellVision.Networks;
 using CellVision.Torch;
 using Microsoft.Extensions.Logging;
 

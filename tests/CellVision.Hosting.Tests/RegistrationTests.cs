@@ -1,10 +1,8 @@
 using CellVision.Core.Annotations;
-using CellVision.Detection.Labels;
-using CellVision.Detection.Prediction;
-using CellVision.Detection.Training;
+using CellVision.Detection;
 using CellVision.Segmentation;
-using CellVision.Tracking.Evaluation;
-using CellVision.Tracking.Linking;
+using CellVision.Evaluation;
+using CellVision.Tracking;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -78,8 +76,8 @@ public class RegistrationTests
 
         Assert.Same(linking, host.Get<ITrackLinker>().Options);
         Assert.Equal(0.03, host.Get<IClaheService>().Options.ClipLimit);
-        Assert.Equal(0.7, ((NucleusDetector)host.Get<INucleusDetector>()).SpotExtraction.ProbabilityThreshold);
-        Assert.Equal(3, ((NucleusDetector)host.Get<INucleusDetector>()).Training.Epochs);
+        Assert.Equal(0.7, ((NucleusDetector)host.Get<INucleusDetector>()).Options.SpotExtraction.ProbabilityThreshold);
+        Assert.Equal(3, ((NucleusDetector)host.Get<INucleusDetector>()).Options.Training.Epochs);
         Assert.False(host.Get<ICtcService>().EvaluationOptions.Segmentation);
     }
 

@@ -1,9 +1,10 @@
+using CellVision.Detection;
 using CellVision.Core.Annotations;
 using CellVision.Core.Geometry;
 using CellVision.Core.Synthetic;
 using CellVision.Core.Volumes;
 using CellVision.IO.Movies;
-using CellVision.Tracking.Ctc;
+using CellVision.IO.Ctc;
 using Microsoft.Extensions.Logging;
 
 namespace CellVision.Hosting.Tests;

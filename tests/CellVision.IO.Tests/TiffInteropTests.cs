@@ -15,7 +15,7 @@ public sealed class TiffInteropTests : IDisposable
     public void FilesWrittenByTifffileAndPillowReadIdentically()
     {
         var source = Path.Combine(folder, "python");
-        PythonReference.Run("tiff_interop.py", "write", source);
+        PythonReference.Run("Interop/tiff_interop.py", "write", source);
         var failures = new List<string>();
         var cases = Manifest(source).ToList();
         foreach (var testCase in cases)
@@ -63,7 +63,7 @@ public sealed class TiffInteropTests : IDisposable
     {
         var source = Path.Combine(folder, "python");
         var target = Path.Combine(folder, "cellvision");
-        PythonReference.Run("tiff_interop.py", "write", source);
+        PythonReference.Run("Interop/tiff_interop.py", "write", source);
         Directory.CreateDirectory(target);
         var manifest = new JsonArray();
         foreach (var testCase in Manifest(source))
@@ -136,7 +136,7 @@ public sealed class TiffInteropTests : IDisposable
         }
 
         File.WriteAllText(Path.Combine(target, "manifest.json"), manifest.ToJsonString());
-        var report = PythonReference.Run("tiff_interop.py", "verify", target);
+        var report = PythonReference.Run("Interop/tiff_interop.py", "verify", target);
         Assert.Contains(", 0 mismatches", report);
     }
 

@@ -33,7 +33,7 @@ public sealed class ZarrInteropTests : IDisposable
     public void ArraysWrittenByZarrPythonReadIdentically()
     {
         var source = Path.Combine(folder, "python");
-        PythonReference.Run("zarr_interop.py", "write", source);
+        PythonReference.Run("Interop/zarr_interop.py", "write", source);
         var failures = new List<string>();
         foreach (var testCase in Manifest(source))
         {
@@ -57,7 +57,7 @@ public sealed class ZarrInteropTests : IDisposable
     {
         var source = Path.Combine(folder, "python");
         var target = Path.Combine(folder, "cellvision");
-        PythonReference.Run("zarr_interop.py", "write", source);
+        PythonReference.Run("Interop/zarr_interop.py", "write", source);
         Directory.CreateDirectory(target);
         foreach (var testCase in Manifest(source))
         {
@@ -91,7 +91,7 @@ public sealed class ZarrInteropTests : IDisposable
         }
 
         File.Copy(Path.Combine(source, "manifest.json"), Path.Combine(target, "manifest.json"));
-        var report = PythonReference.Run("zarr_interop.py", "verify", target);
+        var report = PythonReference.Run("Interop/zarr_interop.py", "verify", target);
         Assert.Contains(", 0 mismatches", report);
     }
 

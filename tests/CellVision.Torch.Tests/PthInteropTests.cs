@@ -82,7 +82,7 @@ public sealed class PthInteropTests : IDisposable
             d = obj[0]
             print(d["h"].dtype, d["h"].tolist(), d["n"].tolist(), d["s"], d["f"], d["k"], d["t"], d["z"], obj[1])
             """;
-        var lines = PythonTorch.Run(script, path, listPath).Split('\n');
+        var lines = PythonReference.RunInline(script, path, listPath).Split('\n');
         Assert.Equal("0.weight,0.bias,2.weight,2.bias,2.running_mean,2.running_var,2.num_batches_tracked", lines[0]);
         Assert.Equal(model.Parameters().First().To(ScalarType.Float64).Sum().ToScalar(), double.Parse(lines[1], System.Globalization.CultureInfo.InvariantCulture), 12);
         Assert.Equal("(2, 1, 3, 3, 3) torch.int64", lines[2]);

@@ -2,12 +2,9 @@ using System.CommandLine;
 using System.Globalization;
 using CellVision.Core.Annotations;
 using CellVision.Core.Volumes;
-using CellVision.Detection.Annotations;
-using CellVision.Detection.Labels;
-using CellVision.Detection.Models;
-using CellVision.Detection.Prediction;
-using CellVision.Detection.Training;
+using CellVision.Detection;
 using CellVision.IO.Movies;
+using CellVision.Networks;
 using CellVision.Torch.Serialization;
 using Spectre.Console;
 

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using CellVision.Tracking.Evaluation;
+using CellVision.Evaluation;
 using Spectre.Console;
 
 namespace CellVision.Cli.Commands;

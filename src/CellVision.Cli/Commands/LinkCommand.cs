@@ -1,10 +1,10 @@
-using CellVision.Core.Volumes;
-using CellVision.Detection.Models;
 using System.CommandLine;
+using CellVision.Core.Volumes;
+using CellVision.Detection;
+using CellVision.IO.Ctc;
+using CellVision.Networks;
 using CellVision.Torch.Serialization;
-using CellVision.Tracking.Ctc;
-using CellVision.Tracking.Flow;
-using CellVision.Tracking.Linking;
+using CellVision.Tracking;
 using Spectre.Console;
 
 namespace CellVision.Cli.Commands;

@@ -1,12 +1,9 @@
+using CellVision.Cli.Commands;
 using CellVision.Core.Annotations;
 using CellVision.Core.Synthetic;
 using CellVision.Core.Volumes;
-using CellVision.Detection.Annotations;
-using CellVision.Detection.Labels;
-using CellVision.Cli.Commands;
-using CellVision.Detection.Models;
-using CellVision.Detection.Prediction;
-using CellVision.Detection.Training;
+using CellVision.Detection;
+using CellVision.Networks;
 
 namespace CellVision.Cli.Demo;
 

@@ -3,8 +3,8 @@ using System.Globalization;
 using CellVision.Core.Synthetic;
 using CellVision.IO.Lineage;
 using CellVision.Torch;
-using CellVision.Tracking.Ctc;
-using CellVision.Tracking.Evaluation;
+using CellVision.IO.Ctc;
+using CellVision.Evaluation;
 
 namespace CellVision.Cli.Demo;
 

@@ -1,10 +1,10 @@
-using CellVision.Core.Volumes;
-using CellVision.Detection.Models;
 using CellVision.Cli.Commands;
 using CellVision.Core.Annotations;
 using CellVision.Core.Synthetic;
-using CellVision.Tracking.Flow;
-using CellVision.Tracking.Linking;
+using CellVision.Core.Volumes;
+using CellVision.Detection;
+using CellVision.Networks;
+using CellVision.Tracking;
 
 namespace CellVision.Cli.Demo;
 

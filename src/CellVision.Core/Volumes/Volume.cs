@@ -27,7 +27,7 @@ public sealed class Volume<T> : IDisposable
     }
 
     /// <summary>Creates a volume whose voxels are left as the pool hands them over when <paramref name="clear"/> is false (for producers that overwrite every voxel).</summary>
-    internal Volume(int depth, int height, int width, VoxelSize? voxelSize, (double X, double Y, double Z)? origin, bool clear)
+    private Volume(int depth, int height, int width, VoxelSize? voxelSize, (double X, double Y, double Z)? origin, bool clear)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(depth);
         ArgumentOutOfRangeException.ThrowIfNegative(height);
@@ -50,6 +50,20 @@ public sealed class Volume<T> : IDisposable
             Span.Clear();
         }
     }
+
+    /// <summary>
+    /// Creates a volume whose voxels hold whatever the pool hands over, for producers that overwrite every voxel (saves
+    /// clearing memory that is written next).
+    /// </summary>
+    /// <param name="depth">Planes (Z).</param>
+    /// <param name="height">Rows (Y).</param>
+    /// <param name="width">Columns (X).</param>
+    /// <param name="voxelSize">Physical voxel size; null for 1 µm isotropic.</param>
+    /// <param name="origin">Physical position (X, Y, Z in µm) of voxel (0, 0, 0); null for the origin.</param>
+    /// <returns>The volume; its voxels are undefined until written.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">A dimension is negative, or the volume exceeds the maximum array length.</exception>
+    public static Volume<T> CreateUninitialized(int depth, int height, int width, VoxelSize? voxelSize = null, (double X, double Y, double Z)? origin = null) =>
+        new(depth, height, width, voxelSize, origin, clear: false);
 
     /// <summary>Planes (Z).</summary>
     public int Depth { get; }

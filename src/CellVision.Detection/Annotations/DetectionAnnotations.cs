@@ -1,8 +1,6 @@
 using CellVision.Core.Annotations;
-using CellVision.Detection.Labels;
-using CellVision.Detection.Prediction;
 
-namespace CellVision.Detection.Annotations;
+namespace CellVision.Detection;
 
 /// <summary>
 /// Moves spots between the shared annotation model (<see cref="LineageGraph"/>) and detection: training annotations

@@ -1,6 +1,6 @@
 using CellVision.Core.Annotations;
 
-namespace CellVision.Detection.Annotations;
+namespace CellVision.Detection;
 
 /// <summary>
 /// Spots hashed into cubic cells as wide as the search distance, so that every spot closer than the distance to a point

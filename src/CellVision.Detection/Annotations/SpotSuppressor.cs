@@ -1,8 +1,7 @@
-using CellVision.Core.Spatial;
 using CellVision.Core.Annotations;
-using CellVision.Detection.Prediction;
+using CellVision.Core.Spatial;
 
-namespace CellVision.Detection.Annotations;
+namespace CellVision.Detection;
 
 /// <summary>
 /// Merges predicted nuclei into a timepoint of the annotations as ELEPHANT's client does after each prediction

@@ -1,6 +1,6 @@
 using CellVision.Core.Spatial;
 
-namespace CellVision.Detection.Annotations;
+namespace CellVision.Detection;
 
 /// <summary>How predicted nuclei are merged into the annotations (ELEPHANT's client), with its defaults.</summary>
 public sealed record SuppressionOptions

@@ -1,5 +1,5 @@
 using CellVision.Core.Annotations;
-namespace CellVision.Detection.Labels;
+namespace CellVision.Detection;
 
 /// <summary>An ellipsoidal annotation in physical units (µm), as ELEPHANT sends it for label generation.</summary>
 /// <param name="X">Centre X.</param>

@@ -2,7 +2,7 @@ using CellVision.Core.Annotations;
 using CellVision.Core.Geometry;
 using CellVision.Core.Volumes;
 
-namespace CellVision.Detection.Labels;
+namespace CellVision.Detection;
 
 /// <summary>Options of <see cref="LabelGenerator"/>, with ELEPHANT's defaults.</summary>
 public sealed record LabelOptions

@@ -1,8 +1,9 @@
-using CellVision.Torch;
+using CellVision.Networks;
 using CellVision.Torch.Modules;
 using CellVision.Torch.Serialization;
+using CellVision.Torch;
 
-namespace CellVision.Detection.Models;
+namespace CellVision.Detection;
 
 /// <summary>
 /// ELEPHANT's 3-class detection U-Net (5,887,011 parameters): four encoder levels of 16/32/64/128 channels, a 256-channel
@@ -33,7 +34,7 @@ public sealed class DetectionUNet : Module
 
     /// <summary>
     /// Loads the models of a <c>.pth</c> file: one for a state dict, one per entry for a list of state dicts (how
-    /// ELEPHANT stores an ensemble, whose probabilities <see cref="Prediction.DetectionPredictor"/> averages).
+    /// ELEPHANT stores an ensemble, whose probabilities <see cref="DetectionPredictor"/> averages).
     /// </summary>
     /// <param name="path">The file, written by <c>torch.save</c> or <see cref="PthFile.Save(string, object?)"/>.</param>
     /// <returns>The models; the caller disposes them.</returns>

@@ -1,4 +1,4 @@
-namespace CellVision.Detection.Prediction;
+namespace CellVision.Detection;
 
 /// <summary>26-connected components of a binary volume (scikit-image's <c>label</c> with full connectivity).</summary>
 internal static class ConnectedComponents

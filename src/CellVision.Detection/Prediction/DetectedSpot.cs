@@ -1,4 +1,4 @@
-namespace CellVision.Detection.Prediction;
+namespace CellVision.Detection;
 
 /// <summary>A nucleus found by prediction: centre and covariance in physical units, X, Y, Z order.</summary>
 /// <param name="X">Centre X (physical units).</param>

@@ -1,8 +1,8 @@
 using CellVision.Core.Volumes;
-using CellVision.Detection.Models;
+using CellVision.Networks;
 using CellVision.Torch;
 
-namespace CellVision.Detection.Prediction;
+namespace CellVision.Detection;
 
 /// <summary>
 /// Predicts ELEPHANT's detection classes over whole frames patch by patch with linear blending, and finds the nuclei.
@@ -79,7 +79,7 @@ public sealed class DetectionPredictor
     /// <param name="cancellationToken">Stops between batches of patches.</param>
     /// <param name="probabilitiesReady">
     /// Receives the frame's class probabilities before nuclei are extracted, e.g. to keep them with
-    /// <see cref="ProbabilityZarr.Write"/> (ELEPHANT's "output prediction"); they are disposed when it returns.
+    /// <c>ProbabilityZarr.Write</c> in CellVision.IO (ELEPHANT's "output prediction"); they are disposed when it returns.
     /// </param>
     public IReadOnlyList<DetectedSpot> Detect(Volume<float> frame, PredictionOptions? options = null, SpotExtractionOptions? spotOptions = null, IProgress<PredictionProgress>? progress = null, CancellationToken cancellationToken = default, Action<DetectionProbabilities>? probabilitiesReady = null)
     {

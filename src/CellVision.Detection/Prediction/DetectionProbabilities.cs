@@ -1,6 +1,6 @@
 using CellVision.Core.Volumes;
 
-namespace CellVision.Detection.Prediction;
+namespace CellVision.Detection;
 
 /// <summary>Per-voxel probabilities of the three detection classes of one frame.</summary>
 public sealed class DetectionProbabilities : IDisposable

@@ -1,4 +1,4 @@
-namespace CellVision.Detection.Prediction;
+namespace CellVision.Detection;
 
 /// <summary>How a frame is cut into patches and blended, with ELEPHANT's client defaults.</summary>
 public sealed record PredictionOptions

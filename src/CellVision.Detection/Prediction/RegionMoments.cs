@@ -1,4 +1,4 @@
-namespace CellVision.Detection.Prediction;
+namespace CellVision.Detection;
 
 /// <summary>Voxel count, bounding box, centroid, mean probability and second central moments of one component.</summary>
 internal sealed class RegionMoments

@@ -1,4 +1,4 @@
-namespace CellVision.Detection.Prediction;
+namespace CellVision.Detection;
 
 /// <summary>How centre probabilities become ellipsoids, with the defaults ELEPHANT's client sends.</summary>
 public sealed record SpotExtractionOptions

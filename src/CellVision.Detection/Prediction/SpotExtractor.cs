@@ -1,8 +1,7 @@
 using CellVision.Core.Geometry;
 using CellVision.Core.Volumes;
-using CellVision.Detection.Labels;
 
-namespace CellVision.Detection.Prediction;
+namespace CellVision.Detection;
 
 /// <summary>
 /// Turns a centre-probability map into nuclei as ELEPHANT does: threshold, 26-connected components, and for each

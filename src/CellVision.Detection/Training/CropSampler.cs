@@ -1,7 +1,8 @@
 using CellVision.Core.Volumes;
+using CellVision.Networks;
 using CellVision.Torch;
 
-namespace CellVision.Detection.Training;
+namespace CellVision.Detection;
 
 /// <summary>Augmentations of ELEPHANT's training crops (§3.1); zero turns one off.</summary>
 /// <param name="ScaleBase">Scale augmentation base f (0 ≤ f &lt; 1).</param>

@@ -1,6 +1,6 @@
 using CellVision.Torch;
 
-namespace CellVision.Detection.Training;
+namespace CellVision.Detection;
 
 /// <summary>
 /// ELEPHANT's detection loss: (1·NLL + 5·centre Dice + 1·smoothness) / 7, the NLL and Dice each taken separately over

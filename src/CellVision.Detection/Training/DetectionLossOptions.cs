@@ -1,4 +1,4 @@
-namespace CellVision.Detection.Training;
+namespace CellVision.Detection;
 
 /// <summary>Weights of ELEPHANT's detection loss, with its defaults.</summary>
 public sealed record DetectionLossOptions

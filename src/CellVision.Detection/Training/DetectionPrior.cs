@@ -1,9 +1,9 @@
 using CellVision.Core.Volumes;
-using CellVision.Detection.Models;
-using CellVision.Torch;
+using CellVision.Networks;
 using CellVision.Torch.Optimizers;
+using CellVision.Torch;
 
-namespace CellVision.Detection.Training;
+namespace CellVision.Detection;
 
 /// <summary>
 /// ELEPHANT's self-supervised prior for a detection model initialised at random (its "Default" model reset,

@@ -1,8 +1,8 @@
-using CellVision.Detection.Models;
-using CellVision.Torch;
+using CellVision.Networks;
 using CellVision.Torch.Optimizers;
+using CellVision.Torch;
 
-namespace CellVision.Detection.Training;
+namespace CellVision.Detection;
 
 /// <summary>
 /// Trains ELEPHANT's detection U-Net from annotated timepoints: random crops containing a labelled voxel, optional scale,

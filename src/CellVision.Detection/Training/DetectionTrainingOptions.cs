@@ -1,4 +1,4 @@
-namespace CellVision.Detection.Training;
+namespace CellVision.Detection;
 
 /// <summary>Detection training settings, with ELEPHANT's client defaults.</summary>
 public sealed record DetectionTrainingOptions

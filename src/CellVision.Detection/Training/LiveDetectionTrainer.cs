@@ -1,6 +1,6 @@
 using System.Threading.Channels;
 
-namespace CellVision.Detection.Training;
+namespace CellVision.Detection;
 
 /// <summary>
 /// ELEPHANT's live mode: the host calls <see cref="UpdateLabels"/> whenever the annotations of a timepoint change, and

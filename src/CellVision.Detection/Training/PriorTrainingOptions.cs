@@ -1,4 +1,4 @@
-namespace CellVision.Detection.Training;
+namespace CellVision.Detection;
 
 /// <summary>Settings of ELEPHANT's self-supervised prior training of a fresh detection model ("Default" reset), with its values.</summary>
 public sealed record PriorTrainingOptions

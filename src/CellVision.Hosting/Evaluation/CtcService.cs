@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using CellVision.Core.Annotations;
-using CellVision.Hosting.Internal;
-using CellVision.Tracking.Ctc;
-using CellVision.Tracking.Evaluation;
+using CellVision.Core.Diagnostics;
+using CellVision.IO.Ctc;
+using CellVision.Evaluation;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 

@@ -1,6 +1,6 @@
 using CellVision.Core.Annotations;
-using CellVision.Tracking.Ctc;
-using CellVision.Tracking.Evaluation;
+using CellVision.IO.Ctc;
+using CellVision.Evaluation;
 
 namespace CellVision.Hosting;
 

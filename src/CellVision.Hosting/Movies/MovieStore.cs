@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using CellVision.Core.Geometry;
 using CellVision.Core.Volumes;
-using CellVision.Hosting.Internal;
+using CellVision.Core.Diagnostics;
 using CellVision.IO.Movies;
 using Microsoft.Extensions.Logging;
 

@@ -1,3 +1,4 @@
+using CellVision.Evaluation;
 using Microsoft.Extensions.Options;
 
 namespace CellVision.Hosting.Options;
@@ -74,6 +75,16 @@ internal sealed class CellVisionOptionsValidator : IValidateOptions<CellVisionOp
             Require(labels.CentreRatio is > 0 and <= 1, $"Labels.CentreRatio {labels.CentreRatio} must lie in (0, 1].");
             Require(labels.AutoBackgroundThreshold >= 0 && double.IsFinite(labels.AutoBackgroundThreshold), $"Labels.AutoBackgroundThreshold {labels.AutoBackgroundThreshold} must be finite and not negative.");
             Require(labels.MinimumVoxels >= 1, $"Labels.MinimumVoxels {labels.MinimumVoxels} must be at least 1.");
+        }
+
+        if (options.Suppression is not { } suppression)
+        {
+            failures.Add("Suppression must not be null.");
+        }
+        else
+        {
+            Require(suppression.SuppressionDistance >= 0 && double.IsFinite(suppression.SuppressionDistance), $"Suppression.SuppressionDistance {suppression.SuppressionDistance} must be finite and not negative.");
+            Require(suppression.TimeRange >= 0, $"Suppression.TimeRange {suppression.TimeRange} must not be negative.");
         }
 
         if (options.Linking is not { } linking)

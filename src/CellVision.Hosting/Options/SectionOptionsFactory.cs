@@ -4,7 +4,7 @@ namespace CellVision.Hosting.Options;
 
 /// <summary>
 /// Builds one section of <see cref="CellVisionOptions"/> (an immutable record such as
-/// <see cref="Tracking.Linking.NearestNeighborLinkingOptions"/>) for <see cref="IOptions{TOptions}"/>,
+/// <see cref="Tracking.NearestNeighborLinkingOptions"/>) for <see cref="IOptions{TOptions}"/>,
 /// <see cref="IOptionsSnapshot{TOptions}"/> and <see cref="IOptionsMonitor{TOptions}"/>: the section is taken from the
 /// validated <see cref="CellVisionOptions"/> of the same name, so it is the very instance the host configured.
 /// </summary>

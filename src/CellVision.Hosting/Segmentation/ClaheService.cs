@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Numerics.Tensors;
 using CellVision.Core.Volumes;
-using CellVision.Hosting.Internal;
+using CellVision.Core.Diagnostics;
 using CellVision.Segmentation;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

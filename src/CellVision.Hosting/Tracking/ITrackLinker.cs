@@ -1,5 +1,5 @@
 using CellVision.Core.Annotations;
-using CellVision.Tracking.Linking;
+using CellVision.Tracking;
 
 namespace CellVision.Hosting;
 

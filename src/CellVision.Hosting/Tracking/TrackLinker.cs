@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using CellVision.Core.Annotations;
-using CellVision.Hosting.Internal;
-using CellVision.Tracking.Linking;
+using CellVision.Core.Diagnostics;
+using CellVision.Tracking;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 

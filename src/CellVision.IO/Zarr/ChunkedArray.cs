@@ -15,7 +15,7 @@ namespace CellVision.IO.Zarr;
 /// other's voxels in that chunk. Chunk files are replaced atomically, so a reader sees either the old or the new
 /// chunk, never a mix.
 /// </remarks>
-public abstract class ChunkedArray
+public abstract class ChunkedArray : IChunkedVolume
 {
     private readonly byte[] fillBytes;
 

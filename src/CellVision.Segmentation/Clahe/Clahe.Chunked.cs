@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Numerics;
 using System.Numerics.Tensors;
 using CellVision.Core.Volumes;
-using CellVision.IO.Zarr;
 
 namespace CellVision.Segmentation;
 
@@ -31,11 +30,11 @@ public static unsafe partial class Clahe
     /// blocks of planes of about 256 MiB of working memory; the tile lookup tables (tiles × bins float64) stay in memory.
     /// The input is read three times and the interpolation runs twice (once for the results' range, once to write).
     /// </remarks>
-    public static void Equalize(ChunkedArray input, ChunkedArray output, ClaheOptions? options = null, IProgress<(int Done, int Total)>? progress = null, CancellationToken cancellationToken = default) =>
+    public static void Equalize(IChunkedVolume input, IChunkedVolume output, ClaheOptions? options = null, IProgress<(int Done, int Total)>? progress = null, CancellationToken cancellationToken = default) =>
         Equalize(input, output, StreamingBudgetBytes, options, progress, cancellationToken);
 
     /// <summary>The streaming CLAHE with blocks of planes sized to <paramref name="budgetBytes"/> of working memory.</summary>
-    internal static void Equalize(ChunkedArray input, ChunkedArray output, long budgetBytes, ClaheOptions? options, IProgress<(int Done, int Total)>? progress, CancellationToken cancellationToken)
+    internal static void Equalize(IChunkedVolume input, IChunkedVolume output, long budgetBytes, ClaheOptions? options, IProgress<(int Done, int Total)>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(output);
@@ -69,7 +68,7 @@ public static unsafe partial class Clahe
     }
 
     /// <summary>Checks the element type with an empty read (which touches no chunk) so a mismatch fails before anything is written.</summary>
-    private static void RequireType(ChunkedArray array, Type? type, string name, string expected)
+    private static void RequireType(IChunkedVolume array, Type? type, string name, string expected)
     {
         var empty = new Box(new long[array.Rank], new long[array.Rank]);
         try
@@ -95,7 +94,7 @@ public static unsafe partial class Clahe
         }
     }
 
-    private static void Stream<TIn>(ChunkedArray input, ChunkedArray output, Plan plan, long budgetBytes, IProgress<(int Done, int Total)>? progress, CancellationToken cancellationToken)
+    private static void Stream<TIn>(IChunkedVolume input, IChunkedVolume output, Plan plan, long budgetBytes, IProgress<(int Done, int Total)>? progress, CancellationToken cancellationToken)
         where TIn : unmanaged, IBinaryInteger<TIn>
     {
         if (plan.Bins <= 256)
@@ -108,7 +107,7 @@ public static unsafe partial class Clahe
         }
     }
 
-    private static void Stream<TIn, TBin>(ChunkedArray input, ChunkedArray output, Plan plan, long budgetBytes, IProgress<(int Done, int Total)>? progress, CancellationToken cancellationToken)
+    private static void Stream<TIn, TBin>(IChunkedVolume input, IChunkedVolume output, Plan plan, long budgetBytes, IProgress<(int Done, int Total)>? progress, CancellationToken cancellationToken)
         where TIn : unmanaged, IBinaryInteger<TIn>
         where TBin : unmanaged, IBinaryInteger<TBin>
     {
@@ -237,7 +236,7 @@ public static unsafe partial class Clahe
         : new Box([window.Y0, 0], [window.Height, grid.Width]);
 
     /// <summary>Reads the window's voxels into a rented array (return it to <see cref="ArrayPool{T}.Shared"/>).</summary>
-    private static T[] ReadWindow<T>(ChunkedArray array, BinWindow window, ClaheGrid grid, CancellationToken cancellationToken)
+    private static T[] ReadWindow<T>(IChunkedVolume array, BinWindow window, ClaheGrid grid, CancellationToken cancellationToken)
         where T : unmanaged
     {
         var length = window.Depth * window.Height * grid.Width;
@@ -255,7 +254,7 @@ public static unsafe partial class Clahe
     }
 
     /// <summary>Reads the window and bins it through <paramref name="table"/> into a rented array.</summary>
-    private static TBin[] ReadBins<TIn, TBin>(ChunkedArray input, BinWindow window, ClaheGrid grid, ushort[] table, CancellationToken cancellationToken)
+    private static TBin[] ReadBins<TIn, TBin>(IChunkedVolume input, BinWindow window, ClaheGrid grid, ushort[] table, CancellationToken cancellationToken)
         where TIn : unmanaged, IBinaryInteger<TIn>
         where TBin : unmanaged, IBinaryInteger<TBin>
     {
@@ -282,7 +281,7 @@ public static unsafe partial class Clahe
     }
 
     /// <summary>Maps the window's 14-bit results through <paramref name="table"/> and writes them.</summary>
-    private static void WriteMapped<T>(ChunkedArray output, BinWindow window, ClaheGrid grid, ushort[] result, T[] table, CancellationToken cancellationToken)
+    private static void WriteMapped<T>(IChunkedVolume output, BinWindow window, ClaheGrid grid, ushort[] result, T[] table, CancellationToken cancellationToken)
         where T : unmanaged
     {
         var length = window.Depth * window.Height * grid.Width;

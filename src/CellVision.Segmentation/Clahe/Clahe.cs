@@ -62,7 +62,7 @@ public static unsafe partial class Clahe
         var (min, max) = SampleRange.Of<ushort>(volume.Span);
         var table = ClaheKernel.BinTable(min, max, plan.Bins);
         // The 14-bit result is written into the output volume's own buffer and mapped in place: no extra volume-sized array.
-        var output = new Volume<ushort>(volume.Depth, volume.Height, volume.Width, volume.VoxelSize, volume.Origin, clear: false);
+        var output = Volume<ushort>.CreateUninitialized(volume.Depth, volume.Height, volume.Width, volume.VoxelSize, volume.Origin);
         try
         {
             HugePages.Advise(output.Span);
@@ -94,7 +94,7 @@ public static unsafe partial class Clahe
         var table = ByteBinTable(min, max, plan.Bins);
 
         var result = GC.AllocateUninitializedArray<ushort>(volume.Length);
-        var output = new Volume<byte>(volume.Depth, volume.Height, volume.Width, volume.VoxelSize, volume.Origin, clear: false);
+        var output = Volume<byte>.CreateUninitialized(volume.Depth, volume.Height, volume.Width, volume.VoxelSize, volume.Origin);
         HugePages.Advise<ushort>(result);
         HugePages.Advise(output.Span);
         fixed (ushort* source = result)
@@ -301,7 +301,7 @@ public static unsafe partial class Clahe
 
     private static Volume<TOut> Like<TOut, TIn>(Volume<TIn> like)
         where TOut : unmanaged
-        where TIn : unmanaged => new(like.Depth, like.Height, like.Width, like.VoxelSize, like.Origin, clear: false);
+        where TIn : unmanaged => Volume<TOut>.CreateUninitialized(like.Depth, like.Height, like.Width, like.VoxelSize, like.Origin);
 
     /// <summary>Validated shape, kernel and options of one call.</summary>
     internal sealed record Plan(int[] VolumeShape, int[] Kernel, double ClipLimit, int Bins)

@@ -1,5 +1,4 @@
 using CellVision.Core.Volumes;
-using CellVision.IO.Zarr;
 
 namespace CellVision.Segmentation;
 
@@ -57,7 +56,7 @@ public static unsafe class IncasemClahe
     /// <param name="options">Parameters; null for incasem's.</param>
     /// <param name="progress">Receives (blocks done, total).</param>
     /// <param name="cancellationToken">Stops between blocks; blocks written so far stay written.</param>
-    public static void Equalize(ChunkedArray input, ChunkedArray output, IncasemClaheOptions? options = null, IProgress<(int Done, int Total)>? progress = null, CancellationToken cancellationToken = default)
+    public static void Equalize(IChunkedVolume input, IChunkedVolume output, IncasemClaheOptions? options = null, IProgress<(int Done, int Total)>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(output);

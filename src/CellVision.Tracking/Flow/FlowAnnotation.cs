@@ -1,6 +1,6 @@
 using CellVision.Core.Annotations;
 
-namespace CellVision.Tracking.Flow;
+namespace CellVision.Tracking;
 
 /// <summary>
 /// One link as ELEPHANT trains its flow model on it: the later (target) nucleus's ellipsoid and the displacement back

@@ -1,6 +1,6 @@
 using CellVision.Core.Volumes;
 
-namespace CellVision.Tracking.Flow;
+namespace CellVision.Tracking;
 
 /// <summary>Where and how one training crop is taken: source centre (voxels z, y, x), zoom per axis, XY rotation, flips.</summary>
 /// <param name="Centre">Source position (z, y, x) that the crop's centre shows.</param>

@@ -1,7 +1,7 @@
 using CellVision.Core.Geometry;
 using CellVision.Core.Volumes;
 
-namespace CellVision.Tracking.Flow;
+namespace CellVision.Tracking;
 
 /// <summary>
 /// Predicted backward flow of frame t: per voxel the displacement (in voxels of the frame grid) from frame t to frame

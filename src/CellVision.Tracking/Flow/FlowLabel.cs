@@ -1,6 +1,6 @@
 using CellVision.Core.Volumes;
 
-namespace CellVision.Tracking.Flow;
+namespace CellVision.Tracking;
 
 /// <summary>
 /// ELEPHANT's flow label of the frame pair (t, t + 1), on the frame t + 1 grid: per labelled voxel the backward

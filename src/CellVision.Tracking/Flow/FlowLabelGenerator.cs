@@ -1,9 +1,8 @@
 using CellVision.Core.Annotations;
 using CellVision.Core.Geometry;
 using CellVision.Core.Volumes;
-using CellVision.Detection.Labels;
 
-namespace CellVision.Tracking.Flow;
+namespace CellVision.Tracking;
 
 /// <summary>
 /// ELEPHANT's flow labels (<c>_update_flow_labels</c>): every voxel of each target ellipsoid (rasterised as for

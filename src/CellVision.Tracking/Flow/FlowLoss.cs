@@ -1,6 +1,6 @@
 using CellVision.Torch;
 
-namespace CellVision.Tracking.Flow;
+namespace CellVision.Tracking;
 
 /// <summary>
 /// ELEPHANT's flow loss (<c>FlowLoss</c>, current normalised form): <c>(1·L_inst + 0.01·L_ssim + 0.01·L_smooth) / 1.02</c>.

@@ -1,4 +1,4 @@
-namespace CellVision.Tracking.Flow;
+namespace CellVision.Tracking;
 
 /// <summary>Weights and warp scaling of <see cref="FlowLoss"/>, with ELEPHANT's defaults.</summary>
 public sealed record FlowLossOptions

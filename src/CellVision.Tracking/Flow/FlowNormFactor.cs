@@ -1,4 +1,5 @@
-namespace CellVision.Tracking.Flow;
+using CellVision.Networks;
+namespace CellVision.Tracking;
 
 /// <summary>
 /// The displacement, in voxels along X, Y and Z, that a flow-network output of ±1 stands for: labels are divided by it
@@ -22,7 +23,7 @@ public readonly record struct FlowNormFactor(double X, double Y, double Z)
 
     /// <summary>(m, m, m / 2^<paramref name="keptLevels"/>).</summary>
     /// <param name="maxDisplacement">Maximum displacement m in X/Y voxels (ELEPHANT: 80).</param>
-    /// <param name="keptLevels">ELEPHANT's n_keep_axials: the exponent of the power of two nearest the anisotropy (see <see cref="Detection.Models.KeepAxials.LevelsFromAnisotropy"/>).</param>
+    /// <param name="keptLevels">ELEPHANT's n_keep_axials: the exponent of the power of two nearest the anisotropy (see <see cref="KeepAxials.LevelsFromAnisotropy"/>).</param>
     /// <exception cref="ArgumentOutOfRangeException">m is not finite and positive, or the level count is negative.</exception>
     public static FlowNormFactor FromMaxDisplacement(double maxDisplacement, int keptLevels)
     {

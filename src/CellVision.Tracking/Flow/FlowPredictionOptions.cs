@@ -1,6 +1,6 @@
 using CellVision.Core.Volumes;
 
-namespace CellVision.Tracking.Flow;
+namespace CellVision.Tracking;
 
 /// <summary>How flow is predicted over a frame, with ELEPHANT's defaults.</summary>
 public sealed record FlowPredictionOptions

@@ -1,11 +1,9 @@
 using CellVision.Core.Annotations;
 using CellVision.Core.Volumes;
-using CellVision.Detection.Models;
-using CellVision.Detection.Prediction;
+using CellVision.Networks;
 using CellVision.Torch;
-using CellVision.Tracking.Linking;
 
-namespace CellVision.Tracking.Flow;
+namespace CellVision.Tracking;
 
 /// <summary>
 /// Estimates where the nuclei of frame t were in frame t − 1 with ELEPHANT's flow network (<c>spots_with_flow</c>):
@@ -21,7 +19,7 @@ public sealed class FlowPredictor : ISpotMotionEstimator
 
     /// <summary>Creates a predictor for a trained model.</summary>
     /// <param name="model">The flow network; it is switched to evaluation mode while predicting.</param>
-    /// <param name="keepAxials">The model's four keep-axial flags (see <see cref="Detection.Models.KeepAxials"/>).</param>
+    /// <param name="keepAxials">The model's four keep-axial flags (see <see cref="KeepAxials"/>).</param>
     /// <param name="loadFrame">
     /// Loads the raw frame of a timepoint for <see cref="EstimatePrevious(int, IReadOnlyList{Spot}, CancellationToken)"/>;
     /// the predictor disposes each volume it returns. Null when only the frame-taking methods are used.

@@ -1,9 +1,8 @@
-using CellVision.Detection.Models;
-using CellVision.Detection.Training;
-using CellVision.Torch;
+using CellVision.Networks;
 using CellVision.Torch.Optimizers;
+using CellVision.Torch;
 
-namespace CellVision.Tracking.Flow;
+namespace CellVision.Tracking;
 
 /// <summary>
 /// Trains ELEPHANT's flow network on frame pairs with flow labels from approved links (<c>run_train_flow</c>): per pair
@@ -22,7 +21,7 @@ public sealed class FlowTrainer : IDisposable
 
     /// <summary>Creates a trainer; the model's parameters are optimised in place.</summary>
     /// <param name="model">The flow network (random, or loaded from a file), on the device to train on.</param>
-    /// <param name="keepAxials">The model's four keep-axial flags (see <see cref="Detection.Models.KeepAxials"/>).</param>
+    /// <param name="keepAxials">The model's four keep-axial flags (see <see cref="KeepAxials"/>).</param>
     /// <param name="options">Crops, epochs, learning rate, augmentation, loss weights; null for ELEPHANT's defaults.</param>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
     public FlowTrainer(FlowUNet model, ReadOnlySpan<bool> keepAxials, FlowTrainingOptions? options = null)

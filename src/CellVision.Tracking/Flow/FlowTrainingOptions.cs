@@ -1,4 +1,4 @@
-namespace CellVision.Tracking.Flow;
+namespace CellVision.Tracking;
 
 /// <summary>Flow training settings, with ELEPHANT's client defaults.</summary>
 public sealed record FlowTrainingOptions

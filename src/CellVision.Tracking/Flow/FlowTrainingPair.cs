@@ -1,6 +1,6 @@
 using CellVision.Core.Volumes;
 
-namespace CellVision.Tracking.Flow;
+namespace CellVision.Tracking;
 
 /// <summary>
 /// One training item of the flow model: frames t and t + 1, each min–max normalised to [0, 1] on its own, and the flow

@@ -1,8 +1,8 @@
-using CellVision.Detection.Models;
-using CellVision.Torch;
+using CellVision.Networks;
 using CellVision.Torch.Modules;
+using CellVision.Torch;
 
-namespace CellVision.Tracking.Flow;
+namespace CellVision.Tracking;
 
 /// <summary>
 /// ELEPHANT's optical-flow network (<c>FlowResNet.three_dimensional_flow</c>, 5,928,051 parameters): the detection
@@ -16,17 +16,17 @@ namespace CellVision.Tracking.Flow;
 /// </summary>
 public sealed class FlowUNet : Module
 {
-    private readonly ModuleList<FlowResidualBlock> encoder;
-    private readonly FlowResidualBlock @base;
+    private readonly ModuleList<ResidualBlock> encoder;
+    private readonly ResidualBlock @base;
     private readonly ModuleList<Sequential> decoder;
     private readonly Conv3d outConv;
 
     /// <summary>Creates the network with ELEPHANT's initialisation (Kaiming normal, fan-in, zero biases).</summary>
     public FlowUNet()
     {
-        encoder = RegisterModule("encoder", new ModuleList<FlowResidualBlock>(
-            new FlowResidualBlock(2, 16), new FlowResidualBlock(16, 32), new FlowResidualBlock(32, 64), new FlowResidualBlock(64, 128)));
-        @base = RegisterModule("base", new FlowResidualBlock(128, 256));
+        encoder = RegisterModule("encoder", new ModuleList<ResidualBlock>(
+            new ResidualBlock(2, 16), new ResidualBlock(16, 32), new ResidualBlock(32, 64), new ResidualBlock(64, 128)));
+        @base = RegisterModule("base", new ResidualBlock(128, 256));
         decoder = RegisterModule("decoder", new ModuleList<Sequential>(DecoderBlock(384, 128), DecoderBlock(192, 64), DecoderBlock(96, 32), DecoderBlock(48, 16)));
         outConv = RegisterModule("out_conv", new Conv3d(16, 3, 1));
         foreach (var conv in Convolutions())
@@ -53,7 +53,7 @@ public sealed class FlowUNet : Module
     /// base size (2^zPoolings, 16, 16) are resized there trilinearly (align corners) and the output resized back.
     /// </summary>
     /// <param name="input">Frames t and t + 1, each normalised to [0, 1], (N, 2, D, H, W).</param>
-    /// <param name="keepAxials">Four flags: level i pools (1, 2, 2) when true, (2, 2, 2) when false (see <see cref="Detection.Models.KeepAxials"/>).</param>
+    /// <param name="keepAxials">Four flags: level i pools (1, 2, 2) when true, (2, 2, 2) when false (see <see cref="KeepAxials"/>).</param>
     /// <param name="pad">Replicate-pad by half the base size before and crop after (ELEPHANT's flow prediction: off).</param>
     /// <exception cref="ArgumentException">The input is not (N, 2, D, H, W) or there are not four flags.</exception>
     public Tensor Forward(Tensor input, ReadOnlySpan<bool> keepAxials, bool pad = false)
@@ -70,6 +70,6 @@ public sealed class FlowUNet : Module
     }
 
     private static Sequential DecoderBlock(long inChannels, long outChannels) => new(
-        new Conv3d(inChannels, outChannels, 3, padding: 1), new LeakyReLU(FlowResidualBlock.NegativeSlope),
-        new Conv3d(outChannels, outChannels, 3, padding: 1), new LeakyReLU(FlowResidualBlock.NegativeSlope));
+        new Conv3d(inChannels, outChannels, 3, padding: 1), new LeakyReLU(ResidualBlock.NegativeSlope),
+        new Conv3d(outChannels, outChannels, 3, padding: 1), new LeakyReLU(ResidualBlock.NegativeSlope));
 }

@@ -1,7 +1,7 @@
 using System.Globalization;
 using CellVision.Core.Annotations;
 
-namespace CellVision.Tracking.Lineage;
+namespace CellVision.Tracking;
 
 /// <summary>ELEPHANT's "count divisions": divisions per timepoint over the whole graph or per root track, with CSV output.</summary>
 /// <remarks>A division is a spot with two or more children (ELEPHANT counts exactly two); it is counted at the spot's timepoint.</remarks>

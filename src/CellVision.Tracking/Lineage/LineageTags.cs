@@ -1,6 +1,6 @@
 using CellVision.Core.Annotations;
 
-namespace CellVision.Tracking.Lineage;
+namespace CellVision.Tracking;
 
 /// <summary>
 /// Reads and writes a spot's or link's tag in a named tag set, treating ELEPHANT's built-in "Detection" and "Tracking"

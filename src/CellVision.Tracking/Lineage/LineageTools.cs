@@ -1,6 +1,6 @@
 using CellVision.Core.Annotations;
 
-namespace CellVision.Tracking.Lineage;
+namespace CellVision.Tracking;
 
 /// <summary>What <see cref="LineageTools.TagProliferators"/> found, counted in root tracks.</summary>
 /// <param name="Proliferators">Tracks with at least one division.</param>

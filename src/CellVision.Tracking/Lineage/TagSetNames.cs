@@ -1,4 +1,4 @@
-namespace CellVision.Tracking.Lineage;
+namespace CellVision.Tracking;
 
 /// <summary>
 /// ELEPHANT's tag sets and tag names (the client's <c>ElephantConstantsMixin</c>). "Detection" and "Tracking" are held

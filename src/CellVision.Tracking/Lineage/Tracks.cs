@@ -1,6 +1,6 @@
 using CellVision.Core.Annotations;
 
-namespace CellVision.Tracking.Lineage;
+namespace CellVision.Tracking;
 
 /// <summary>Root tracks: a spot without incoming link and everything reachable from it along outgoing links.</summary>
 internal static class Tracks

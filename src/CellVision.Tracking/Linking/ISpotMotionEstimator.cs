@@ -1,6 +1,6 @@
 using CellVision.Core.Annotations;
 
-namespace CellVision.Tracking.Linking;
+namespace CellVision.Tracking;
 
 /// <summary>
 /// Estimates where the nuclei of one timepoint were one timepoint earlier, e.g. from an optical-flow model, so that

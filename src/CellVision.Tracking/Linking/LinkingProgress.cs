@@ -1,4 +1,4 @@
-namespace CellVision.Tracking.Linking;
+namespace CellVision.Tracking;
 
 /// <summary>Progress of a linking run over several timepoints, reported after each timepoint.</summary>
 /// <param name="Timepoint">The timepoint just linked (to its predecessors).</param>

@@ -1,4 +1,4 @@
-namespace CellVision.Tracking.Linking;
+namespace CellVision.Tracking;
 
 /// <summary>What a linking run changed.</summary>
 /// <param name="LinksAdded">Links made by the run and still in the graph at its end.</param>

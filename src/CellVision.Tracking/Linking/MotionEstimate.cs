@@ -1,4 +1,4 @@
-namespace CellVision.Tracking.Linking;
+namespace CellVision.Tracking;
 
 /// <summary>A spot's estimated earlier position (physical units) and the squared length of the displacement that led there.</summary>
 /// <param name="X">Estimated X at the earlier timepoint.</param>

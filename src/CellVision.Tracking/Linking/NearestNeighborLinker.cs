@@ -2,7 +2,7 @@ using CellVision.Core.Annotations;
 using System.Runtime.InteropServices;
 using CellVision.Core.Spatial;
 
-namespace CellVision.Tracking.Linking;
+namespace CellVision.Tracking;
 
 /// <summary>
 /// ELEPHANT's nearest-neighbour linking (the client's <c>NearestNeighborLinkingAction</c>): links the spots of a

@@ -1,4 +1,4 @@
-namespace CellVision.Tracking.Linking;
+namespace CellVision.Tracking;
 
 /// <summary>Settings of ELEPHANT's nearest-neighbour linking, with the client's defaults.</summary>
 public sealed record NearestNeighborLinkingOptions

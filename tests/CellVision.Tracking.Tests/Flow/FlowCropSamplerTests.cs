@@ -1,5 +1,5 @@
 using CellVision.Core.Volumes;
-using CellVision.Tracking.Flow;
+using CellVision.Tracking;
 
 namespace CellVision.Tracking.Tests.Flow;
 

@@ -1,10 +1,10 @@
 using System.Runtime.InteropServices;
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json;
 using CellVision.Core.Annotations;
 using CellVision.Core.Geometry;
-using CellVision.Detection.Models;
-using CellVision.Tracking.Flow;
+using CellVision.Networks;
+using CellVision.Tracking;
 
 namespace CellVision.Tracking.Tests.Flow;
 
@@ -57,7 +57,7 @@ public sealed class FlowLabelGeneratorTests : IDisposable
         var outPath = Path.Combine(folder, "label.bin");
         var centroidsPath = Path.Combine(folder, "centroids.json");
         File.WriteAllText(specPath, spec.ToJsonString());
-        FlowReferenceScript.Run("flow_labels_reference.py", specPath, outPath, centroidsPath);
+        PythonReference.Run("Golden/Flow/flow_labels_reference.py", specPath, outPath, centroidsPath);
 
         var expected = MemoryMarshal.Cast<byte, float>(File.ReadAllBytes(outPath)).ToArray();
         var length = shape.D * shape.H * shape.W;

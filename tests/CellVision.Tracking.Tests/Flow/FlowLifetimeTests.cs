@@ -2,7 +2,7 @@ using CellVision.Core.Annotations;
 using CellVision.Core.Geometry;
 using CellVision.Core.Volumes;
 using CellVision.Torch;
-using CellVision.Tracking.Flow;
+using CellVision.Tracking;
 
 namespace CellVision.Tracking.Tests.Flow;
 

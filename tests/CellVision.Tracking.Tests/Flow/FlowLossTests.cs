@@ -1,6 +1,6 @@
 using CellVision.Torch;
 using CellVision.Torch.Serialization;
-using CellVision.Tracking.Flow;
+using CellVision.Tracking;
 
 namespace CellVision.Tracking.Tests.Flow;
 
@@ -79,7 +79,7 @@ public sealed class FlowLossTests : IDisposable
             ["dim_weights"] = Tensor.FromSpan<double>([wx, wy, wz], [3]),
             ["warp_norm"] = Tensor.FromSpan<double>([nx, ny, nz], [3]),
         });
-        FlowReferenceScript.Run("flow_loss_reference.py", inputs, outputs);
+        PythonReference.Run("Golden/Flow/flow_loss_reference.py", inputs, outputs);
         using var expected = PthFile.LoadStateDict(outputs);
 
         var flowLoss = new FlowLoss(options);

@@ -1,10 +1,9 @@
 using CellVision.Core.Annotations;
 using CellVision.Core.Geometry;
 using CellVision.Core.Volumes;
-using CellVision.Detection.Models;
-using CellVision.Detection.Prediction;
+using CellVision.Networks;
 using CellVision.Torch;
-using CellVision.Tracking.Flow;
+using CellVision.Tracking;
 
 namespace CellVision.Tracking.Tests.Flow;
 
@@ -61,7 +60,7 @@ public sealed class FlowPredictorTests
             Assert.Equal((dx * dx) + (dy * dy) + (dz * dz), estimates[i].SquaredDisplacement, 4);
         }
 
-        Assert.Equal(new CellVision.Tracking.Linking.MotionEstimate(40, 4, 2, 0), estimates[2]);
+        Assert.Equal(new CellVision.Tracking.MotionEstimate(40, 4, 2, 0), estimates[2]);
     }
 
     [Fact]
@@ -105,7 +104,7 @@ public sealed class FlowPredictorTests
             }
             else
             {
-                Assert.Equal(new CellVision.Tracking.Linking.MotionEstimate(outside.X, outside.Y, outside.Z, 0), estimates[1]);
+                Assert.Equal(new CellVision.Tracking.MotionEstimate(outside.X, outside.Y, outside.Z, 0), estimates[1]);
             }
 
             Assert.True(progress.Count > 1);

@@ -1,9 +1,9 @@
 using CellVision.Core.Annotations;
 using CellVision.Core.Geometry;
 using CellVision.Core.Volumes;
-using CellVision.Detection.Training;
+using CellVision.Networks;
 using CellVision.Torch;
-using CellVision.Tracking.Flow;
+using CellVision.Tracking;
 
 namespace CellVision.Tracking.Tests.Flow;
 

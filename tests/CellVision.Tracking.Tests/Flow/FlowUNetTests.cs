@@ -1,7 +1,7 @@
-using CellVision.Detection.Models;
-using CellVision.Torch;
+using CellVision.Networks;
 using CellVision.Torch.Serialization;
-using CellVision.Tracking.Flow;
+using CellVision.Torch;
+using CellVision.Tracking;
 
 namespace CellVision.Tracking.Tests.Flow;
 
@@ -12,7 +12,7 @@ namespace CellVision.Tracking.Tests.Flow;
 public sealed class FlowUNetTests : IDisposable
 {
     private static readonly Lazy<IReadOnlyDictionary<string, object?>> Golden = new(() =>
-        (IReadOnlyDictionary<string, object?>)PthFile.Load(FlowReferenceScript.PathOf("flow_unet.pth"))!);
+        (IReadOnlyDictionary<string, object?>)PthFile.Load(GoldenFlow.PathOf("flow_unet.pth"))!);
 
     private readonly string folder = Directory.CreateTempSubdirectory("cellvision-flow-unet-").FullName;
 
@@ -50,7 +50,7 @@ public sealed class FlowUNetTests : IDisposable
     public void PythonSavedStateDictLoadsAndPredictsTheSame()
     {
         var statePath = Path.Combine(folder, "state.pth");
-        FlowReferenceScript.Run("make_flow_golden.py", Path.Combine(folder, "golden.pth"), statePath);
+        PythonReference.Run("Golden/Flow/make_flow_golden.py", Path.Combine(folder, "golden.pth"), statePath);
 
         TorchRuntime.ManualSeed(123);
         using var model = new FlowUNet();

@@ -1,5 +1,5 @@
 using CellVision.Core.Annotations;
-using CellVision.Tracking.Lineage;
+using CellVision.Tracking;
 
 namespace CellVision.Tracking.Tests.Lineage;
 

@@ -1,6 +1,6 @@
 using CellVision.Core.Annotations;
 using CellVision.Core.Spatial;
-using CellVision.Tracking.Linking;
+using CellVision.Tracking;
 
 namespace CellVision.Tracking.Tests.Linking;
 
