@@ -1,6 +1,7 @@
 using CellVision.Core.Annotations;
 using CellVision.Core.Synthetic;
 using CellVision.Detection;
+using CellVision.IO.Movies;
 using CellVision.Networks;
 using CellVision.Torch;
 using Microsoft.Extensions.Logging;

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using CellVision.IO.Lineage;
 using CellVision.Core.Annotations;
 using CellVision.Core.Volumes;
 using CellVision.Detection;
@@ -48,58 +49,28 @@ internal static class DetectCommand
             }
 
             var graph = LineageFiles.Read(result.GetValue(annotations)!);
-            var annotatedTimepoints = graph.Spots.Where(s => s.DetectionTag != DetectionTag.Unlabeled).Select(s => s.Timepoint).Distinct().Order().ToList();
-            if (annotatedTimepoints.Count == 0)
-            {
-                return context.Fail("no spot is tagged (tp, fp, tn, fn, tb or fb), so there is nothing to learn from.");
-            }
-
             var frames = ReadMovie(result.GetValue(images)!, result.GetValue(voxelSize), context.CancellationToken);
-            var training = new List<TrainingFrame>();
             try
             {
-                foreach (var t in annotatedTimepoints)
+                var options = new NucleusDetectorOptions
                 {
-                    if (t >= frames.Count)
+                    Training = new DetectionTrainingOptions
                     {
-                        return context.Fail($"annotations name timepoint {t}, but the movie has {frames.Count} timepoints.");
-                    }
-
-                    var normalised = Normalization.MinMaxToUnit(frames[t]);
-                    var spots = graph.TrainingAnnotations(t);
-                    var labels = LabelGenerator.Generate((normalised.Depth, normalised.Height, normalised.Width), normalised.VoxelSize, spots,
-                        new LabelOptions { AutoBackgroundThreshold = result.GetValue(autoBackground) }, normalised);
-                    training.Add(new TrainingFrame(normalised, labels));
-                }
-
-                using var model = new DetectionUNet();
-                if (result.GetValue(modelIn) is { } initial)
-                {
-                    using var weights = PthFile.LoadStateDict(initial);
-                    model.LoadStateDict(weights);
-                }
-
-                var options = new DetectionTrainingOptions
-                {
-                    Epochs = result.GetValue(epochs), CropsPerTimepoint = result.GetValue(crops), CropSize = result.GetValue(cropSize),
-                    LearningRate = result.GetValue(learningRate), Seed = result.GetValue(seed),
+                        Epochs = result.GetValue(epochs), CropsPerTimepoint = result.GetValue(crops), CropSize = result.GetValue(cropSize),
+                        LearningRate = result.GetValue(learningRate), Seed = result.GetValue(seed),
+                    },
+                    Labels = new LabelOptions { AutoBackgroundThreshold = result.GetValue(autoBackground) },
                 };
-                using var trainer = new DetectionTrainer(model, KeepAxials.FromVoxelSize(frames[0].VoxelSize), options);
-                trainer.ModelUpdated += (_, e) => context.Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"epoch {e.Epoch}: loss {e.MeanLoss:F4}"));
-                trainer.Train(training, cancellationToken: context.CancellationToken);
-                using var trained = model.StateDict();
-                PthFile.Save(result.GetValue(modelOut)!, trained);
-                context.Console.WriteLine($"trained on {annotatedTimepoints.Count} timepoint(s); weights saved to {result.GetValue(modelOut)}");
+                using var detector = result.GetValue(modelIn) is { } initial ? NucleusDetector.Load(initial, options) : new NucleusDetector(options);
+                detector.ModelUpdated += (_, e) => context.Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"epoch {e.Epoch}: loss {e.MeanLoss:F4}"));
+                var trained = detector.Train(frames, graph, cancellationToken: context.CancellationToken);
+                detector.SaveWeights(result.GetValue(modelOut)!);
+                context.Console.WriteLine($"trained on {trained.Timepoints.Count} timepoint(s); weights saved to {result.GetValue(modelOut)}");
                 return 0;
             }
             finally
             {
                 frames.ForEach(f => f.Dispose());
-                training.ForEach(f =>
-                {
-                    f.Normalised.Dispose();
-                    f.Labels.Dispose();
-                });
             }
         }));
         return command;
@@ -131,26 +102,22 @@ internal static class DetectCommand
             }
 
             var frames = ReadMovie(result.GetValue(images)!, result.GetValue(voxelSize), context.CancellationToken);
-            IReadOnlyList<DetectionUNet> networks = [];
             try
             {
                 var (first, last) = Range(result.GetValue(timepoints), frames.Count);
-                networks = DetectionUNet.LoadEnsemble(result.GetValue(model)!);
-                var predictor = new DetectionPredictor(networks, KeepAxials.FromVoxelSize(frames[0].VoxelSize));
-                var predictionOptions = new PredictionOptions { PatchSize = result.GetValue(patchSize), SliceWiseMedianCorrection = result.GetValue(median), AverageOverFlips = result.GetValue(flips) };
-                var spotOptions = new SpotExtractionOptions
+                var options = new NucleusDetectorOptions
                 {
-                    ProbabilityThreshold = result.GetValue(threshold), MinimumRadius = result.GetValue(minimumRadius), MaximumRadius = result.GetValue(maximumRadius),
+                    Prediction = new PredictionOptions { PatchSize = result.GetValue(patchSize), SliceWiseMedianCorrection = result.GetValue(median), AverageOverFlips = result.GetValue(flips) },
+                    SpotExtraction = new SpotExtractionOptions
+                    {
+                        ProbabilityThreshold = result.GetValue(threshold), MinimumRadius = result.GetValue(minimumRadius), MaximumRadius = result.GetValue(maximumRadius),
+                    },
+                    Suppression = new SuppressionOptions { SuppressionDistance = result.GetValue(suppression) },
                 };
+                using var detector = NucleusDetector.Load(result.GetValue(model)!, options);
                 var graph = new LineageGraph();
-                for (var t = first; t <= last; t++)
-                {
-                    using var frame = Normalization.MinMaxToUnit(frames[t]);
-                    var predicted = predictor.Detect(frame, predictionOptions, spotOptions, cancellationToken: context.CancellationToken);
-                    SpotSuppressor.Apply(graph, t, predicted, new SuppressionOptions { SuppressionDistance = result.GetValue(suppression) });
-                    context.Console.WriteLine($"timepoint {t}: {graph.SpotsAt(t).Count} nuclei");
-                }
-
+                var progress = new SynchronousProgress<DetectionProgress>(p => context.Console.WriteLine($"timepoint {p.Timepoint}: {graph.SpotsAt(p.Timepoint).Count} nuclei"));
+                detector.Detect(frames, graph, (first, last), progress, context.CancellationToken);
                 var written = LineageFiles.Write(graph, result.GetValue(output)!, frames[0], frames.Count, Path.GetFileName(result.GetValue(images)!));
                 context.Console.WriteLine($"{graph.SpotCount} nuclei written to {string.Join(" and ", written)}");
                 return 0;
@@ -158,10 +125,6 @@ internal static class DetectCommand
             finally
             {
                 frames.ForEach(f => f.Dispose());
-                foreach (var network in networks)
-                {
-                    network.Dispose();
-                }
             }
         }));
         return command;

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using CellVision.IO.Lineage;
 using CellVision.Core.Volumes;
 using CellVision.Detection;
 using CellVision.IO.Ctc;

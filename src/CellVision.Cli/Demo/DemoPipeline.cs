@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using System.Globalization;
 using CellVision.Core.Synthetic;
+using CellVision.Evaluation;
+using CellVision.IO.Ctc;
 using CellVision.IO.Lineage;
 using CellVision.Torch;
-using CellVision.IO.Ctc;
-using CellVision.Evaluation;
 
 namespace CellVision.Cli.Demo;
 
@@ -27,7 +27,7 @@ internal sealed class DemoPipeline(DemoOptions options, IDemoObserver observer)
         Step("Write BDV, Zarr and CTC ground truth", 0, () => DemoData.Write(movie, folder, cancellationToken),
             paths => $"{Path.GetRelativePath(folder, paths.Bdv)}, {Path.GetRelativePath(folder, paths.Zarr)}, {Path.GetRelativePath(folder, paths.GroundTruth)}");
 
-        using var detector = new DemoDetector(options);
+        using var detector = new DemoDetector(options, movie);
         var losses = Step("Train the detector", options.EffectiveEpochs, () => detector.Train(movie,
                 null,
                 (epoch, loss) => observer.StepAdvanced(epoch, string.Create(CultureInfo.InvariantCulture, $"epoch {epoch} loss {loss:F4}")),
@@ -38,6 +38,9 @@ internal sealed class DemoPipeline(DemoOptions options, IDemoObserver observer)
             g => $"{g.SpotCount} nuclei");
 
         LineageCsv.Write(detections, Path.Combine(folder, "detections.csv"));
+        // What a user needs to repeat the detection from the shell: the annotations and the trained weights.
+        LineageCsv.Write(detector.Annotations, Path.Combine(folder, "annotations.csv"));
+        detector.SaveWeights(Path.Combine(folder, "detector.pth"));
         LineageCsv.Write(movie.Truth, Path.Combine(folder, "data", "truth.csv"), Path.Combine(folder, "data", "truth-links.csv"));
         var matching = CentreMatching.Of(detections, movie.Masks);
         var scores = new List<(string, double, string)>

@@ -1,8 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Numerics.Tensors;
-using CellVision.Core.Volumes;
 using CellVision.Core.Diagnostics;
+using CellVision.Core.Volumes;
+using CellVision.IO.Movies;
 using CellVision.Segmentation;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

@@ -1,4 +1,5 @@
 using CellVision.Core.Volumes;
+using CellVision.IO.Movies;
 using CellVision.Segmentation;
 
 namespace CellVision.Hosting;

@@ -6,6 +6,7 @@ using CellVision.IO.Ctc;
 using CellVision.IO.OmeZarr;
 using CellVision.IO.Tiff;
 using CellVision.IO.Zarr;
+using CellVision.IO.Zarr.V3;
 using CellVision.IO.Zarr.Codecs;
 
 namespace CellVision.IO.Movies;
@@ -31,7 +32,7 @@ public static class MovieFiles
 
         if (name.EndsWith(".zarr", StringComparison.Ordinal))
         {
-            return !forWriting && File.Exists(Path.Combine(path, ".zattrs")) && File.ReadAllText(Path.Combine(path, ".zattrs")).Contains("multiscales", StringComparison.Ordinal)
+            return !forWriting && (HasMultiscales(Path.Combine(path, ".zattrs")) || HasMultiscales(Path.Combine(path, "zarr.json")))
                 ? MovieFormat.OmeZarr
                 : MovieFormat.Zarr;
         }
@@ -188,11 +189,27 @@ public static class MovieFiles
         return frames;
     }
 
+    private static bool HasMultiscales(string metadataFile) =>
+        File.Exists(metadataFile) && File.ReadAllText(metadataFile).Contains("multiscales", StringComparison.Ordinal);
+
+    /// <summary>Opens a Zarr array of either version: v3 when the folder holds <c>zarr.json</c>, v2 otherwise.</summary>
+    private static (ChunkedArray Array, JsonObject Attributes) OpenZarr(string path)
+    {
+        if (File.Exists(Path.Combine(path, "zarr.json")))
+        {
+            var v3 = ZarrV3Array.Open(path);
+            return (v3, v3.Attributes);
+        }
+
+        var v2 = ZarrArray.Open(path);
+        return (v2, v2.ReadAttributes());
+    }
+
     private static List<Volume<ushort>> ReadZarr(string path, CancellationToken cancellationToken)
     {
-        var array = ZarrArray.Open(path);
+        var (array, attributes) = OpenZarr(path);
         var shape = array.Shape.ToArray();
-        var voxelSize = VoxelSizeOf(array.ReadAttributes());
+        var voxelSize = VoxelSizeOf(attributes);
         if (shape.Length is not (3 or 4))
         {
             throw new ArgumentException($"'{path}' has {shape.Length} dimensions; a movie is Z,Y,X or T,Z,Y,X.");
@@ -211,23 +228,31 @@ public static class MovieFiles
         return frames;
     }
 
-    private static void ReadAs(ZarrArray array, string path, Box region, Span<ushort> destination, CancellationToken cancellationToken)
+    private static void ReadAs(ChunkedArray array, string path, Box region, Span<ushort> destination, CancellationToken cancellationToken)
     {
-        switch (array.Metadata.DataType.Kind, array.Metadata.DataType.Size)
+        try
         {
-            case (ZarrElementKind.UInt, 2):
-                array.Read(region, destination, cancellationToken: cancellationToken);
-                break;
-            case (ZarrElementKind.UInt, 1):
-                var bytes = array.Read<byte>(region, cancellationToken: cancellationToken);
-                for (var i = 0; i < bytes.Length; i++)
-                {
-                    destination[i] = bytes[i];
-                }
+            switch (array.ElementSize)
+            {
+                case 2:
+                    array.Read(region, destination, cancellationToken: cancellationToken);
+                    break;
+                case 1:
+                    var bytes = array.Read<byte>(region, cancellationToken: cancellationToken);
+                    for (var i = 0; i < bytes.Length; i++)
+                    {
+                        destination[i] = bytes[i];
+                    }
 
-                break;
-            default:
-                throw new NotSupportedException($"'{path}' holds {array.Metadata.DataType} voxels; this command handles 8- and 16-bit unsigned images.");
+                    break;
+                default:
+                    throw new NotSupportedException($"'{path}' holds {array.ElementSize}-byte voxels; movies are 8- or 16-bit unsigned images.");
+            }
+        }
+        catch (ArgumentException exception) when (exception.ParamName is null)
+        {
+            // Read<T> refuses a T other than the array's type: a signed or floating-point array of the same width.
+            throw new NotSupportedException($"'{path}' does not hold 8- or 16-bit unsigned voxels; movies are 8- or 16-bit unsigned images.", exception);
         }
     }
 

@@ -12,7 +12,7 @@ public enum MovieFormat
     /// <summary>BigDataViewer XML with its HDF5 file (setup 0, full resolution).</summary>
     Bdv,
 
-    /// <summary>A Zarr v2 array, Z,Y,X or T,Z,Y,X.</summary>
+    /// <summary>A Zarr array, Z,Y,X or T,Z,Y,X: version 3 when the folder holds <c>zarr.json</c>, else version 2 (written as version 2).</summary>
     Zarr,
 
     /// <summary>An OME-Zarr image (full-resolution level, one timepoint).</summary>

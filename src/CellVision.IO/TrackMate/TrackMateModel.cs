@@ -1,3 +1,4 @@
+using CellVision.Core.Volumes;
 namespace CellVision.IO.TrackMate;
 
 /// <summary>
@@ -40,7 +41,24 @@ public sealed record TrackMateTrack(int Id, string Name, IReadOnlyList<TrackMate
 /// <param name="PixelHeight">Pixel height in spatial units.</param>
 /// <param name="VoxelDepth">Z step in spatial units.</param>
 /// <param name="TimeInterval">Time between frames.</param>
-public sealed record TrackMateImageData(string FileName, string Folder, int Width, int Height, int Slices, int Frames, double PixelWidth, double PixelHeight, double VoxelDepth, double TimeInterval = 1);
+public sealed record TrackMateImageData(string FileName, string Folder, int Width, int Height, int Slices, int Frames, double PixelWidth, double PixelHeight, double VoxelDepth, double TimeInterval = 1)
+{
+    /// <summary>The image binding of a movie whose frames are shaped and scaled like <paramref name="frame"/>.</summary>
+    /// <typeparam name="T">The voxel type.</typeparam>
+    /// <param name="frame">One frame of the movie (its shape and voxel size are used).</param>
+    /// <param name="frames">The number of timepoints.</param>
+    /// <param name="imagePath">The movie's file (its folder, when the path has one, is recorded too), which Fiji opens with the tracks; empty when there is none.</param>
+    /// <returns>The binding, time interval 1.</returns>
+    public static TrackMateImageData Of<T>(Volume<T> frame, int frames, string imagePath = "")
+        where T : unmanaged
+    {
+        ArgumentNullException.ThrowIfNull(frame);
+        ArgumentNullException.ThrowIfNull(imagePath);
+        var size = frame.VoxelSize;
+        var folder = Path.GetDirectoryName(imagePath) ?? "";
+        return new TrackMateImageData(Path.GetFileName(imagePath), folder, frame.Width, frame.Height, frame.Depth, frames, size.X, size.Y, size.Z);
+    }
+}
 
 /// <summary>A TrackMate model: spots, tracks, units and image binding.</summary>
 public sealed record TrackMateModel

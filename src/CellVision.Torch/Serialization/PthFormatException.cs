@@ -2,9 +2,10 @@ namespace CellVision.Torch.Serialization;
 
 /// <summary>
 /// Thrown when a <c>.pth</c> file is corrupt, truncated, in an unsupported layout, or contains pickle content that a
-/// state dict never needs (which is refused for safety). The message names the file and what was wrong.
+/// state dict never needs (which is refused for safety). The message names the file and what was wrong. Like the other
+/// file-format exceptions of CellVision (Zarr, TIFF, HDF5, BDV, CTC) it is an <see cref="IOException"/>.
 /// </summary>
-public class PthFormatException : Exception
+public class PthFormatException : IOException
 {
     /// <summary>Creates an exception with a generic message.</summary>
     public PthFormatException() : base("The .pth file is not valid.")

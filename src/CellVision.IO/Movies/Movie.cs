@@ -1,9 +1,8 @@
 using System.Collections;
 using CellVision.Core.Geometry;
 using CellVision.Core.Volumes;
-using CellVision.IO.Movies;
 
-namespace CellVision.Hosting;
+namespace CellVision.IO.Movies;
 
 /// <summary>
 /// The frames of a 3D+t movie (one uint16 volume per timepoint) and where they came from. Disposing the movie disposes
