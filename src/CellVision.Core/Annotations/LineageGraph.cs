@@ -61,6 +61,58 @@ public sealed class LineageGraph
         return spot;
     }
 
+    /// <summary>
+    /// A deep copy: every spot (centre, covariance, tags, quality, label, tag sets) and every link (tracking tag) with
+    /// the same identifiers, so that editing the copy leaves this graph as it is.
+    /// </summary>
+    /// <returns>The copy.</returns>
+    public LineageGraph Clone()
+    {
+        var copy = new LineageGraph { nextSpotId = nextSpotId, nextLinkId = nextLinkId };
+        foreach (var spot in spots.Values.OrderBy(s => s.Id))
+        {
+            var added = new Spot(spot.Id, spot.Timepoint, spot.X, spot.Y, spot.Z, spot.Covariance)
+            {
+                DetectionTag = spot.DetectionTag, TrackingTag = spot.TrackingTag, Quality = spot.Quality, Label = spot.Label,
+            };
+            if (spot.HasTags)
+            {
+                foreach (var (name, value) in spot.Tags)
+                {
+                    added.Tags[name] = value;
+                }
+            }
+
+            copy.spots.Add(added.Id, added);
+            if (!copy.byTimepoint.TryGetValue(added.Timepoint, out var list))
+            {
+                copy.byTimepoint[added.Timepoint] = list = [];
+            }
+
+            list.Add(added);
+        }
+
+        foreach (var link in links.Values.OrderBy(l => l.Id))
+        {
+            var source = copy.spots[link.Source.Id];
+            var target = copy.spots[link.Target.Id];
+            var added = new Link(link.Id, source, target) { TrackingTag = link.TrackingTag };
+            if (link.HasTags)
+            {
+                foreach (var (name, value) in link.Tags)
+                {
+                    added.Tags[name] = value;
+                }
+            }
+
+            copy.links.Add(added.Id, added);
+            source.OutgoingLinks.Add(added);
+            target.IncomingLinks.Add(added);
+        }
+
+        return copy;
+    }
+
     /// <summary>Adds a spherical spot.</summary>
     /// <param name="timepoint">The timepoint (from 0).</param>
     /// <param name="x">Centre X in physical units.</param>
