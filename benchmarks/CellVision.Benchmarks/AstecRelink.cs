@@ -21,12 +21,8 @@ namespace CellVision.Benchmarks;
 /// </summary>
 internal static class AstecRelink
 {
-    internal static int Run(string[] args)
+    internal static int Run(string folder, string[] embryos, double? extra)
     {
-        var options = Options.Parse(args);
-        var folder = options.Get("data", "../shared/data/astec-phallusia-lineages/derived");
-        var embryos = options.Get("embryos", "Pm02,Pm03,Pm04,Pm05").Split(',');
-        var extra = options.Get("threshold", "");
         foreach (var embryo in embryos)
         {
             var data = Embryo.Load(Path.Combine(folder, embryo));
@@ -41,9 +37,9 @@ internal static class AstecRelink
                 ("5x_median_true_link_length", 5 * lengths[lengths.Length / 2]),
                 ("median_nn_spacing", spacing),
             };
-            if (extra.Length > 0)
+            if (extra is { } given)
             {
-                thresholds.Add(("given", double.Parse(extra, CultureInfo.InvariantCulture)));
+                thresholds.Add(("given", given));
             }
 
             foreach (var (name, threshold) in thresholds)

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using CellVision.Core.Volumes;
 using CellVision.IO.Bdv;
 
@@ -11,9 +10,8 @@ namespace CellVision.Benchmarks;
 /// </summary>
 internal static class BdvComparison
 {
-    internal static int Run(string[] args)
+    internal static int Run(string xml)
     {
-        var xml = args.Length > 0 ? args[0] : Path.Combine("..", "shared", "data", "elephant-sample-3dt", "sample.xml");
         using var image = BdvImage.Open(xml);
         var positions = Positions();
         foreach (var (t, y, x) in positions.Take(10))

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using CellVision.Core.Volumes;
 using CellVision.Segmentation;
 
@@ -11,9 +10,9 @@ namespace CellVision.Benchmarks;
 /// </summary>
 internal static class ClaheComparison
 {
-    internal static int Run(string[] args)
+    /// <param name="toUInt16">Time <see cref="Clahe.EqualizeToUInt16"/> (the CLI's output) instead of <see cref="Clahe.Equalize(Volume{ushort}, ClaheOptions?, CancellationToken)"/>.</param>
+    internal static int Run(int[] shape, bool toUInt16)
     {
-        var shape = (args.Length > 0 ? args[0] : "64,256,256").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
         using (var warm = Synthetic(8, 32, 32))
         using (Clahe.Equalize(warm, new ClaheOptions { ClipLimit = 0.02 }))
         {
@@ -21,7 +20,7 @@ internal static class ClaheComparison
 
         using var volume = Synthetic(shape[0], shape[1], shape[2]);
         GC.Collect();
-        if (args.Length > 1 && args[1] == "uint16")
+        if (toUInt16)
         {
             var before16 = Process.GetCurrentProcess().WorkingSet64;
             var clock16 = Stopwatch.StartNew();

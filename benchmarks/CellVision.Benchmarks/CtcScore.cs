@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using CellVision.IO.Ctc;
 using CellVision.IO.Tiff;
 using CellVision.Evaluation;
@@ -14,19 +13,9 @@ namespace CellVision.Benchmarks;
 /// </summary>
 internal static class CtcScore
 {
-    internal static int Run(string[] args)
+    internal static int Run(string data, int rounds, int threads, string? keep)
     {
-        var options = new Dictionary<string, string>();
-        for (var i = 0; i + 1 < args.Length; i += 2)
-        {
-            options[args[i].TrimStart('-')] = args[i + 1];
-        }
-
-        var data = options.GetValueOrDefault("data", "../shared/data/ctc-fluo-n2dh-sim-01-tra");
-        var rounds = int.Parse(options.GetValueOrDefault("rounds", "5"), CultureInfo.InvariantCulture);
-        var threads = int.Parse(options.GetValueOrDefault("threads", "0"), CultureInfo.InvariantCulture);
         var tra = Path.Combine(data, "TRA");
-        var keep = options.GetValueOrDefault("keep");
         var temp = keep ?? Directory.CreateTempSubdirectory("ctc-score-").FullName;
         try
         {

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using CellVision.Core.Volumes;
 using CellVision.Detection;
 using CellVision.IO.Bdv;
@@ -15,12 +14,8 @@ namespace CellVision.Benchmarks;
 /// </summary>
 internal static class DetectFrame
 {
-    internal static int Run(string[] args)
+    internal static int Run(string xml, int timepoint, int threads, int rounds)
     {
-        var xml = args.Length > 0 ? args[0] : "../shared/data/elephant-sample-3dt/sample.xml";
-        var timepoint = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 0;
-        var threads = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 2;
-        var rounds = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 3;
         TorchRuntime.ThreadCount = threads;
         using var model = new DetectionUNet();
         using var image = BdvImage.Open(xml);

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using CellVision.Detection;
 using CellVision.Networks;
 using CellVision.Torch.Optimizers;
@@ -17,19 +16,11 @@ namespace CellVision.Benchmarks;
 /// </summary>
 internal static class FlowStep
 {
-    internal static int Run(string[] args)
+    /// <param name="kernels">The name of the convolution kernels in use, for the output lines.</param>
+    internal static int Run(long[] shape, int threads, Device device, int levels, string kernels)
     {
-        var shape = (args.Length > 0 ? args[0] : "16,128,128").Split(',').Select(s => long.Parse(s, CultureInfo.InvariantCulture)).ToArray();
-        TorchRuntime.ThreadCount = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 2;
-        var device = args.Length > 2 && args[2] == "cuda" ? Device.Cuda() : Device.Cpu;
-        var keep = KeepAxials.FromLevels(args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 3);
-        var (kernels, oneDnn) = ConvolutionKernelsArgument.Enter(args, 4);
-        using var kernelScope = oneDnn;
-        if (kernels is null)
-        {
-            return 2;
-        }
-
+        TorchRuntime.ThreadCount = threads;
+        var keep = KeepAxials.FromLevels(levels);
         TorchRuntime.ManualSeed(0);
         using var model = new FlowUNet();
         model.To(device);

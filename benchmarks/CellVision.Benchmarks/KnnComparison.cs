@@ -17,11 +17,8 @@ internal static partial class KnnComparison
 {
     private static readonly int[] Sizes = [1_000, 10_000, 100_000];
 
-    internal static int Run(string[] args)
+    internal static int Run(string reference, int rounds)
     {
-        var options = Options.Parse(args);
-        var reference = options.Get("reference", DefaultReference());
-        var rounds = int.Parse(options.Get("rounds", "7"), CultureInfo.InvariantCulture);
         var haveReference = reference != "none" && File.Exists(reference);
         if (!haveReference)
         {
@@ -133,7 +130,8 @@ internal static partial class KnnComparison
         return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
     }
 
-    private static string DefaultReference()
+    /// <summary>knn_ref.py under $CELLVISION_REFBENCH, else under ../shared/refbench beside the repository.</summary>
+    internal static string DefaultReference()
     {
         var configured = Environment.GetEnvironmentVariable("CELLVISION_REFBENCH");
         if (!string.IsNullOrEmpty(configured))

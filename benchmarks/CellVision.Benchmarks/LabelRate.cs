@@ -1,6 +1,5 @@
 using CellVision.Core.Annotations;
 using System.Diagnostics;
-using System.Globalization;
 using CellVision.Core.Geometry;
 using CellVision.Detection;
 
@@ -12,11 +11,8 @@ namespace CellVision.Benchmarks;
 /// </summary>
 internal static class LabelRate
 {
-    internal static int Run(string[] args)
+    internal static int Run(int[] shape, int spotCount, int rounds)
     {
-        var shape = (args.Length > 0 ? args[0] : "64,512,512").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
-        var spotCount = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 200;
-        var rounds = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 5;
         var voxelSize = new VoxelSize(0.2767553206210389, 0.2767553206210389, 2.1605444611492426);
         var spots = RandomSpots(shape, voxelSize, spotCount, new Random(7));
 

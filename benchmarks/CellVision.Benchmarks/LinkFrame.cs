@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using CellVision.Core.Annotations;
 using CellVision.Tracking;
 
@@ -13,12 +12,8 @@ namespace CellVision.Benchmarks;
 /// </summary>
 internal static class LinkFrame
 {
-    internal static int Run(string[] args)
+    internal static int Run(int n, int runs)
     {
-        var options = Options.Parse(args);
-        var n = int.Parse(options.Get("n", "100000"), CultureInfo.InvariantCulture);
-        var runs = int.Parse(options.Get("runs", "3"), CultureInfo.InvariantCulture);
-
         Measure(Scene(Math.Min(n, 20_000), seed: 1).Graph);
         var samples = new double[runs];
         LinkingResult result = default;

@@ -18,29 +18,20 @@ namespace CellVision.Benchmarks;
 /// is a true positive). Prints precision, recall and F1, then diagnostics: the peak centre probability per instance,
 /// the instances cut by the crop's faces, scores over the instances holding at least a fraction of the median nucleus
 /// (slivers whose centre lies outside the crop cannot hold a detected centre), and scores at lower thresholds.
-/// Options: --epochs, --crops, --crop D,H,W, --patch D,H,W (prediction; default ELEPHANT's 24,384,384), --lr, --scale, --rotation, --contrast, --prior N, --seed, --threads,
-/// --pick large|all (which instances may be annotated; default large), --pad 0|1 (replicate padding in prediction), --flips 0|1 (average over mirror images), --probe 1 (the network on crops around the annotated nuclei),
-/// --save PATH (a {epoch} in it keeps one file per epoch), --init PATH (continue training), --load PATH[,PATH…] (no training; several files are averaged as an ensemble).
+/// The options are listed by <c>plantseg-accuracy --help</c> (<see cref="Commands.PlantSegAccuracyCommand"/>).
 /// </summary>
 internal static class PlantSegAccuracy
 {
-    internal static int Run(string[] args)
+    internal static int Run(PlantSegAccuracySettings settings)
     {
-        var options = new Dictionary<string, string>();
-        for (var i = 0; i + 1 < args.Length; i += 2)
-        {
-            options[args[i].TrimStart('-')] = args[i + 1];
-        }
-
-        string Get(string key, string fallback) => options.GetValueOrDefault(key, fallback);
-        var folder = Get("data", "../shared/data/plantseg-ovule-mini/derived");
-        var annotated = int.Parse(Get("nuclei", "10"), CultureInfo.InvariantCulture);
-        var epochs = int.Parse(Get("epochs", "20"), CultureInfo.InvariantCulture);
-        var crops = int.Parse(Get("crops", "10"), CultureInfo.InvariantCulture);
-        var crop = Get("crop", "32,64,64").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
-        var minimumRadius = double.Parse(Get("rmin", "0.5"), CultureInfo.InvariantCulture);
-        TorchRuntime.ThreadCount = int.Parse(Get("threads", "2"), CultureInfo.InvariantCulture);
-        TorchRuntime.ManualSeed(ulong.Parse(Get("seed", "0"), CultureInfo.InvariantCulture));
+        var folder = settings.Data;
+        var annotated = settings.Nuclei;
+        var epochs = settings.Epochs;
+        var crops = settings.Crops;
+        var crop = settings.Crop;
+        var minimumRadius = settings.MinimumRadius;
+        TorchRuntime.ThreadCount = settings.Threads;
+        TorchRuntime.ManualSeed((ulong)settings.Seed);
 
         var voxel = new VoxelSize(0.12678642, 0.12678642, 0.28371837);
         using var raw = TiffFile.Open(Path.Combine(folder, "1135_mini_raw_zyx.tif")).ReadStack<byte>();
@@ -56,22 +47,22 @@ internal static class PlantSegAccuracy
         Console.WriteLine($"{moments.Count} instances");
         // "all": any instance may be annotated; "large": only instances holding at least the median instance's voxels, as a
         // user picks nuclei that are fully in view (most instances of this crop are cut by its faces, some to slivers).
-        var pick = Get("pick", "large");
+        var pick = settings.Pick;
         var medianSize = moments.Values.Select(m => m.Size).Order().ElementAt(moments.Count / 2);
         var chosen = moments.Where(m => pick == "all" || m.Value.Size >= medianSize).OrderBy(m => m.Key * 7919 % 104729).Take(annotated).ToArray();
         Console.WriteLine($"annotated instances ({pick}): {string.Join(' ', chosen.Select(c => $"{c.Key}:{c.Value.Size}"))}");
         var spots = chosen.Select(m => new AnnotatedSpot(m.Value.Centre[2], m.Value.Centre[1], m.Value.Centre[0], m.Value.Covariance, DetectionTag.TruePositive));
         var sorted = frame.Span.ToArray();
         Array.Sort(sorted);
-        var background = Normalization.Percentile(sorted, double.Parse(Get("bg-percentile", "40"), CultureInfo.InvariantCulture));
+        var background = Normalization.Percentile(sorted, settings.BackgroundPercentile);
         using var labels = LabelGenerator.Generate((frame.Depth, frame.Height, frame.Width), voxel, spots, new LabelOptions { AutoBackgroundThreshold = background }, frame);
 
         Console.WriteLine(FormattableString.Invariant($"labels: {labels.Span.ToArray().Count(v => v > 0)} labelled voxels, background below {background:F3}"));
         var keepAxials = KeepAxials.FromLevels(KeepAxials.LevelsFromAnisotropy(voxel.Z / voxel.X));
         using var model = new DetectionUNet();
         var clock = Stopwatch.StartNew();
-        var load = Get("load", string.Empty);
-        var save = Get("save", string.Empty);
+        var load = settings.Load ?? string.Empty;
+        var save = settings.Save ?? string.Empty;
         var ensemble = new List<DetectionUNet>();
         if (load.Length > 0)
         {
@@ -85,15 +76,14 @@ internal static class PlantSegAccuracy
         }
         else
         {
-            var initial = Get("init", string.Empty);
-            if (initial.Length > 0)
+            if (settings.Init is { } initial)
             {
                 using var weights = PthFile.LoadStateDict(initial);
                 model.LoadStateDict(weights);
                 Console.WriteLine($"training continues from {initial}");
             }
 
-            var priorCrops = int.Parse(Get("prior", "0"), CultureInfo.InvariantCulture);
+            var priorCrops = settings.Prior;
             if (priorCrops > 0)
             {
                 var losses = DetectionPrior.Train(model, keepAxials, [frame], new PriorTrainingOptions { Crops = priorCrops, CropSize = (crop[0], crop[1], crop[2]), Seed = 0 });
@@ -102,11 +92,11 @@ internal static class PlantSegAccuracy
 
             var trainingOptions = new DetectionTrainingOptions
             {
-                CropSize = (crop[0], crop[1], crop[2]), CropsPerTimepoint = crops, Epochs = epochs, Seed = int.Parse(Get("seed", "0"), CultureInfo.InvariantCulture),
-                LearningRate = double.Parse(Get("lr", "0.001"), CultureInfo.InvariantCulture),
-                ScaleAugmentation = double.Parse(Get("scale", "0"), CultureInfo.InvariantCulture),
-                RotationAugmentation = int.Parse(Get("rotation", "0"), CultureInfo.InvariantCulture),
-                ContrastAugmentation = double.Parse(Get("contrast", "0"), CultureInfo.InvariantCulture),
+                CropSize = (crop[0], crop[1], crop[2]), CropsPerTimepoint = crops, Epochs = epochs, Seed = settings.Seed,
+                LearningRate = settings.LearningRate,
+                ScaleAugmentation = settings.Scale,
+                RotationAugmentation = settings.Rotation,
+                ContrastAugmentation = settings.Contrast,
             };
             using var trainer = new DetectionTrainer(model, keepAxials, trainingOptions);
             trainer.ModelUpdated += (_, e) =>
@@ -122,15 +112,15 @@ internal static class PlantSegAccuracy
         }
 
         var trainSeconds = clock.Elapsed.TotalSeconds;
-        if (Get("probe", "0") != "0")
+        if (settings.Probe)
         {
             Probe(ensemble.Count > 0 ? ensemble[0] : model, keepAxials, frame, labels, instances, moments, chosen.Select(c => c.Key).ToArray(), crop);
         }
 
         clock.Restart();
         var predictor = ensemble.Count > 0 ? new DetectionPredictor(ensemble, keepAxials) : new DetectionPredictor(model, keepAxials);
-        var patch = Get("patch", "24,384,384").Split(',').Select(v => int.Parse(v, CultureInfo.InvariantCulture)).ToArray();
-        using var probabilities = predictor.Predict(frame, new PredictionOptions { PatchSize = (patch[0], patch[1], patch[2]), MitigateEdgeDiscontinuities = Get("pad", "1") != "0", AverageOverFlips = Get("flips", "0") != "0" });
+        var patch = settings.Patch;
+        using var probabilities = predictor.Predict(frame, new PredictionOptions { PatchSize = (patch[0], patch[1], patch[2]), MitigateEdgeDiscontinuities = settings.Pad, AverageOverFlips = settings.Flips });
         var detected = SpotExtractor.Extract(probabilities.Centre, voxel, new SpotExtractionOptions { MinimumRadius = minimumRadius });
         var predictSeconds = clock.Elapsed.TotalSeconds;
         Diagnose(probabilities.Centre, instances, voxel, minimumRadius, chosen.Select(c => c.Key).ToHashSet());

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using CellVision.Detection;
 using CellVision.Torch;
 using CellVision.Torch.Optimizers;
@@ -14,17 +13,10 @@ namespace CellVision.Benchmarks;
 /// </summary>
 internal static class UNetComparison
 {
-    internal static int Run(string[] args)
+    /// <param name="kernels">The name of the convolution kernels in use, for the output lines.</param>
+    internal static int Run(long[] shape, int threads, string kernels)
     {
-        var shape = (args.Length > 0 ? args[0] : "16,256,256").Split(',').Select(s => long.Parse(s, CultureInfo.InvariantCulture)).ToArray();
-        TorchRuntime.ThreadCount = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 2;
-        var (kernels, oneDnn) = ConvolutionKernelsArgument.Enter(args, 2);
-        using var kernelScope = oneDnn;
-        if (kernels is null)
-        {
-            return 2;
-        }
-
+        TorchRuntime.ThreadCount = threads;
         bool[] keep = [true, true, true, false];
         using var model = new DetectionUNet();
         model.Eval();

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using CellVision.Core.Volumes;
 using CellVision.IO.Zarr;
 using CellVision.IO.Zarr.Codecs;
@@ -15,9 +14,8 @@ internal static class ZarrComparison
     private static readonly long[] Shape = [128, 512, 512];
     private static readonly long[] Chunks = [32, 128, 128];
 
-    internal static int Run(string[] args)
+    internal static int Run(int repeats)
     {
-        var repeats = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 3;
         var volume = SyntheticVolume();
         var megabytes = volume.Length * 2 / 1e6;
         var compressors = new (string Name, ZarrCompressor? Compressor)[]
