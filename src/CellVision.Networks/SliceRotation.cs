@@ -14,7 +14,10 @@ namespace CellVision.Networks;
 /// offset and a far neighbour, which are float32 products (as Cython compiles it), and the result is clipped to the
 /// input's range widened to 0. Order 0 runs <c>scipy.ndimage.map_coordinates</c> in double precision with mode
 /// <c>grid-constant</c>: the source pixel is <c>floor(position + 0.5)</c>, 0 outside. Both equal scikit-image 0.19 bit
-/// for bit, borders included (Golden/rotate_reference.py).
+/// for bit, borders included (Golden/rotate_reference.py), where numpy takes cos and sin from the C library as
+/// <see cref="Math.Cos"/> does. On AVX-512 CPUs numpy's own SIMD cos and sin can be an ulp away, which flips the nearest
+/// pixel where the exact position is half-way between two (the output diagonal at 45°), so there scikit-image's labels
+/// depend on the CPU.
 /// </remarks>
 public sealed class SliceRotation
 {
