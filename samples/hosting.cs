@@ -7,6 +7,7 @@
 using System.Globalization;
 using CellVision.Core.Annotations;
 using CellVision.Core.Synthetic;
+using CellVision.Detection;
 using CellVision.Hosting;
 using CellVision.Torch;
 using CellVision.IO.Ctc;

@@ -1,4 +1,5 @@
 using CellVision.Core.Synthetic;
+using CellVision.IO.Movies;
 
 namespace CellVision.Cli.Demo;
 

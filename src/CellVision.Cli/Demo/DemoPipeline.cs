@@ -4,7 +4,7 @@ using CellVision.Core.Synthetic;
 using CellVision.Evaluation;
 using CellVision.IO.Ctc;
 using CellVision.IO.Lineage;
-using CellVision.Torch;
+using CellVision.IO.Movies;
 
 namespace CellVision.Cli.Demo;
 
@@ -19,7 +19,7 @@ internal sealed class DemoPipeline(DemoOptions options, IDemoObserver observer)
     internal DemoResult Run(CancellationToken cancellationToken)
     {
         var total = Stopwatch.StartNew();
-        TorchRuntime.ManualSeed((ulong)options.Seed);
+        var context = new CellVisionContext(options.Seed);
         var folder = Directory.CreateDirectory(options.OutputFolder).FullName;
 
         using var movie = Step("Generate the movie", 0, () => SyntheticTimeLapse.Generate(options.Movie, cancellationToken),
@@ -50,7 +50,7 @@ internal sealed class DemoPipeline(DemoOptions options, IDemoObserver observer)
             ("detection F1", matching.F1, "harmonic mean of the two"),
         };
 
-        using var tracker = new DemoTracker(options);
+        using var tracker = new DemoTracker(options, context);
         var flowLosses = Step("Train the flow model on approved links", options.EffectiveFlowEpochs, () => tracker.TrainFlow(movie,
                 (epoch, loss) => observer.StepAdvanced(epoch, string.Create(CultureInfo.InvariantCulture, $"epoch {epoch} loss {loss:F4}")),
                 cancellationToken),

@@ -1,17 +1,14 @@
-using CellVision.Cli.Commands;
 using CellVision.Core.Annotations;
 using CellVision.Core.Synthetic;
-using CellVision.Core.Volumes;
-using CellVision.Detection;
 using CellVision.Networks;
 using CellVision.Tracking;
 
 namespace CellVision.Cli.Demo;
 
 /// <summary>Trains ELEPHANT's flow model from a few approved links and links detections with and without it.</summary>
-internal sealed class DemoTracker(DemoOptions options) : IDisposable
+internal sealed class DemoTracker(DemoOptions options, CellVisionContext context) : IDisposable
 {
-    private readonly FlowUNet model = new();
+    private FlowUNet? model;
 
     /// <summary>
     /// A person approves the links of the first <see cref="DemoOptions.ApprovedTransitions"/> frame pairs (here taken
@@ -26,70 +23,54 @@ internal sealed class DemoTracker(DemoOptions options) : IDisposable
         }
 
         var first = movie.Images[0];
-        var keepAxials = KeepAxials.FromVoxelSize(first.VoxelSize);
-        var normFactor = FlowNormFactor.FromKeepAxials(keepAxials);
-        var pairs = new List<FlowTrainingPair>();
-        try
+        var trainingOptions = new FlowTrainingOptions
         {
-            for (var t = 0; t < approved; t++)
-            {
-                var label = FlowLabelGenerator.Generate(movie.Truth, t, (first.Depth, first.Height, first.Width), first.VoxelSize, normFactor);
-                pairs.Add(new FlowTrainingPair(Normalization.MinMaxToUnit(movie.Images[t]), Normalization.MinMaxToUnit(movie.Images[t + 1]), label));
-            }
-
-            var crop = (Math.Min(options.CropSize.Depth, first.Depth), Math.Min(options.CropSize.Height, first.Height), Math.Min(options.CropSize.Width, first.Width));
-            var trainingOptions = new FlowTrainingOptions
-            {
-                CropSize = crop, CropsPerTimepoint = options.CropsPerEpoch, Epochs = options.EffectiveFlowEpochs, Seed = options.Seed,
-            };
-            using var trainer = new FlowTrainer(model, keepAxials, trainingOptions);
-            trainer.ModelUpdated += (_, e) => epochDone(e.Epoch, e.MeanLoss);
-            return trainer.Train(pairs, cancellationToken: cancellationToken);
-        }
-        finally
+            CropSize = (Math.Min(options.CropSize.Depth, first.Depth), Math.Min(options.CropSize.Height, first.Height), Math.Min(options.CropSize.Width, first.Width)),
+            CropsPerTimepoint = options.CropsPerEpoch, Epochs = options.EffectiveFlowEpochs,
+        };
+        var losses = new List<double>();
+        var epochs = new EpochProgress(trainingOptions.Epochs, (epoch, loss) =>
         {
-            foreach (var pair in pairs)
-            {
-                pair.Current.Dispose();
-                pair.Next.Dispose();
-                pair.Label.Dispose();
-            }
-        }
+            losses.Add(loss);
+            epochDone(epoch, loss);
+        });
+        model = context.Tracking.TrainFlow(movie.Images, movie.Truth, trainingOptions, epochs, cancellationToken);
+        return losses;
     }
 
     /// <summary>Links a copy of the detections with ELEPHANT's nearest-neighbour linking, optionally flow-corrected.</summary>
     internal LineageGraph Link(LineageGraph detections, SyntheticTimeLapse movie, bool withFlow, CancellationToken cancellationToken)
     {
-        var graph = Copy(detections);
+        var graph = detections.Clone();
         var first = movie.Images[0];
-        var estimator = withFlow
-            ? new FlowPredictor(model, KeepAxials.FromVoxelSize(first.VoxelSize), t => Normalization.MinMaxToUnit(movie.Images[t]),
-                new FlowPredictionOptions { PatchSize = (first.Depth, first.Height, first.Width) })
+        var motion = withFlow && model is not null
+            ? context.Tracking.Flow(model, movie.Images, new FlowPredictionOptions { PatchSize = (first.Depth, first.Height, first.Width) })
             : null;
-        var linker = new NearestNeighborLinker(new NearestNeighborLinkingOptions { DistanceThreshold = options.LinkingThreshold }, estimator);
-        linker.LinkAll(graph, cancellationToken: cancellationToken);
+        context.Tracking.Link(graph, new NearestNeighborLinkingOptions { DistanceThreshold = options.LinkingThreshold }, motion, cancellationToken: cancellationToken);
         return graph;
     }
 
-    public void Dispose() => model.Dispose();
+    public void Dispose() => model?.Dispose();
 
-    private static LineageGraph Copy(LineageGraph source)
+    /// <summary>Turns the step reports of training into one call per finished epoch with its mean loss.</summary>
+    private sealed class EpochProgress(int epochs, Action<int, double> epochDone) : IProgress<TrainingProgress>
     {
-        var copy = new LineageGraph();
-        var map = new Dictionary<Spot, Spot>();
-        foreach (var spot in source.Spots.OrderBy(s => s.Id))
-        {
-            var added = copy.AddSpot(spot.Timepoint, spot.X, spot.Y, spot.Z, spot.Covariance);
-            added.Quality = spot.Quality;
-            added.DetectionTag = spot.DetectionTag;
-            map[spot] = added;
-        }
+        private double sum;
+        private int counted;
 
-        foreach (var link in source.Links)
+        public void Report(TrainingProgress value)
         {
-            copy.AddLink(map[link.Source], map[link.Target], link.TrackingTag);
-        }
+            if (!double.IsNaN(value.Loss))
+            {
+                sum += value.Loss;
+                counted++;
+            }
 
-        return copy;
+            if (value.Step == value.StepsPerEpoch - 1 && value.Epoch < epochs)
+            {
+                epochDone(value.Epoch + 1, counted == 0 ? double.NaN : sum / counted);
+                (sum, counted) = (0, 0);
+            }
+        }
     }
 }
