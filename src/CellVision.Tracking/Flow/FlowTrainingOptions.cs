@@ -45,7 +45,7 @@ public sealed record FlowTrainingOptions
     /// </summary>
     public FlowNormFactor? NormFactor { get; init; }
 
-    /// <summary>Seed of the crop positions and augmentations; null for a random seed.</summary>
+    /// <summary>Seed of the crop positions and augmentations (and, through <c>CellVisionContext.Tracking.TrainFlow</c>, of the initial weights); null for a random seed.</summary>
     public int? Seed { get; init; }
 
     /// <summary>
