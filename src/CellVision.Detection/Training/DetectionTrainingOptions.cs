@@ -47,7 +47,10 @@ public sealed record DetectionTrainingOptions
     /// </summary>
     public double ContrastAugmentation { get; init; }
 
-    /// <summary>Seed of the crop positions, augmentations and flips; null for a random seed.</summary>
+    /// <summary>
+    /// Seed of the crop positions, augmentations and flips and, when <see cref="NucleusDetector"/> creates the network, of
+    /// its initial weights: the same seed gives bit-identical weights. Null for a random seed.
+    /// </summary>
     public int? Seed { get; init; }
 
     /// <summary>
