@@ -15,7 +15,7 @@ namespace CellVision.Benchmarks;
 /// Sparse-annotation accuracy on real nuclei (PlantSeg ovule crop, 54 labelled nuclei): annotate a few nuclei as
 /// ellipsoids from their instance masks (true nuclei) plus automatic background, train the detection U-Net from
 /// scratch, predict the whole volume, and match predicted centres to instances (a centre inside an unmatched instance
-/// is a true positive). Prints precision, recall and F1, then diagnostics: the peak centre probability per instance,
+/// is a true positive). Training and detection go through <see cref="NucleusDetector"/>, as users run them. Prints precision, recall and F1, then diagnostics: the peak centre probability per instance,
 /// the instances cut by the crop's faces, scores over the instances holding at least a fraction of the median nucleus
 /// (slivers whose centre lies outside the crop cannot hold a detected centre), and scores at lower thresholds.
 /// The options are listed by <c>plantseg-accuracy --help</c> (<see cref="Commands.PlantSegAccuracyCommand"/>).
@@ -36,13 +36,15 @@ internal static class PlantSegAccuracy
         var voxel = new VoxelSize(0.12678642, 0.12678642, 0.28371837);
         using var raw = TiffFile.Open(Path.Combine(folder, "1135_mini_raw_zyx.tif")).ReadStack<byte>();
         using var instances = TiffFile.Open(Path.Combine(folder, "1135_mini_label_zyx_uint16.tif")).ReadStack<ushort>();
-        using var frame = new Volume<float>(raw.Depth, raw.Height, raw.Width, voxel);
+        // The detector takes raw uint16 frames and normalises them itself; the 8-bit intensities widen losslessly.
+        using var movieFrame = new Volume<ushort>(raw.Depth, raw.Height, raw.Width, voxel);
         for (var i = 0; i < raw.Length; i++)
         {
-            frame.Span[i] = raw.Span[i];
+            movieFrame.Span[i] = raw.Span[i];
         }
 
-        Normalization.MinMaxToUnit(frame.Span);
+        // Normalised as the detector normalises, for the background threshold and the diagnostics.
+        using var frame = Normalization.MinMaxToUnit(movieFrame);
         var moments = InstanceMoments(instances, voxel);
         Console.WriteLine($"{moments.Count} instances");
         // "all": any instance may be annotated; "large": only instances holding at least the median instance's voxels, as a
@@ -51,87 +53,156 @@ internal static class PlantSegAccuracy
         var medianSize = moments.Values.Select(m => m.Size).Order().ElementAt(moments.Count / 2);
         var chosen = moments.Where(m => pick == "all" || m.Value.Size >= medianSize).OrderBy(m => m.Key * 7919 % 104729).Take(annotated).ToArray();
         Console.WriteLine($"annotated instances ({pick}): {string.Join(' ', chosen.Select(c => $"{c.Key}:{c.Value.Size}"))}");
-        var spots = chosen.Select(m => new AnnotatedSpot(m.Value.Centre[2], m.Value.Centre[1], m.Value.Centre[0], m.Value.Covariance, DetectionTag.TruePositive));
+        var annotations = new LineageGraph();
+        foreach (var (_, m) in chosen)
+        {
+            annotations.AddSpot(0, m.Centre[2], m.Centre[1], m.Centre[0], Covariance3.FromRowMajor(m.Covariance)).DetectionTag = DetectionTag.TruePositive;
+        }
+
         var sorted = frame.Span.ToArray();
         Array.Sort(sorted);
         var background = Normalization.Percentile(sorted, settings.BackgroundPercentile);
-        using var labels = LabelGenerator.Generate((frame.Depth, frame.Height, frame.Width), voxel, spots, new LabelOptions { AutoBackgroundThreshold = background }, frame);
-
-        Console.WriteLine(FormattableString.Invariant($"labels: {labels.Span.ToArray().Count(v => v > 0)} labelled voxels, background below {background:F3}"));
-        var keepAxials = KeepAxials.FromLevels(KeepAxials.LevelsFromAnisotropy(voxel.Z / voxel.X));
-        using var model = new DetectionUNet();
-        var clock = Stopwatch.StartNew();
-        var load = settings.Load ?? string.Empty;
-        var save = settings.Save ?? string.Empty;
-        var ensemble = new List<DetectionUNet>();
-        if (load.Length > 0)
+        var patch = settings.Patch;
+        var options = new NucleusDetectorOptions
         {
-            // Several comma-separated files make an ensemble whose probabilities are averaged.
-            foreach (var path in load.Split(','))
-            {
-                ensemble.AddRange(DetectionUNet.LoadEnsemble(path));
-            }
-
-            Console.WriteLine($"{ensemble.Count} model(s) loaded from {load}; no training");
-        }
-        else
-        {
-            if (settings.Init is { } initial)
-            {
-                using var weights = PthFile.LoadStateDict(initial);
-                model.LoadStateDict(weights);
-                Console.WriteLine($"training continues from {initial}");
-            }
-
-            var priorCrops = settings.Prior;
-            if (priorCrops > 0)
-            {
-                var losses = DetectionPrior.Train(model, keepAxials, [frame], new PriorTrainingOptions { Crops = priorCrops, CropSize = (crop[0], crop[1], crop[2]), Seed = 0 });
-                Console.WriteLine(FormattableString.Invariant($"prior: {priorCrops} crops per learning rate, last loss {losses[^1]:F4} at {clock.Elapsed.TotalSeconds:F0} s"));
-            }
-
-            var trainingOptions = new DetectionTrainingOptions
+            Prediction = new PredictionOptions { PatchSize = (patch[0], patch[1], patch[2]), MitigateEdgeDiscontinuities = settings.Pad, AverageOverFlips = settings.Flips },
+            SpotExtraction = new SpotExtractionOptions { MinimumRadius = minimumRadius },
+            Training = new DetectionTrainingOptions
             {
                 CropSize = (crop[0], crop[1], crop[2]), CropsPerTimepoint = crops, Epochs = epochs, Seed = settings.Seed,
                 LearningRate = settings.LearningRate,
                 ScaleAugmentation = settings.Scale,
                 RotationAugmentation = settings.Rotation,
                 ContrastAugmentation = settings.Contrast,
-            };
-            using var trainer = new DetectionTrainer(model, keepAxials, trainingOptions);
-            trainer.ModelUpdated += (_, e) =>
-            {
-                Console.WriteLine(FormattableString.Invariant($"epoch {e.Epoch} loss {e.MeanLoss:F4} at {clock.Elapsed.TotalSeconds:F0} s"));
-                if (save.Length > 0)
-                {
-                    using var weights = model.StateDict();
-                    PthFile.Save(save.Replace("{epoch}", e.Epoch.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal), weights);
-                }
-            };
-            trainer.Train([new TrainingFrame(frame, labels)]);
-        }
+            },
+            Labels = new LabelOptions { AutoBackgroundThreshold = background },
+        };
 
-        var trainSeconds = clock.Elapsed.TotalSeconds;
-        if (settings.Probe)
+        // The detector paints these labels itself when it trains; this copy is for the count printed and the probe.
+        using var labels = LabelGenerator.Generate((frame.Depth, frame.Height, frame.Width), voxel, annotations.TrainingAnnotations(0), options.Labels, frame);
+        Console.WriteLine(FormattableString.Invariant($"labels: {labels.Span.ToArray().Count(v => v > 0)} labelled voxels, background below {background:F3}"));
+        var keepAxials = KeepAxials.FromVoxelSize(voxel);
+        var scratch = Directory.CreateTempSubdirectory("cellvision-plantseg-");
+        var clock = Stopwatch.StartNew();
+        var load = settings.Load ?? string.Empty;
+        var save = settings.Save ?? string.Empty;
+        NucleusDetector? detector = null;
+        IReadOnlyList<DetectionUNet> networks = [];
+        try
         {
-            Probe(ensemble.Count > 0 ? ensemble[0] : model, keepAxials, frame, labels, instances, moments, chosen.Select(c => c.Key).ToArray(), crop);
+            // The detector's weights, also read by the diagnostics below (a list of state dicts for an ensemble).
+            var weightsFile = Path.Combine(scratch.FullName, "weights.pth");
+            if (load.Length > 0)
+            {
+                // Several comma-separated files make an ensemble whose probabilities are averaged: their state dicts go
+                // into one list-of-state-dicts file, which the detector loads as an ensemble.
+                var paths = load.Split(',');
+                if (paths.Length == 1)
+                {
+                    weightsFile = paths[0];
+                }
+                else
+                {
+                    var stateDicts = paths.SelectMany(PthFile.LoadStateDicts).ToList();
+                    try
+                    {
+                        PthFile.Save(weightsFile, stateDicts);
+                    }
+                    finally
+                    {
+                        stateDicts.ForEach(w => w.Dispose());
+                    }
+                }
+
+                detector = NucleusDetector.Load(weightsFile, options);
+                Console.WriteLine($"{detector.EnsembleSize} model(s) loaded from {load}; no training");
+            }
+            else
+            {
+                var trained = detector = new NucleusDetector(options);
+                if (settings.Init is { } initial)
+                {
+                    trained.LoadWeights(initial);
+                    Console.WriteLine($"training continues from {initial}");
+                }
+
+                var priorCrops = settings.Prior;
+                if (priorCrops > 0)
+                {
+                    // NucleusDetector has no prior training and does not hand out its network: the prior trains a copy of
+                    // the detector's starting weights (seeded initialisation or --init), which then go back into it.
+                    trained.SaveWeights(weightsFile);
+                    var copies = DetectionUNet.LoadEnsemble(weightsFile);
+                    try
+                    {
+                        var losses = DetectionPrior.Train(copies[0], keepAxials, [frame], new PriorTrainingOptions { Crops = priorCrops, CropSize = (crop[0], crop[1], crop[2]), Seed = 0 });
+                        using (var weights = copies[0].StateDict())
+                        {
+                            PthFile.Save(weightsFile, weights);
+                        }
+
+                        trained.LoadWeights(weightsFile);
+                        Console.WriteLine(FormattableString.Invariant($"prior: {priorCrops} crops per learning rate, last loss {losses[^1]:F4} at {clock.Elapsed.TotalSeconds:F0} s"));
+                    }
+                    finally
+                    {
+                        foreach (var copy in copies)
+                        {
+                            copy.Dispose();
+                        }
+                    }
+                }
+
+                trained.ModelUpdated += (_, e) =>
+                {
+                    Console.WriteLine(FormattableString.Invariant($"epoch {e.Epoch} loss {e.MeanLoss:F4} at {clock.Elapsed.TotalSeconds:F0} s"));
+                    if (save.Length > 0)
+                    {
+                        trained.SaveWeights(save.Replace("{epoch}", e.Epoch.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal));
+                    }
+                };
+                trained.Train([movieFrame], annotations);
+            }
+
+            var trainSeconds = clock.Elapsed.TotalSeconds;
+            if (load.Length == 0)
+            {
+                detector.SaveWeights(weightsFile);
+            }
+
+            // The probe and the diagnostics read the networks' probabilities, which NucleusDetector does not expose:
+            // they run on copies of its weights, outside the timings; the scores come from the detector itself.
+            networks = DetectionUNet.LoadEnsemble(weightsFile);
+            if (settings.Probe)
+            {
+                Probe(networks[0], keepAxials, frame, labels, instances, moments, chosen.Select(c => c.Key).ToArray(), crop);
+            }
+
+            clock.Restart();
+            var detected = detector.DetectFrame(movieFrame);
+            var predictSeconds = clock.Elapsed.TotalSeconds;
+            using (var probabilities = new DetectionPredictor(networks, keepAxials).Predict(frame, options.Prediction))
+            {
+                Diagnose(probabilities.Centre, instances, voxel, minimumRadius, chosen.Select(c => c.Key).ToHashSet());
+            }
+
+            var (truePositives, _) = Match(detected, instances, voxel);
+            var precision = detected.Count == 0 ? 0 : truePositives / (double)detected.Count;
+            var recall = truePositives / (double)moments.Count;
+            var f1 = precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall);
+            Console.WriteLine(FormattableString.Invariant($"cellvision_plantseg annotated={annotated} instances={moments.Count} {(load.Length > 0 ? $"weights={load}" : $"epochs={epochs}")} crops={crops} crop={string.Join(',', crop)} train_s={trainSeconds:F1} predict_s={predictSeconds:F1} detected={detected.Count} tp={truePositives} precision={precision:F3} recall={recall:F3} f1={f1:F3}"));
+            return 0;
         }
+        finally
+        {
+            foreach (var network in networks)
+            {
+                network.Dispose();
+            }
 
-        clock.Restart();
-        var predictor = ensemble.Count > 0 ? new DetectionPredictor(ensemble, keepAxials) : new DetectionPredictor(model, keepAxials);
-        var patch = settings.Patch;
-        using var probabilities = predictor.Predict(frame, new PredictionOptions { PatchSize = (patch[0], patch[1], patch[2]), MitigateEdgeDiscontinuities = settings.Pad, AverageOverFlips = settings.Flips });
-        var detected = SpotExtractor.Extract(probabilities.Centre, voxel, new SpotExtractionOptions { MinimumRadius = minimumRadius });
-        var predictSeconds = clock.Elapsed.TotalSeconds;
-        Diagnose(probabilities.Centre, instances, voxel, minimumRadius, chosen.Select(c => c.Key).ToHashSet());
-
-        var (truePositives, _) = Match(detected, instances, voxel);
-        var precision = detected.Count == 0 ? 0 : truePositives / (double)detected.Count;
-        var recall = truePositives / (double)moments.Count;
-        var f1 = precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall);
-        Console.WriteLine(FormattableString.Invariant($"cellvision_plantseg annotated={annotated} instances={moments.Count} {(load.Length > 0 ? $"weights={load}" : $"epochs={epochs}")} crops={crops} crop={string.Join(',', crop)} train_s={trainSeconds:F1} predict_s={predictSeconds:F1} detected={detected.Count} tp={truePositives} precision={precision:F3} recall={recall:F3} f1={f1:F3}"));
-        ensemble.ForEach(m => m.Dispose());
-        return 0;
+            detector?.Dispose();
+            scratch.Delete(recursive: true);
+        }
     }
 
     /// <summary>
