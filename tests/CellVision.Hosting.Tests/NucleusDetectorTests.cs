@@ -104,11 +104,16 @@ public class NucleusDetectorTests
         Assert.Throws<ArgumentOutOfRangeException>(() => detector.Detect(movie.Images, new LineageGraph(), (1, 2)));
         Assert.Contains(host.Logs.Of<NucleusDetector>(LogLevel.Error), e => e.Exception is ArgumentOutOfRangeException);
 
+        // Detection merges as ELEPHANT's client: an earlier unlabelled prediction at the timepoint is replaced, an
+        // annotated spot stays.
         var graph = new LineageGraph();
-        graph.AddSpot(0, 1, 1, 1, 1.0);
+        var earlierPrediction = graph.AddSpot(0, 1, 1, 1, 1.0);
+        var annotated = graph.AddSpot(0, 2, 2, 2, 1.0);
+        annotated.DetectionTag = DetectionTag.TruePositive;
         detector.Detect(movie.Images, graph, (0, 0));
         var warnings = host.Logs.Of<NucleusDetector>(LogLevel.Warning).Select(e => e.EventId.Id).ToList();
         Assert.Contains(2020, warnings); // random weights
-        Assert.Contains(2030, warnings); // timepoint 0 already holds a spot
+        Assert.False(graph.Contains(earlierPrediction));
+        Assert.True(graph.Contains(annotated));
     }
 }
