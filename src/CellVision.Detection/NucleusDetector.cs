@@ -356,7 +356,10 @@ public sealed partial class NucleusDetector : INucleusDetector, IDisposable
             {
                 var model = Options.Training.Seed is int seed ? TorchRuntime.Seeded(unchecked((ulong)seed), () => new DetectionUNet()) : new DetectionUNet();
                 models = [model];
-                Log.ModelCreated(logger, model.Parameters().Sum(p => p.Shape.Aggregate(1L, (a, b) => a * b)));
+                if (logger.IsEnabled(LogLevel.Debug))
+                {
+                    Log.ModelCreated(logger, model.Parameters().Sum(p => p.Shape.Aggregate(1L, (a, b) => a * b)));
+                }
             }
 
             return models;

@@ -90,8 +90,13 @@ public sealed partial class TrackLinker : ITrackLinker
             }
 
             var result = link(graph, progress, cancellationToken);
-            var orphans = Enumerable.Range(first, last - first + 1).Sum(t => graph.SpotsAt(t).Count(s => s.Incoming.Count == 0));
-            Log.Linked(logger, first, last, result.LinksAdded, result.LinksRemoved, result.SpotsInterpolated, orphans, Describe.Milliseconds(start));
+            if (logger.IsEnabled(LogLevel.Information))
+            {
+                // Counting the spots without a parent walks the linked range, which only the message needs.
+                var orphans = Enumerable.Range(first, last - first + 1).Sum(t => graph.SpotsAt(t).Count(s => s.Incoming.Count == 0));
+                Log.Linked(logger, first, last, result.LinksAdded, result.LinksRemoved, result.SpotsInterpolated, orphans, Describe.Milliseconds(start));
+            }
+
             var linkable = Enumerable.Range(first, last - first + 1).Any(t => graph.SpotsAt(t).Count > 0 && graph.SpotsAt(t - 1).Count > 0);
             if (result.LinksAdded == 0 && linkable)
             {
