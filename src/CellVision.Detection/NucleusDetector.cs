@@ -392,7 +392,7 @@ public sealed partial class NucleusDetector : INucleusDetector, IDisposable
             }
 
             var predictor = new DetectionPredictor(Networks, keepAxials);
-            nuclei = predictor.Detect(input, Options.Prediction, Options.SpotExtraction, progress, cancellationToken);
+            nuclei = predictor.Detect(input, Options.Prediction, Options.SpotExtraction, progress, cancellationToken: cancellationToken);
         }
 
         if (nuclei.Count == 0)

@@ -76,12 +76,12 @@ public sealed class DetectionPredictor
     /// <param name="options">Patch layout and blending; null for ELEPHANT's defaults.</param>
     /// <param name="spotOptions">Threshold, centre ratio and radius limits; null for ELEPHANT's client defaults.</param>
     /// <param name="progress">Receives the number of patches done.</param>
-    /// <param name="cancellationToken">Stops between batches of patches.</param>
     /// <param name="probabilitiesReady">
     /// Receives the frame's class probabilities before nuclei are extracted, e.g. to keep them with
     /// <c>ProbabilityZarr.Write</c> in CellVision.IO (ELEPHANT's "output prediction"); they are disposed when it returns.
     /// </param>
-    public IReadOnlyList<DetectedSpot> Detect(Volume<float> frame, PredictionOptions? options = null, SpotExtractionOptions? spotOptions = null, IProgress<PredictionProgress>? progress = null, CancellationToken cancellationToken = default, Action<DetectionProbabilities>? probabilitiesReady = null)
+    /// <param name="cancellationToken">Stops between batches of patches.</param>
+    public IReadOnlyList<DetectedSpot> Detect(Volume<float> frame, PredictionOptions? options = null, SpotExtractionOptions? spotOptions = null, IProgress<PredictionProgress>? progress = null, Action<DetectionProbabilities>? probabilitiesReady = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(frame);
         using var probabilities = Predict(frame, options, progress, cancellationToken);

@@ -23,7 +23,7 @@ public sealed class LiveDetectionTrainer : IDisposable
         ArgumentNullException.ThrowIfNull(trainer);
         this.trainer = trainer;
         stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        loop = Task.Run(RunAsync);
+        loop = Task.Run(RunAsync, stop.Token);
     }
 
     /// <summary>Raised when an epoch fails; live training stops.</summary>

@@ -73,7 +73,7 @@ public static class TiffSequence
                 tiff.ReadPageBytes(z, buffer.AsSpan(z * planeBytes, planeBytes));
             }
 
-            array.WriteBytes(new Box([n, .. new long[frame.Length]], [1, .. frame]), buffer);
+            array.WriteBytes(new Box([n, .. new long[frame.Length]], [1, .. frame]), buffer, cancellationToken: cancellationToken);
             progress?.Report((double)(n + 1) / files.Count);
         }
 
