@@ -100,13 +100,15 @@ public sealed class Volume<T> : IDisposable
     /// <param name="z">Plane.</param>
     /// <param name="y">Row.</param>
     /// <param name="x">Column.</param>
+    /// <exception cref="ArgumentOutOfRangeException">The voxel lies outside the volume.</exception>
     public ref T this[int z, int y, int x]
     {
         get
         {
             if ((uint)z >= (uint)Depth || (uint)y >= (uint)Height || (uint)x >= (uint)Width)
             {
-                throw new IndexOutOfRangeException($"Voxel ({z}, {y}, {x}) lies outside the {Depth}×{Height}×{Width} volume.");
+                var name = (uint)z >= (uint)Depth ? nameof(z) : (uint)y >= (uint)Height ? nameof(y) : nameof(x);
+                throw new ArgumentOutOfRangeException(name, $"Voxel ({z}, {y}, {x}) lies outside the {Depth}×{Height}×{Width} volume.");
             }
 
             return ref Buffer[(((z * Height) + y) * Width) + x];

@@ -155,9 +155,9 @@ public static class CtcExporter
         return ([spot.Z, spot.Y, spot.X], values.Select(v => Math.Sqrt(Math.Max(v, 0))).ToArray(), vectors);
     }
 
-    private static List<Spot> Lost(Volume<ushort> mask, IReadOnlyList<KeyValuePair<Spot, int>> spots)
+    private static List<Spot> Lost(Volume<ushort> mask, KeyValuePair<Spot, int>[] spots)
     {
-        if (spots.Count == 0)
+        if (spots.Length == 0)
         {
             return [];
         }

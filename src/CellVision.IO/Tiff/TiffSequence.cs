@@ -43,7 +43,7 @@ public static class TiffSequence
 
         var type = new ZarrDataType(first.SampleFormat switch
         {
-            TiffSampleFormat.Float => ZarrElementKind.Float,
+            TiffSampleFormat.FloatingPoint => ZarrElementKind.Float,
             TiffSampleFormat.SignedInteger => ZarrElementKind.Int,
             _ => ZarrElementKind.UInt,
         }, first.BytesPerSample);
