@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.InteropServices;
 using CellVision.Core.Geometry;
 
@@ -62,6 +63,7 @@ public sealed class Volume<T> : IDisposable
     /// <param name="origin">Physical position (X, Y, Z in µm) of voxel (0, 0, 0); null for the origin.</param>
     /// <returns>The volume; its voxels are undefined until written.</returns>
     /// <exception cref="ArgumentOutOfRangeException">A dimension is negative, or the volume exceeds the maximum array length.</exception>
+    [SuppressMessage("Design", "CA1000:Do not declare static members on generic types", Justification = "A named constructor: the voxel type cannot be inferred from the arguments, so Volume<T>.CreateUninitialized(...) reads like new Volume<T>(...).")]
     public static Volume<T> CreateUninitialized(int depth, int height, int width, VoxelSize? voxelSize = null, (double X, double Y, double Z)? origin = null) =>
         new(depth, height, width, voxelSize, origin, clear: false);
 
