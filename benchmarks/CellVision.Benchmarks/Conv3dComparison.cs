@@ -12,7 +12,7 @@ internal static class Conv3dComparison
     internal static int Run(long[] shape, int threads, int iterations, int layers)
     {
         TorchRuntime.ThreadCount = threads;
-        using var stack = new Conv3dStack((int)shape[1], layers, shape);
+        using var stack = new Conv3dStackModel((int)shape[1], layers, shape);
         stack.ForwardBackward();
         stack.Forward();
 

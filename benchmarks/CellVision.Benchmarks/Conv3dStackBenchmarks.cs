@@ -5,9 +5,9 @@ namespace CellVision.Benchmarks;
 
 /// <summary>BenchmarkDotNet timings of a 32→32 channel conv3d stack, forward and forward+backward.</summary>
 [MemoryDiagnoser]
-public class Conv3dStackBenchmarks
+public class Conv3dStackBenchmarks : IDisposable
 {
-    private Conv3dStack? stack;
+    private Conv3dStackModel? stack;
 
     [Params(2)]
     public int Threads { get; set; }
@@ -19,7 +19,7 @@ public class Conv3dStackBenchmarks
     public void Setup()
     {
         TorchRuntime.ThreadCount = Threads;
-        stack = new Conv3dStack(32, 2, Shape.Split('x').Select(long.Parse).ToArray());
+        stack = new Conv3dStackModel(32, 2, Shape.Split('x').Select(long.Parse).ToArray());
     }
 
     [Benchmark]
@@ -28,6 +28,12 @@ public class Conv3dStackBenchmarks
     [Benchmark]
     public void ForwardBackward() => stack!.ForwardBackward();
 
+    /// <summary>Releases the stack's tensors; BenchmarkDotNet calls it as the global cleanup.</summary>
     [GlobalCleanup]
-    public void Cleanup() => stack?.Dispose();
+    public void Dispose()
+    {
+        stack?.Dispose();
+        stack = null;
+        GC.SuppressFinalize(this);
+    }
 }

@@ -356,7 +356,10 @@ public sealed partial class NucleusDetector : INucleusDetector, IDisposable
             {
                 var model = Options.Training.Seed is int seed ? TorchRuntime.Seeded(unchecked((ulong)seed), () => new DetectionUNet()) : new DetectionUNet();
                 models = [model];
-                Log.ModelCreated(logger, model.Parameters().Sum(p => p.Shape.Aggregate(1L, (a, b) => a * b)));
+                if (logger.IsEnabled(LogLevel.Debug))
+                {
+                    Log.ModelCreated(logger, model.Parameters().Sum(p => p.Shape.Aggregate(1L, (a, b) => a * b)));
+                }
             }
 
             return models;
@@ -389,7 +392,7 @@ public sealed partial class NucleusDetector : INucleusDetector, IDisposable
             }
 
             var predictor = new DetectionPredictor(Networks, keepAxials);
-            nuclei = predictor.Detect(input, Options.Prediction, Options.SpotExtraction, progress, cancellationToken);
+            nuclei = predictor.Detect(input, Options.Prediction, Options.SpotExtraction, progress, cancellationToken: cancellationToken);
         }
 
         if (nuclei.Count == 0)

@@ -132,7 +132,7 @@ public static partial class CtcEvaluator
         }
 
         var overlaps = new FrameOverlap[frameCount];
-        ParallelFrames.Run(frameCount, options.MaxDegreeOfParallelism, "matching frames", progress, cancellationToken, t =>
+        ParallelFrames.Run(frameCount, options.MaxDegreeOfParallelism, "matching frames", progress, t =>
         {
             using var gt = LabelFrame.Read(Path.Combine(traFolder, FileName(reference, t)));
             using var res = LabelFrame.Read(Path.Combine(resultFolder, FileName(results, t)));
@@ -142,7 +142,7 @@ public static partial class CtcEvaluator
             }
 
             overlaps[t] = FrameOverlap.Compute(gt, res);
-        });
+        }, cancellationToken);
 
         var graph = new AogmGraph(overlaps, options.CollectErrors);
         graph.CountVertices();
@@ -226,7 +226,7 @@ public static partial class CtcEvaluator
     private static List<CtcSegmentationObject> EvaluateSegmentation(IReadOnlyList<SegFile> files, CtcSequence results, CtcEvaluationOptions options, IProgress<CtcProgress>? progress, CancellationToken cancellationToken)
     {
         var perFile = new List<CtcSegmentationObject>[files.Count];
-        ParallelFrames.Run(files.Count, options.MaxDegreeOfParallelism, "segmentation", progress, cancellationToken, n =>
+        ParallelFrames.Run(files.Count, options.MaxDegreeOfParallelism, "segmentation", progress, n =>
         {
             var file = files[n];
             if (!results.Frames.Contains(file.Frame))
@@ -274,7 +274,7 @@ public static partial class CtcEvaluator
             }
 
             perFile[n] = objects;
-        });
+        }, cancellationToken);
 
         var all = perFile.SelectMany(o => o).ToList();
         if (all.Count == 0)

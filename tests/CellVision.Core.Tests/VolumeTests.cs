@@ -14,7 +14,7 @@ public sealed class VolumeTests
         Assert.Equal(7, volume.Row(1, 2)[3]);
         Assert.Equal(7, volume.Plane(1)[(2 * 4) + 3]);
         Assert.Equal([2L, 3L, 4L], volume.Shape);
-        Assert.Throws<IndexOutOfRangeException>(() => volume[2, 0, 0]);
+        Assert.Throws<ArgumentOutOfRangeException>(() => volume[2, 0, 0]);
     }
 
     [Fact]

@@ -7,7 +7,7 @@ using CellVision.IO.Hdf5;
 namespace CellVision.IO.Tests;
 
 /// <summary>BigDataViewer XML + HDF5: the real ELEPHANT sample (scale-offset + deflate) reads as h5py reads it, and written datasets open in h5py.</summary>
-[Collection(Hdf5Collection.Name)]
+[Collection(Hdf5CollectionDefinition.Name)]
 public sealed class BdvTests : IDisposable
 {
     private readonly string folder = Directory.CreateTempSubdirectory("cellvision-bdv-").FullName;

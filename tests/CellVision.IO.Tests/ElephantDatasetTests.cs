@@ -4,7 +4,7 @@ using CellVision.IO.Zarr;
 namespace CellVision.IO.Tests;
 
 /// <summary>ELEPHANT's dataset layout, converted from the real BDV sample, matches zarr-python's view of the expected arrays.</summary>
-[Collection(Hdf5Collection.Name)]
+[Collection(Hdf5CollectionDefinition.Name)]
 public sealed class ElephantDatasetTests : IDisposable
 {
     private readonly string folder = Directory.CreateTempSubdirectory("cellvision-elephant-").FullName;

@@ -203,7 +203,7 @@ public sealed class LineageGraph
     /// <param name="id">The identifier.</param>
     public Spot? FindSpot(int id) => spots.GetValueOrDefault(id);
 
-    /// <summary>The link from <paramref name="source"/> to <paramref name="target"/>, or null.</summary>
+    /// <summary>The link from <paramref name="source"/> to <paramref name="target"/> in this graph, or null (also for spots of another graph).</summary>
     /// <param name="source">The earlier spot.</param>
     /// <param name="target">The later spot.</param>
     public Link? FindLink(Spot source, Spot target)
@@ -214,7 +214,7 @@ public sealed class LineageGraph
         {
             if (ReferenceEquals(link.Target, target))
             {
-                return link;
+                return links.TryGetValue(link.Id, out var held) && ReferenceEquals(held, link) ? link : null;
             }
         }
 

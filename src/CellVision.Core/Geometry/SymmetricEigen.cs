@@ -3,6 +3,8 @@ namespace CellVision.Core.Geometry;
 /// <summary>Eigen-decomposition of symmetric 3×3 matrices by cyclic Jacobi rotations (eigenvalues ascending, like LAPACK's).</summary>
 public static class SymmetricEigen
 {
+    private static readonly int[] Axes = [0, 1, 2];
+
     /// <summary>Eigenvalues (ascending) and eigenvectors (columns of the row-major <c>Vectors</c>).</summary>
     public static (double[] Values, double[] Vectors) Decompose(ReadOnlySpan<double> matrix)
     {
@@ -57,7 +59,7 @@ public static class SymmetricEigen
             }
         }
 
-        var order = new[] { 0, 1, 2 }.OrderBy(i => a[(i * 3) + i]).ToArray();
+        var order = Axes.OrderBy(i => a[(i * 3) + i]).ToArray();
         var values = order.Select(i => a[(i * 3) + i]).ToArray();
         var vectors = new double[9];
         for (var row = 0; row < 3; row++)

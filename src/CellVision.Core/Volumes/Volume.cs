@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.InteropServices;
 using CellVision.Core.Geometry;
 
@@ -62,6 +63,7 @@ public sealed class Volume<T> : IDisposable
     /// <param name="origin">Physical position (X, Y, Z in µm) of voxel (0, 0, 0); null for the origin.</param>
     /// <returns>The volume; its voxels are undefined until written.</returns>
     /// <exception cref="ArgumentOutOfRangeException">A dimension is negative, or the volume exceeds the maximum array length.</exception>
+    [SuppressMessage("Design", "CA1000:Do not declare static members on generic types", Justification = "A named constructor: the voxel type cannot be inferred from the arguments, so Volume<T>.CreateUninitialized(...) reads like new Volume<T>(...).")]
     public static Volume<T> CreateUninitialized(int depth, int height, int width, VoxelSize? voxelSize = null, (double X, double Y, double Z)? origin = null) =>
         new(depth, height, width, voxelSize, origin, clear: false);
 
@@ -100,13 +102,15 @@ public sealed class Volume<T> : IDisposable
     /// <param name="z">Plane.</param>
     /// <param name="y">Row.</param>
     /// <param name="x">Column.</param>
+    /// <exception cref="ArgumentOutOfRangeException">The voxel lies outside the volume.</exception>
     public ref T this[int z, int y, int x]
     {
         get
         {
             if ((uint)z >= (uint)Depth || (uint)y >= (uint)Height || (uint)x >= (uint)Width)
             {
-                throw new IndexOutOfRangeException($"Voxel ({z}, {y}, {x}) lies outside the {Depth}×{Height}×{Width} volume.");
+                var name = (uint)z >= (uint)Depth ? nameof(z) : (uint)y >= (uint)Height ? nameof(y) : nameof(x);
+                throw new ArgumentOutOfRangeException(name, $"Voxel ({z}, {y}, {x}) lies outside the {Depth}×{Height}×{Width} volume.");
             }
 
             return ref Buffer[(((z * Height) + y) * Width) + x];

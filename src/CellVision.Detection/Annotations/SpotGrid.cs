@@ -9,7 +9,7 @@ namespace CellVision.Detection;
 internal sealed class SpotGrid(double distance)
 {
     private const double MaxCell = 1L << 53;
-    private readonly Dictionary<(long X, long Y, long Z), List<Spot>> _cells = [];
+    private readonly Dictionary<(long X, long Y, long Z), List<Spot>> cells = [];
 
     /// <summary>Adds a spot at its current centre.</summary>
     internal void Add(Spot spot)
@@ -20,9 +20,9 @@ internal sealed class SpotGrid(double distance)
         }
 
         var key = Cell(spot.X, spot.Y, spot.Z);
-        if (!_cells.TryGetValue(key, out var list))
+        if (!cells.TryGetValue(key, out var list))
         {
-            _cells[key] = list = [];
+            cells[key] = list = [];
         }
 
         list.Add(spot);
@@ -31,7 +31,7 @@ internal sealed class SpotGrid(double distance)
     /// <summary>Moves a spot that was added at (<paramref name="x"/>, <paramref name="y"/>, <paramref name="z"/>) to its current centre.</summary>
     internal void Move(Spot spot, double x, double y, double z)
     {
-        if (distance > 0 && _cells.TryGetValue(Cell(x, y, z), out var list))
+        if (distance > 0 && cells.TryGetValue(Cell(x, y, z), out var list))
         {
             list.Remove(spot);
         }
@@ -56,7 +56,7 @@ internal sealed class SpotGrid(double distance)
             {
                 for (var dx = -1L; dx <= 1; dx++)
                 {
-                    if (!_cells.TryGetValue((cx + dx, cy + dy, cz + dz), out var list))
+                    if (!cells.TryGetValue((cx + dx, cy + dy, cz + dz), out var list))
                     {
                         continue;
                     }

@@ -144,7 +144,7 @@ public static class LabelGenerator
     private static bool KeepsCentre(byte value) => (byte)(value - 1) % 3 <= 1;
 
     /// <summary>The 3×3×3 dilation of <paramref name="voxels"/>, clipped to the volume.</summary>
-    private static IEnumerable<int> Dilate(IReadOnlyList<int> voxels, int[] dims)
+    private static HashSet<int> Dilate(IReadOnlyList<int> voxels, int[] dims)
     {
         var result = new HashSet<int>();
         var plane = dims[1] * dims[2];

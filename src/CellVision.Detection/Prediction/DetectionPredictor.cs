@@ -14,8 +14,8 @@ public sealed class DetectionPredictor
     // The dimensions flipped for each of a (N, C, Z, Y, X) batch's eight mirror images, the identity first.
     private static readonly long[][] MirrorImages = [[], [2], [3], [4], [2, 3], [2, 4], [3, 4], [2, 3, 4]];
 
-    private readonly DetectionUNet[] _models;
-    private readonly bool[] _keepAxials;
+    private readonly DetectionUNet[] models;
+    private readonly bool[] keepAxials;
 
     /// <summary>Creates a predictor for a trained model.</summary>
     /// <param name="model">The detection U-Net; it is switched to evaluation mode while predicting.</param>
@@ -42,12 +42,12 @@ public sealed class DetectionPredictor
         }
 
         UNetSkeleton.RequireFourLevels(keepAxials);
-        _models = [.. models];
-        _keepAxials = keepAxials.ToArray();
+        this.models = [.. models];
+        this.keepAxials = keepAxials.ToArray();
     }
 
     /// <summary>The number of models whose probabilities are averaged (1 for a single model).</summary>
-    public int EnsembleSize => _models.Length;
+    public int EnsembleSize => models.Length;
 
     /// <summary>
     /// Normalises a raw frame as ELEPHANT does (optional slice-wise median correction, then min–max to [0, 1]) and
@@ -76,12 +76,12 @@ public sealed class DetectionPredictor
     /// <param name="options">Patch layout and blending; null for ELEPHANT's defaults.</param>
     /// <param name="spotOptions">Threshold, centre ratio and radius limits; null for ELEPHANT's client defaults.</param>
     /// <param name="progress">Receives the number of patches done.</param>
-    /// <param name="cancellationToken">Stops between batches of patches.</param>
     /// <param name="probabilitiesReady">
     /// Receives the frame's class probabilities before nuclei are extracted, e.g. to keep them with
     /// <c>ProbabilityZarr.Write</c> in CellVision.IO (ELEPHANT's "output prediction"); they are disposed when it returns.
     /// </param>
-    public IReadOnlyList<DetectedSpot> Detect(Volume<float> frame, PredictionOptions? options = null, SpotExtractionOptions? spotOptions = null, IProgress<PredictionProgress>? progress = null, CancellationToken cancellationToken = default, Action<DetectionProbabilities>? probabilitiesReady = null)
+    /// <param name="cancellationToken">Stops between batches of patches.</param>
+    public IReadOnlyList<DetectedSpot> Detect(Volume<float> frame, PredictionOptions? options = null, SpotExtractionOptions? spotOptions = null, IProgress<PredictionProgress>? progress = null, Action<DetectionProbabilities>? probabilitiesReady = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(frame);
         using var probabilities = Predict(frame, options, progress, cancellationToken);
@@ -103,11 +103,11 @@ public sealed class DetectionPredictor
             throw new ArgumentOutOfRangeException(nameof(options), options.BatchSize, "The batch size must be at least 1.");
         }
 
-        var wasTraining = _models.Select(m => m.IsTraining).ToArray();
+        var wasTraining = models.Select(m => m.IsTraining).ToArray();
         (Volume<float>[] Sums, float[]? WeightSum) blended;
         try
         {
-            foreach (var model in _models)
+            foreach (var model in models)
             {
                 model.Eval();
             }
@@ -118,9 +118,9 @@ public sealed class DetectionPredictor
         }
         finally
         {
-            for (var m = 0; m < _models.Length; m++)
+            for (var m = 0; m < models.Length; m++)
             {
-                _models[m].Train(wasTraining[m]);
+                models[m].Train(wasTraining[m]);
             }
         }
 
@@ -151,9 +151,9 @@ public sealed class DetectionPredictor
         foreach (var dimensions in flips)
         {
             var input = dimensions.Length == 0 ? batch : batch.Flip(dimensions);
-            foreach (var model in _models)
+            foreach (var model in models)
             {
-                var probabilities = model.Forward(input, _keepAxials, options.MitigateEdgeDiscontinuities).Exp();
+                var probabilities = model.Forward(input, keepAxials, options.MitigateEdgeDiscontinuities).Exp();
                 if (dimensions.Length > 0)
                 {
                     probabilities = probabilities.Flip(dimensions);
@@ -163,7 +163,7 @@ public sealed class DetectionPredictor
             }
         }
 
-        var count = flips.Length * _models.Length;
+        var count = flips.Length * models.Length;
         return count == 1 ? sum! : sum! / count;
     }
 }

@@ -3,23 +3,23 @@ namespace CellVision.Detection;
 /// <summary>Voxel count, bounding box, centroid, mean probability and second central moments of one component.</summary>
 internal sealed class RegionMoments
 {
-    private readonly int[] _min = [int.MaxValue, int.MaxValue, int.MaxValue];
-    private readonly int[] _max = [int.MinValue, int.MinValue, int.MinValue];
-    private readonly long[] _sum = new long[3];
-    private double _probabilitySum;
-    private double[]? _centroid;
+    private readonly int[] min = [int.MaxValue, int.MaxValue, int.MaxValue];
+    private readonly int[] max = [int.MinValue, int.MinValue, int.MinValue];
+    private readonly long[] sum = new long[3];
+    private double probabilitySum;
+    private double[]? centroid;
 
     /// <summary>Number of voxels.</summary>
     internal long Count { get; private set; }
 
     /// <summary>Mean voxel coordinate (Z, Y, X).</summary>
-    internal double[] Centroid => _centroid ??= [_sum[0] / (double)Count, _sum[1] / (double)Count, _sum[2] / (double)Count];
+    internal double[] Centroid => centroid ??= [sum[0] / (double)Count, sum[1] / (double)Count, sum[2] / (double)Count];
 
     /// <summary>Bounding-box size (Z, Y, X) in voxels.</summary>
-    internal int[] Extent => [_max[0] - _min[0] + 1, _max[1] - _min[1] + 1, _max[2] - _min[2] + 1];
+    internal int[] Extent => [max[0] - min[0] + 1, max[1] - min[1] + 1, max[2] - min[2] + 1];
 
     /// <summary>Mean probability over the component.</summary>
-    internal double Quality => _probabilitySum / Count;
+    internal double Quality => probabilitySum / Count;
 
     /// <summary>Σ (k_i − mean_i)(k_j − mean_j) over the voxels, row-major (Z, Y, X).</summary>
     internal double[] Central { get; } = new double[9];
@@ -32,7 +32,7 @@ internal sealed class RegionMoments
         Extend(1, y);
         Extend(2, x);
 
-        _probabilitySum += probability;
+        probabilitySum += probability;
     }
 
     /// <summary>Second pass (after all <see cref="Add"/> calls): accumulates the central moments.</summary>
@@ -53,8 +53,8 @@ internal sealed class RegionMoments
 
     private void Extend(int axis, int coordinate)
     {
-        _sum[axis] += coordinate;
-        _min[axis] = Math.Min(_min[axis], coordinate);
-        _max[axis] = Math.Max(_max[axis], coordinate);
+        sum[axis] += coordinate;
+        min[axis] = Math.Min(min[axis], coordinate);
+        max[axis] = Math.Max(max[axis], coordinate);
     }
 }

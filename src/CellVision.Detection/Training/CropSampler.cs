@@ -29,11 +29,11 @@ internal sealed class CropSampler
     /// <summary>Draws with a rotation whose label crop came out empty are redrawn at most this often before one is drawn unrotated.</summary>
     internal const int MaxRotationAttempts = 100;
 
-    private readonly Volume<float> _input;
-    private readonly Volume<byte>? _labels;
-    private readonly int[] _pool;
-    private readonly CropAugmentation _augmentation;
-    private readonly double[] _scaleFactors;
+    private readonly Volume<float> input;
+    private readonly Volume<byte>? labels;
+    private readonly int[] pool;
+    private readonly CropAugmentation augmentation;
+    private readonly double[] scaleFactors;
 
     /// <summary>A sampler of labelled crops around labelled voxels.</summary>
     internal CropSampler(TrainingFrame frame, (int Depth, int Height, int Width) cropSize, CropAugmentation? augmentation = null)
@@ -43,9 +43,9 @@ internal sealed class CropSampler
 
     private CropSampler(Volume<float> input, Volume<byte>? labels, (int Depth, int Height, int Width) cropSize, CropAugmentation augmentation)
     {
-        _input = input;
-        _labels = labels;
-        _augmentation = augmentation;
+        this.input = input;
+        this.labels = labels;
+        this.augmentation = augmentation;
         var pool = new List<int>();
         if (labels is not null)
         {
@@ -59,20 +59,20 @@ internal sealed class CropSampler
             }
         }
 
-        _pool = [.. pool];
+        this.pool = [.. pool];
         Crop = (Math.Min(cropSize.Depth, input.Depth), Math.Min(cropSize.Height, input.Height), Math.Min(cropSize.Width, input.Width));
 
         // ELEPHANT's per-axis factor f · min(scales) / scales_i: axes with coarse voxels are scaled less.
         var voxel = input.VoxelSize;
         double[] scales = [voxel.Z, voxel.Y, voxel.X];
-        _scaleFactors = scales.Select(s => augmentation.ScaleBase * scales.Min() / s).ToArray();
+        scaleFactors = scales.Select(s => augmentation.ScaleBase * scales.Min() / s).ToArray();
     }
 
     /// <summary>Crop size after clipping to the frame.</summary>
     internal (int Depth, int Height, int Width) Crop { get; }
 
     /// <summary>Whether the frame has any labelled voxel.</summary>
-    internal bool HasLabels => _pool.Length > 0;
+    internal bool HasLabels => pool.Length > 0;
 
     /// <summary>A sampler of unlabelled crops at uniformly random positions (the self-supervised prior: no contrast, rotation or flips).</summary>
     internal static CropSampler Unlabelled(Volume<float> normalised, (int Depth, int Height, int Width) cropSize, double scaleBase) =>
@@ -81,22 +81,22 @@ internal sealed class CropSampler
     /// <summary>Writes one random crop of the frame and, for a labelled frame, its labels into the destinations (crop-sized, C order).</summary>
     internal void Draw(Random random, Span<float> input, Span<byte> labels)
     {
-        if (_labels is not null && !HasLabels)
+        if (this.labels is not null && !HasLabels)
         {
             throw new InvalidOperationException("The frame has no labelled voxel to crop around.");
         }
 
-        int[] size = [_input.Depth, _input.Height, _input.Width];
+        int[] size = [this.input.Depth, this.input.Height, this.input.Width];
         int[] crop = [Crop.Depth, Crop.Height, Crop.Width];
         for (var attempt = 0; ; attempt++)
         {
-            var rotate = _augmentation.RotationDegrees > 0 && attempt < MaxRotationAttempts;
+            var rotate = augmentation.RotationDegrees > 0 && attempt < MaxRotationAttempts;
             var extent = ItemSize(random, size, crop);
             var target = (int[])extent.Clone();
             var theta = 0;
             if (rotate)
             {
-                theta = random.Next(-_augmentation.RotationDegrees, _augmentation.RotationDegrees + 1);
+                theta = random.Next(-augmentation.RotationDegrees, augmentation.RotationDegrees + 1);
                 var radians = theta * (Math.PI / 180.0);
                 var enlargement = Math.Abs(Math.Cos(radians)) + Math.Abs(Math.Sin(radians));
                 for (var axis = 1; axis < 3; axis++)
@@ -107,11 +107,11 @@ internal sealed class CropSampler
 
             var origin = Origin(random, size, extent);
             var cropInput = new float[extent[0] * extent[1] * extent[2]];
-            var cropLabels = _labels is null ? null : new byte[cropInput.Length];
+            var cropLabels = this.labels is null ? null : new byte[cropInput.Length];
             Cut(origin, extent, cropInput, cropLabels);
-            if (cropLabels is not null && _augmentation.Contrast > 0)
+            if (cropLabels is not null && augmentation.Contrast > 0)
             {
-                ApplyContrast(random, _augmentation.Contrast, cropInput, cropLabels);
+                ApplyContrast(random, augmentation.Contrast, cropInput, cropLabels);
             }
 
             if (rotate)
@@ -133,7 +133,7 @@ internal sealed class CropSampler
                 cropLabels?.CopyTo(labels);
             }
 
-            if (_augmentation.Flips)
+            if (augmentation.Flips)
             {
                 Flip(random, crop, input, cropLabels is null ? default : labels);
             }
@@ -286,7 +286,7 @@ internal sealed class CropSampler
     /// <summary>The crop extent before rotation: the nominal crop, or under scale augmentation a uniform integer in [min(size, round(c·(1 − f_i))), min(size, ⌊c·(1 + f_i)⌋)] (at least 1).</summary>
     private int[] ItemSize(Random random, int[] size, int[] crop)
     {
-        if (!(_scaleFactors.Sum() > 0))
+        if (!(scaleFactors.Sum() > 0))
         {
             return (int[])crop.Clone();
         }
@@ -294,8 +294,8 @@ internal sealed class CropSampler
         var item = new int[3];
         for (var axis = 0; axis < 3; axis++)
         {
-            var low = Math.Max(1, Math.Min(size[axis], (int)Math.Round(crop[axis] * (1.0 - _scaleFactors[axis]), MidpointRounding.ToEven)));
-            var high = Math.Max(low, Math.Min(size[axis], (int)(crop[axis] * (1.0 + _scaleFactors[axis]))));
+            var low = Math.Max(1, Math.Min(size[axis], (int)Math.Round(crop[axis] * (1.0 - scaleFactors[axis]), MidpointRounding.ToEven)));
+            var high = Math.Max(low, Math.Min(size[axis], (int)(crop[axis] * (1.0 + scaleFactors[axis]))));
             item[axis] = random.Next(low, high + 1);
         }
 
@@ -305,7 +305,7 @@ internal sealed class CropSampler
     private int[] Origin(Random random, int[] size, int[] extent)
     {
         var origin = new int[3];
-        if (_labels is null)
+        if (labels is null)
         {
             for (var axis = 0; axis < 3; axis++)
             {
@@ -315,7 +315,7 @@ internal sealed class CropSampler
             return origin;
         }
 
-        var b = _pool[random.Next(_pool.Length)];
+        var b = pool[random.Next(pool.Length)];
         var plane = size[1] * size[2];
         int[] centre = [b / plane, b / size[2] % size[1], b % size[2]];
         for (var axis = 0; axis < 3; axis++)
@@ -335,10 +335,10 @@ internal sealed class CropSampler
         {
             for (var y = 0; y < extent[1]; y++, index += extent[2])
             {
-                _input.Row(origin[0] + z, origin[1] + y).Slice(origin[2], extent[2]).CopyTo(input.Slice(index, extent[2]));
-                if (_labels is not null)
+                this.input.Row(origin[0] + z, origin[1] + y).Slice(origin[2], extent[2]).CopyTo(input.Slice(index, extent[2]));
+                if (this.labels is not null)
                 {
-                    _labels.Row(origin[0] + z, origin[1] + y).Slice(origin[2], extent[2]).CopyTo(labels.Slice(index, extent[2]));
+                    this.labels.Row(origin[0] + z, origin[1] + y).Slice(origin[2], extent[2]).CopyTo(labels.Slice(index, extent[2]));
                 }
             }
         }

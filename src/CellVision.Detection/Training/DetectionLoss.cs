@@ -9,15 +9,15 @@ namespace CellVision.Detection;
 /// </summary>
 public sealed class DetectionLoss
 {
-    private readonly DetectionLossOptions _options;
-    private double _lastDice;
+    private readonly DetectionLossOptions options;
+    private double lastDice;
 
     /// <summary>Creates the loss.</summary>
     /// <param name="options">Class weights and false weight; null for ELEPHANT's defaults.</param>
     public DetectionLoss(DetectionLossOptions? options = null)
     {
-        _options = options ?? new DetectionLossOptions();
-        if (!(_options.FalseWeight >= 0) || !(_options.ClassWeights.Background >= 0 && _options.ClassWeights.Border >= 0 && _options.ClassWeights.Centre >= 0))
+        this.options = options ?? new DetectionLossOptions();
+        if (!(this.options.FalseWeight >= 0) || !(this.options.ClassWeights.Background >= 0 && this.options.ClassWeights.Border >= 0 && this.options.ClassWeights.Centre >= 0))
         {
             throw new ArgumentOutOfRangeException(nameof(options), "Class weights and the false weight must be non-negative.");
         }
@@ -45,7 +45,7 @@ public sealed class DetectionLoss
         }
 
         var device = logProbabilities.Device;
-        using var weight = Tensor.FromSpan<float>([(float)_options.ClassWeights.Background, (float)_options.ClassWeights.Border, (float)_options.ClassWeights.Centre], [3]).To(device);
+        using var weight = Tensor.FromSpan<float>([(float)options.ClassWeights.Background, (float)options.ClassWeights.Border, (float)options.ClassWeights.Centre], [3]).To(device);
         using var kernel = SmoothingKernel().To(device);
         long[] sampleShape = [1, shape[2], shape[3], shape[4]];
         Tensor? nll = null, dice = null, smooth = null;
@@ -61,7 +61,7 @@ public sealed class DetectionLoss
 
             counted++;
             var logp = logProbabilities.Narrow(0, n, 1);
-            var fw = _options.FalseWeight;
+            var fw = options.FalseWeight;
             var total = trueCount + (fw * falseCount);
             var trueTarget = Tensor.FromArray(targets.True).Reshape(sampleShape).To(device);
             var falseTarget = Tensor.FromArray(targets.False).Reshape(sampleShape).To(device);
@@ -81,11 +81,11 @@ public sealed class DetectionLoss
             if (hasCentre)
             {
                 sampleDice = (Dice(centre, trueTarget) * (trueCount / total)) + (Dice(centre, falseTarget) * (fw * falseCount / total));
-                _lastDice = sampleDice.Detach().ToScalar();
+                lastDice = sampleDice.Detach().ToScalar();
             }
             else
             {
-                sampleDice = Tensor.Scalar(_lastDice, device: device);
+                sampleDice = Tensor.Scalar(lastDice, device: device);
             }
 
             var p = centre.Unsqueeze(1);

@@ -12,13 +12,13 @@ namespace CellVision.Detection;
 /// </summary>
 public sealed class DetectionTrainer : IDisposable
 {
-    private readonly DetectionUNet _model;
-    private readonly bool[] _keepAxials;
-    private readonly Adam _optimizer;
-    private readonly DetectionLoss _loss;
-    private readonly Random _random;
-    private readonly CropAugmentation _augmentation;
-    private int _epochs;
+    private readonly DetectionUNet model;
+    private readonly bool[] keepAxials;
+    private readonly Adam optimizer;
+    private readonly DetectionLoss loss;
+    private readonly Random random;
+    private readonly CropAugmentation augmentation;
+    private int epochs;
 
     /// <summary>Creates a trainer; the model's parameters are optimised in place.</summary>
     /// <param name="model">The detection U-Net (random, self-supervised prior, or loaded from a file).</param>
@@ -40,12 +40,12 @@ public sealed class DetectionTrainer : IDisposable
             throw new ArgumentOutOfRangeException(nameof(options), "Scale augmentation must lie in [0, 1), rotation augmentation must not be negative and contrast augmentation must lie in [0, 1].");
         }
 
-        _model = model;
-        _keepAxials = keepAxials.ToArray();
-        _optimizer = new Adam(model.Parameters(), new AdamOptions { LearningRate = Options.LearningRate });
-        _loss = new DetectionLoss(Options.Loss);
-        _random = Options.Seed is int seed ? new Random(seed) : new Random();
-        _augmentation = new CropAugmentation(Options.ScaleAugmentation, Options.RotationAugmentation, Options.ContrastAugmentation);
+        this.model = model;
+        this.keepAxials = keepAxials.ToArray();
+        optimizer = new Adam(model.Parameters(), new AdamOptions { LearningRate = Options.LearningRate });
+        loss = new DetectionLoss(Options.Loss);
+        random = Options.Seed is int seed ? new Random(seed) : new Random();
+        augmentation = new CropAugmentation(Options.ScaleAugmentation, Options.RotationAugmentation, Options.ContrastAugmentation);
         CropsPerTimepoint = Options.CropsPerTimepoint;
     }
 
@@ -58,11 +58,11 @@ public sealed class DetectionTrainer : IDisposable
     /// <summary>Adam's learning rate; may be changed between steps, also while live training runs.</summary>
     public double LearningRate
     {
-        get => _optimizer.LearningRate;
+        get => optimizer.LearningRate;
         set
         {
             ArgumentOutOfRangeException.ThrowIfNegativeOrZero(value);
-            _optimizer.LearningRate = value;
+            optimizer.LearningRate = value;
         }
     }
 
@@ -103,16 +103,16 @@ public sealed class DetectionTrainer : IDisposable
         }
 
         var items = Enumerable.Range(0, samplers.Length * CropsPerTimepoint).Select(i => samplers[i / CropsPerTimepoint]).ToArray();
-        _random.Shuffle(items);
-        _model.Train();
-        var mean = TrainingLoop.Epoch(items, Options.BatchSize, _epochs, Step, progress, cancellationToken);
-        _epochs++;
-        ModelUpdated?.Invoke(this, new ModelUpdatedEventArgs(_epochs, mean));
+        random.Shuffle(items);
+        model.Train();
+        var mean = TrainingLoop.Epoch(items, Options.BatchSize, epochs, Step, progress, cancellationToken);
+        epochs++;
+        ModelUpdated?.Invoke(this, new ModelUpdatedEventArgs(epochs, mean));
         return mean;
     }
 
     /// <summary>Releases the optimiser's state (the model stays with its owner).</summary>
-    public void Dispose() => _optimizer.Dispose();
+    public void Dispose() => optimizer.Dispose();
 
     private CropSampler Sampler(TrainingFrame frame)
     {
@@ -122,7 +122,7 @@ public sealed class DetectionTrainer : IDisposable
             throw new ArgumentException("A frame and its labels must have the same shape.", nameof(frame));
         }
 
-        return new CropSampler(frame, Options.CropSize, _augmentation);
+        return new CropSampler(frame, Options.CropSize, augmentation);
     }
 
     private double Step(ReadOnlySpan<CropSampler> batch)
@@ -138,13 +138,13 @@ public sealed class DetectionTrainer : IDisposable
         var labels = new byte[batch.Length * length];
         for (var b = 0; b < batch.Length; b++)
         {
-            batch[b].Draw(_random, input.AsSpan(b * length, length), labels.AsSpan(b * length, length));
+            batch[b].Draw(random, input.AsSpan(b * length, length), labels.AsSpan(b * length, length));
         }
 
         using var scope = DisposeScope.Enter();
         using var kernels = Options.OneDnnConvolutions ? Conv3dKernels.ForceOneDnn() : null;
         var tensor = Tensor.FromSpan<float>(input, [batch.Length, 1, crop.Depth, crop.Height, crop.Width]);
-        var loss = _loss.Compute(_model.Forward(tensor, _keepAxials), labels);
-        return TrainingLoop.Optimise(_optimizer, loss);
+        var loss = this.loss.Compute(model.Forward(tensor, keepAxials), labels);
+        return TrainingLoop.Optimise(optimizer, loss);
     }
 }

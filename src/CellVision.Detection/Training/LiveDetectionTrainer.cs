@@ -10,10 +10,10 @@ namespace CellVision.Detection;
 /// </summary>
 public sealed class LiveDetectionTrainer : IDisposable
 {
-    private readonly DetectionTrainer _trainer;
-    private readonly Channel<TrainingFrame> _updates = Channel.CreateUnbounded<TrainingFrame>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly CancellationTokenSource _stop;
-    private readonly Task _loop;
+    private readonly DetectionTrainer trainer;
+    private readonly Channel<TrainingFrame> updates = Channel.CreateUnbounded<TrainingFrame>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly CancellationTokenSource stop;
+    private readonly Task loop;
 
     /// <summary>Starts live training.</summary>
     /// <param name="trainer">The trainer whose model and optimiser are updated.</param>
@@ -21,9 +21,9 @@ public sealed class LiveDetectionTrainer : IDisposable
     public LiveDetectionTrainer(DetectionTrainer trainer, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(trainer);
-        _trainer = trainer;
-        _stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        _loop = Task.Run(RunAsync);
+        this.trainer = trainer;
+        stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        loop = Task.Run(RunAsync, stop.Token);
     }
 
     /// <summary>Raised when an epoch fails; live training stops.</summary>
@@ -37,9 +37,9 @@ public sealed class LiveDetectionTrainer : IDisposable
     public void UpdateLabels(TrainingFrame frame)
     {
         ArgumentNullException.ThrowIfNull(frame);
-        ObjectDisposedException.ThrowIf(_stop.IsCancellationRequested, this);
+        ObjectDisposedException.ThrowIf(stop.IsCancellationRequested, this);
         var copy = new TrainingFrame(frame.Normalised.Crop(frame.Normalised.Bounds), frame.Labels.Crop(frame.Labels.Bounds));
-        if (!_updates.Writer.TryWrite(copy))
+        if (!updates.Writer.TryWrite(copy))
         {
             Release(copy);
             throw new ObjectDisposedException(nameof(LiveDetectionTrainer));
@@ -49,26 +49,26 @@ public sealed class LiveDetectionTrainer : IDisposable
     /// <summary>Stops live training after the running step and waits for it.</summary>
     public void Dispose()
     {
-        if (!_stop.IsCancellationRequested)
+        if (!stop.IsCancellationRequested)
         {
-            _stop.Cancel();
+            stop.Cancel();
         }
 
-        _updates.Writer.TryComplete();
+        updates.Writer.TryComplete();
         try
         {
-            _loop.Wait();
+            loop.Wait();
         }
         catch (AggregateException e) when (e.InnerExceptions.All(x => x is OperationCanceledException))
         {
         }
 
-        while (_updates.Reader.TryRead(out var pending))
+        while (updates.Reader.TryRead(out var pending))
         {
             Release(pending);
         }
 
-        _stop.Dispose();
+        stop.Dispose();
     }
 
     private static void Release(TrainingFrame frame)
@@ -79,16 +79,16 @@ public sealed class LiveDetectionTrainer : IDisposable
 
     private async Task RunAsync()
     {
-        var token = _stop.Token;
+        var token = stop.Token;
         try
         {
-            while (await _updates.Reader.WaitToReadAsync(token).ConfigureAwait(false))
+            while (await updates.Reader.WaitToReadAsync(token).ConfigureAwait(false))
             {
-                while (_updates.Reader.TryRead(out var frame))
+                while (updates.Reader.TryRead(out var frame))
                 {
                     try
                     {
-                        _trainer.TrainEpoch([frame], cancellationToken: token);
+                        trainer.TrainEpoch([frame], cancellationToken: token);
                     }
                     finally
                     {

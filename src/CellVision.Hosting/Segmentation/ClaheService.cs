@@ -94,8 +94,13 @@ public sealed partial class ClaheService : IClaheService
             }
 
             var result = equalize();
-            var (low, high) = range(result);
-            Log.Equalized(logger, frame, Describe.Shape(volume), low, high, Describe.Milliseconds(start));
+            if (logger.IsEnabled(LogLevel.Information))
+            {
+                // The output range takes a pass over the result, which only the message needs.
+                var (low, high) = range(result);
+                Log.Equalized(logger, frame, Describe.Shape(volume), low, high, Describe.Milliseconds(start));
+            }
+
             return result;
         }
         catch (OperationCanceledException)

@@ -42,7 +42,7 @@ public sealed partial class TrackLinker : ITrackLinker
     {
         ArgumentNullException.ThrowIfNull(graph);
         var last = graph.Timepoints.DefaultIfEmpty(0).Max();
-        return Run(graph, 1, last, progress, cancellationToken, (g, p, c) => linker.LinkAll(g, p, c));
+        return Run(graph, 1, last, progress, (g, p, c) => linker.LinkAll(g, p, c), cancellationToken);
     }
 
     /// <inheritdoc />
@@ -51,11 +51,11 @@ public sealed partial class TrackLinker : ITrackLinker
         ArgumentNullException.ThrowIfNull(graph);
         ArgumentOutOfRangeException.ThrowIfNegative(first);
         ArgumentOutOfRangeException.ThrowIfLessThan(last, first);
-        return Run(graph, Math.Max(1, first), last, progress, cancellationToken, (g, p, c) => linker.LinkTimepoints(g, first, last, null, p, c));
+        return Run(graph, Math.Max(1, first), last, progress, (g, p, c) => linker.LinkTimepoints(g, first, last, null, p, c), cancellationToken);
     }
 
-    private LinkingResult Run(LineageGraph graph, int first, int last, IProgress<LinkingProgress>? progress, CancellationToken cancellationToken,
-        Func<LineageGraph, IProgress<LinkingProgress>?, CancellationToken, LinkingResult> link)
+    private LinkingResult Run(LineageGraph graph, int first, int last, IProgress<LinkingProgress>? progress,
+        Func<LineageGraph, IProgress<LinkingProgress>?, CancellationToken, LinkingResult> link, CancellationToken cancellationToken)
     {
         var start = Stopwatch.GetTimestamp();
         if (last < first)
@@ -90,8 +90,13 @@ public sealed partial class TrackLinker : ITrackLinker
             }
 
             var result = link(graph, progress, cancellationToken);
-            var orphans = Enumerable.Range(first, last - first + 1).Sum(t => graph.SpotsAt(t).Count(s => s.Incoming.Count == 0));
-            Log.Linked(logger, first, last, result.LinksAdded, result.LinksRemoved, result.SpotsInterpolated, orphans, Describe.Milliseconds(start));
+            if (logger.IsEnabled(LogLevel.Information))
+            {
+                // Counting the spots without a parent walks the linked range, which only the message needs.
+                var orphans = Enumerable.Range(first, last - first + 1).Sum(t => graph.SpotsAt(t).Count(s => s.Incoming.Count == 0));
+                Log.Linked(logger, first, last, result.LinksAdded, result.LinksRemoved, result.SpotsInterpolated, orphans, Describe.Milliseconds(start));
+            }
+
             var linkable = Enumerable.Range(first, last - first + 1).Any(t => graph.SpotsAt(t).Count > 0 && graph.SpotsAt(t - 1).Count > 0);
             if (result.LinksAdded == 0 && linkable)
             {

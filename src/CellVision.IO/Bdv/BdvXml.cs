@@ -245,6 +245,6 @@ public sealed class BdvXml
     private static string Number(double value)
     {
         var text = value.ToString("R", CultureInfo.InvariantCulture);
-        return text.Contains('.', StringComparison.Ordinal) || text.Contains('E', StringComparison.Ordinal) || text.Contains("N", StringComparison.Ordinal) ? text : text + ".0";
+        return text.Contains('.', StringComparison.Ordinal) || text.Contains('E', StringComparison.Ordinal) || text.Contains('N', StringComparison.Ordinal) ? text : text + ".0";
     }
 }

@@ -82,7 +82,7 @@ public static class CtcExporter
         var frameCount = last + 1;
         var lost = new List<Spot>[Math.Max(0, last - first + 1)];
         Directory.CreateDirectory(folder);
-        ParallelFrames.Run(lost.Length, options.MaxDegreeOfParallelism, "writing masks", progress, cancellationToken, n =>
+        ParallelFrames.Run(lost.Length, options.MaxDegreeOfParallelism, "writing masks", progress, n =>
         {
             var t = first + n;
             using var mask = new Volume<ushort>(depth, height, width, voxelSize);
@@ -90,7 +90,7 @@ public static class CtcExporter
             Draw(mask, spots, options.MinimumVoxels);
             lost[n] = Lost(mask, spots);
             CtcSequence.WriteFrame(folder, prefix, t, frameCount, mask, options.Compression);
-        });
+        }, cancellationToken);
 
         CtcTrackFile.Write(Path.Combine(folder, options.Kind == CtcFolderKind.Result ? "res_track.txt" : "man_track.txt"), tracks);
         return new CtcExportResult(tracks, labels, first, last, lost.SelectMany(l => l).ToArray());
@@ -155,9 +155,9 @@ public static class CtcExporter
         return ([spot.Z, spot.Y, spot.X], values.Select(v => Math.Sqrt(Math.Max(v, 0))).ToArray(), vectors);
     }
 
-    private static List<Spot> Lost(Volume<ushort> mask, IReadOnlyList<KeyValuePair<Spot, int>> spots)
+    private static List<Spot> Lost(Volume<ushort> mask, KeyValuePair<Spot, int>[] spots)
     {
-        if (spots.Count == 0)
+        if (spots.Length == 0)
         {
             return [];
         }

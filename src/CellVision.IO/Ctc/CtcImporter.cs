@@ -64,7 +64,7 @@ public static class CtcImporter
         var moments = new Dictionary<int, Moments>[frames.Length];
         var shapes = new (int Depth, int Height, int Width)[frames.Length];
         VoxelSize? fileVoxelSize = null;
-        ParallelFrames.Run(frames.Length, options.MaxDegreeOfParallelism, "reading masks", progress, cancellationToken, n =>
+        ParallelFrames.Run(frames.Length, options.MaxDegreeOfParallelism, "reading masks", progress, n =>
         {
             var name = sequence.Prefix + frames[n].ToString("D" + sequence.Digits.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture) + ".tif";
             using var frame = LabelFrame.Read(Path.Combine(maskFolder, name));
@@ -80,7 +80,7 @@ public static class CtcImporter
             {
                 fileVoxelSize = frame.VoxelSize;
             }
-        });
+        }, cancellationToken);
 
         var odd = Array.FindIndex(shapes, s => s != shapes[0]);
         if (odd >= 0)

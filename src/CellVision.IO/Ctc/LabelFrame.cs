@@ -49,7 +49,7 @@ public sealed class LabelFrame : IDisposable
     {
         using var tiff = TiffFile.Open(path);
         var first = tiff.Pages[0];
-        if (first.SampleFormat == TiffSampleFormat.Float || first.BitsPerSample is not (8 or 16 or 32))
+        if (first.SampleFormat == TiffSampleFormat.FloatingPoint || first.BitsPerSample is not (8 or 16 or 32))
         {
             throw new CtcFormatException(path, "sample type", $"a label image must hold 8-, 16- or 32-bit integers, not {first.BitsPerSample}-bit {first.SampleFormat}.");
         }

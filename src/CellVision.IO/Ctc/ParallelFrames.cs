@@ -10,9 +10,9 @@ public static class ParallelFrames
     /// <param name="maxDegreeOfParallelism">Threads; 0 or less for all cores.</param>
     /// <param name="stage">The stage named in the progress reports.</param>
     /// <param name="progress">Receives a report as each item finishes, or null.</param>
-    /// <param name="cancellationToken">Stops before the next item.</param>
     /// <param name="body">The work for one item.</param>
-    public static void Run(int count, int maxDegreeOfParallelism, string stage, IProgress<CtcProgress>? progress, CancellationToken cancellationToken, Action<int> body)
+    /// <param name="cancellationToken">Stops before the next item.</param>
+    public static void Run(int count, int maxDegreeOfParallelism, string stage, IProgress<CtcProgress>? progress, Action<int> body, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         progress?.Report(new CtcProgress(stage, 0, count));

@@ -151,13 +151,13 @@ public sealed class ElephantDataset
             {
                 var values = new ushort[frame.Length];
                 for (var k = 0; k < values.Length; k++) values[k] = Convert<ushort>(frame[k], divisor, overflow, ushort.MaxValue);
-                images.Write<ushort>(region, values);
+                images.Write<ushort>(region, values, cancellationToken: cancellationToken);
             }
             else
             {
                 var values = new byte[frame.Length];
                 for (var k = 0; k < values.Length; k++) values[k] = Convert<byte>(frame[k], divisor, overflow, byte.MaxValue);
-                images.Write<byte>(region, values);
+                images.Write<byte>(region, values, cancellationToken: cancellationToken);
             }
 
             progress?.Report((i + 1, timepoints.Count));

@@ -14,7 +14,7 @@ public sealed unsafe class Hdf5File : IDisposable
 
     // Datasets stay open until the file is disposed, so libhdf5's per-dataset chunk cache survives between reads
     // (repeated region reads then decode each chunk once, as with h5py's open Dataset objects).
-    private readonly Dictionary<string, long> openDatasets = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Hdf5ObjectHandle> openDatasets = new(StringComparer.Ordinal);
 
     private Hdf5File(string path, Hdf5FileHandle file)
     {
@@ -54,9 +54,12 @@ public sealed unsafe class Hdf5File : IDisposable
         _ = Hdf5Library.Types;
         lock (Hdf5Library.Gate)
         {
-            var access = Hdf5Library.FileAccessWithoutLocking();
-            var id = Hdf5Methods.H5Fopen(path, writable ? Hdf5Library.ReadWrite : Hdf5Library.ReadOnly, access);
-            Hdf5Methods.H5Pclose(access);
+            long id;
+            using (var access = Hdf5Library.FileAccessWithoutLocking())
+            {
+                id = Hdf5Methods.H5Fopen(path, writable ? Hdf5Library.ReadWrite : Hdf5Library.ReadOnly, access.Id);
+            }
+
             if (id < 0)
             {
                 throw new Hdf5Exception(path, "/", "cannot be opened as HDF5 (not an HDF5 file, truncated, or damaged).");
@@ -74,9 +77,12 @@ public sealed unsafe class Hdf5File : IDisposable
         _ = Hdf5Library.Types;
         lock (Hdf5Library.Gate)
         {
-            var access = Hdf5Library.FileAccessWithoutLocking();
-            var id = Hdf5Methods.H5Fcreate(path, Hdf5Library.Truncate, Hdf5Library.Default, access);
-            Hdf5Methods.H5Pclose(access);
+            long id;
+            using (var access = Hdf5Library.FileAccessWithoutLocking())
+            {
+                id = Hdf5Methods.H5Fcreate(path, Hdf5Library.Truncate, Hdf5Library.Default, access.Id);
+            }
+
             if (id < 0)
             {
                 throw new Hdf5Exception(path, "/", "cannot be created.");
@@ -123,22 +129,15 @@ public sealed unsafe class Hdf5File : IDisposable
         lock (Hdf5Library.Gate)
         {
             var dataset = OpenDataset(datasetPath);
-            var list = Hdf5Methods.H5Dget_create_plist(dataset);
-            try
+            using var list = Hdf5ObjectHandle.PropertyList(Hdf5Methods.H5Dget_create_plist(dataset));
+            if (Hdf5Methods.H5Pget_layout(list.Id) != Hdf5Library.ChunkedLayout)
             {
-                if (Hdf5Methods.H5Pget_layout(list) != Hdf5Library.ChunkedLayout)
-                {
-                    return null;
-                }
+                return null;
+            }
 
-                var dims = stackalloc ulong[32];
-                var rank = Hdf5Methods.H5Pget_chunk(list, 32, dims);
-                return Enumerable.Range(0, rank).Select(i => (long)dims[i]).ToArray();
-            }
-            finally
-            {
-                Hdf5Methods.H5Pclose(list);
-            }
+            var dims = stackalloc ulong[32];
+            var rank = Hdf5Methods.H5Pget_chunk(list.Id, 32, dims);
+            return Enumerable.Range(0, rank).Select(i => (long)dims[i]).ToArray();
         }
     }
 
@@ -174,43 +173,34 @@ public sealed unsafe class Hdf5File : IDisposable
         lock (Hdf5Library.Gate)
         {
             var dataset = OpenDataset(datasetPath);
-            long fileSpace = -1, memorySpace = -1;
-            try
+            var shape = Shape(dataset, datasetPath);
+            if (region.Rank != shape.Length || !Box.FromShape(shape).Contains(region))
             {
-                var shape = Shape(dataset, datasetPath);
-                if (region.Rank != shape.Length || !Box.FromShape(shape).Contains(region))
-                {
-                    throw new Hdf5Exception(Path, datasetPath, $"{region} lies outside the dataset of shape [{string.Join(", ", shape)}].");
-                }
-
-                fileSpace = Hdf5Methods.H5Dget_space(dataset);
-                var rank = region.Rank;
-                var start = stackalloc ulong[Math.Max(rank, 1)];
-                var count = stackalloc ulong[Math.Max(rank, 1)];
-                for (var i = 0; i < rank; i++)
-                {
-                    start[i] = (ulong)region.Start[i];
-                    count[i] = (ulong)region.Size[i];
-                }
-
-                if (rank > 0 && Hdf5Methods.H5Sselect_hyperslab(fileSpace, Hdf5Library.SelectSet, start, null, count, null) < 0)
-                {
-                    throw new Hdf5Exception(Path, datasetPath, $"cannot select {region}.");
-                }
-
-                memorySpace = Hdf5Methods.H5Screate_simple(rank, count, null);
-                fixed (T* buffer = destination)
-                {
-                    if (Hdf5Methods.H5Dread(dataset, memoryType, memorySpace, fileSpace, Hdf5Library.Default, buffer) < 0)
-                    {
-                        throw new Hdf5Exception(Path, datasetPath, $"reading {region} as {typeof(T).Name} failed (damaged chunk, unsupported filter, or a type that cannot be converted).");
-                    }
-                }
+                throw new Hdf5Exception(Path, datasetPath, $"{region} lies outside the dataset of shape [{string.Join(", ", shape)}].");
             }
-            finally
+
+            using var fileSpace = Hdf5ObjectHandle.Dataspace(Hdf5Methods.H5Dget_space(dataset));
+            var rank = region.Rank;
+            var start = stackalloc ulong[Math.Max(rank, 1)];
+            var count = stackalloc ulong[Math.Max(rank, 1)];
+            for (var i = 0; i < rank; i++)
             {
-                if (memorySpace >= 0) Hdf5Methods.H5Sclose(memorySpace);
-                if (fileSpace >= 0) Hdf5Methods.H5Sclose(fileSpace);
+                start[i] = (ulong)region.Start[i];
+                count[i] = (ulong)region.Size[i];
+            }
+
+            if (rank > 0 && Hdf5Methods.H5Sselect_hyperslab(fileSpace.Id, Hdf5Library.SelectSet, start, null, count, null) < 0)
+            {
+                throw new Hdf5Exception(Path, datasetPath, $"cannot select {region}.");
+            }
+
+            using var memorySpace = Hdf5ObjectHandle.Dataspace(Hdf5Methods.H5Screate_simple(rank, count, null));
+            fixed (T* buffer = destination)
+            {
+                if (Hdf5Methods.H5Dread(dataset, memoryType, memorySpace.Id, fileSpace.Id, Hdf5Library.Default, buffer) < 0)
+                {
+                    throw new Hdf5Exception(Path, datasetPath, $"reading {region} as {typeof(T).Name} failed (damaged chunk, unsupported filter, or a type that cannot be converted).");
+                }
             }
         }
     }
@@ -247,48 +237,37 @@ public sealed unsafe class Hdf5File : IDisposable
                 dims[i] = (ulong)shape[i];
             }
 
-            var space = Hdf5Methods.H5Screate_simple(rank, dims, null);
-            var linkList = Hdf5Methods.H5Pcreate(ids.LinkCreate);
-            var createList = Hdf5Methods.H5Pcreate(ids.DatasetCreate);
-            long dataset = -1;
-            try
+            using var space = Hdf5ObjectHandle.Dataspace(Hdf5Methods.H5Screate_simple(rank, dims, null));
+            using var linkList = Hdf5ObjectHandle.PropertyList(Hdf5Methods.H5Pcreate(ids.LinkCreate));
+            using var createList = Hdf5ObjectHandle.PropertyList(Hdf5Methods.H5Pcreate(ids.DatasetCreate));
+            Check(Hdf5Methods.H5Pset_create_intermediate_group(linkList.Id, 1), datasetPath, "H5Pset_create_intermediate_group");
+            if (chunks is not null)
             {
-                Hdf5Methods.H5Pset_create_intermediate_group(linkList, 1);
-                if (chunks is not null)
+                var chunkDims = stackalloc ulong[Math.Max(rank, 1)];
+                for (var i = 0; i < rank; i++)
                 {
-                    var chunkDims = stackalloc ulong[Math.Max(rank, 1)];
-                    for (var i = 0; i < rank; i++)
-                    {
-                        chunkDims[i] = (ulong)Math.Clamp(chunks[i], 1, Math.Max(1, shape[i]));
-                    }
-
-                    Hdf5Methods.H5Pset_chunk(createList, rank, chunkDims);
-                    if (deflateLevel > 0)
-                    {
-                        Hdf5Methods.H5Pset_deflate(createList, (uint)deflateLevel);
-                    }
+                    chunkDims[i] = (ulong)Math.Clamp(chunks[i], 1, Math.Max(1, shape[i]));
                 }
 
-                dataset = Hdf5Methods.H5Dcreate2(file.Id, datasetPath, fileType, space, linkList, createList, Hdf5Library.Default);
-                if (dataset < 0)
+                Check(Hdf5Methods.H5Pset_chunk(createList.Id, rank, chunkDims), datasetPath, "H5Pset_chunk");
+                if (deflateLevel > 0)
                 {
-                    throw new Hdf5Exception(Path, datasetPath, "cannot be created (does it exist already?).");
-                }
-
-                fixed (T* buffer = data)
-                {
-                    if (Hdf5Methods.H5Dwrite(dataset, memoryType, Hdf5Library.All, Hdf5Library.All, Hdf5Library.Default, buffer) < 0)
-                    {
-                        throw new Hdf5Exception(Path, datasetPath, "writing failed.");
-                    }
+                    Check(Hdf5Methods.H5Pset_deflate(createList.Id, (uint)deflateLevel), datasetPath, "H5Pset_deflate");
                 }
             }
-            finally
+
+            using var dataset = Hdf5ObjectHandle.Dataset(Hdf5Methods.H5Dcreate2(file.Id, datasetPath, fileType, space.Id, linkList.Id, createList.Id, Hdf5Library.Default));
+            if (dataset.IsInvalid)
             {
-                if (dataset >= 0) Hdf5Methods.H5Dclose(dataset);
-                Hdf5Methods.H5Pclose(createList);
-                Hdf5Methods.H5Pclose(linkList);
-                Hdf5Methods.H5Sclose(space);
+                throw new Hdf5Exception(Path, datasetPath, "cannot be created (does it exist already?).");
+            }
+
+            fixed (T* buffer = data)
+            {
+                if (Hdf5Methods.H5Dwrite(dataset.Id, memoryType, Hdf5Library.All, Hdf5Library.All, Hdf5Library.Default, buffer) < 0)
+                {
+                    throw new Hdf5Exception(Path, datasetPath, "writing failed.");
+                }
             }
         }
     }
@@ -300,54 +279,35 @@ public sealed unsafe class Hdf5File : IDisposable
     {
         lock (Hdf5Library.Gate)
         {
-            var group = Hdf5Methods.H5Gopen2(file.Id, objectPath, Hdf5Library.Default);
-            if (group < 0)
+            using var group = Hdf5ObjectHandle.Group(Hdf5Methods.H5Gopen2(file.Id, objectPath, Hdf5Library.Default));
+            if (group.IsInvalid || Hdf5Methods.H5Aexists(group.Id, name) <= 0)
             {
                 return null;
             }
 
-            try
+            var attributePath = $"{objectPath}@{name}";
+            using var attribute = Hdf5ObjectHandle.Attribute(Hdf5Methods.H5Aopen(group.Id, name, Hdf5Library.Default));
+            using var type = Hdf5ObjectHandle.Datatype(Hdf5Methods.H5Aget_type(attribute.Id));
+            if (Hdf5Methods.H5Tget_class(type.Id) != Hdf5Library.StringClass)
             {
-                if (Hdf5Methods.H5Aexists(group, name) <= 0)
-                {
-                    return null;
-                }
-
-                var attribute = Hdf5Methods.H5Aopen(group, name, Hdf5Library.Default);
-                var type = Hdf5Methods.H5Aget_type(attribute);
-                try
-                {
-                    if (Hdf5Methods.H5Tget_class(type) != Hdf5Library.StringClass)
-                    {
-                        throw new Hdf5Exception(Path, $"{objectPath}@{name}", "is not a string attribute.");
-                    }
-
-                    if (Hdf5Methods.H5Tis_variable_str(type) > 0)
-                    {
-                        nint pointer = 0;
-                        Hdf5Methods.H5Aread(attribute, type, &pointer);
-                        return Marshal.PtrToStringUTF8(pointer);
-                    }
-
-                    var size = (int)Hdf5Methods.H5Tget_size(type);
-                    var bytes = new byte[size];
-                    fixed (byte* buffer = bytes)
-                    {
-                        Hdf5Methods.H5Aread(attribute, type, buffer);
-                    }
-
-                    return Encoding.UTF8.GetString(bytes).TrimEnd('\0', ' ');
-                }
-                finally
-                {
-                    Hdf5Methods.H5Tclose(type);
-                    Hdf5Methods.H5Aclose(attribute);
-                }
+                throw new Hdf5Exception(Path, attributePath, "is not a string attribute.");
             }
-            finally
+
+            if (Hdf5Methods.H5Tis_variable_str(type.Id) > 0)
             {
-                Hdf5Methods.H5Gclose(group);
+                nint pointer = 0;
+                Check(Hdf5Methods.H5Aread(attribute.Id, type.Id, &pointer), attributePath, "H5Aread");
+                return Marshal.PtrToStringUTF8(pointer);
             }
+
+            var size = (int)Hdf5Methods.H5Tget_size(type.Id);
+            var bytes = new byte[size];
+            fixed (byte* buffer = bytes)
+            {
+                Check(Hdf5Methods.H5Aread(attribute.Id, type.Id, buffer), attributePath, "H5Aread");
+            }
+
+            return Encoding.UTF8.GetString(bytes).TrimEnd('\0', ' ');
         }
     }
 
@@ -361,27 +321,18 @@ public sealed unsafe class Hdf5File : IDisposable
         var bytes = Encoding.ASCII.GetBytes(value + "\0");
         lock (Hdf5Library.Gate)
         {
-            var group = Hdf5Methods.H5Gopen2(file.Id, groupPath, Hdf5Library.Default);
-            var type = Hdf5Methods.H5Tcopy(Hdf5Library.Types.CString);
-            Hdf5Methods.H5Tset_size(type, (nuint)bytes.Length);
-            var space = Hdf5Methods.H5Screate(Hdf5Library.ScalarSpace);
-            var attribute = Hdf5Methods.H5Acreate2(group, name, type, space, Hdf5Library.Default, Hdf5Library.Default);
-            try
+            var attributePath = $"{groupPath}@{name}";
+            using var group = Hdf5ObjectHandle.Group(Hdf5Methods.H5Gopen2(file.Id, groupPath, Hdf5Library.Default));
+            using var type = Hdf5ObjectHandle.Datatype(Hdf5Methods.H5Tcopy(Hdf5Library.Types.CString));
+            Check(Hdf5Methods.H5Tset_size(type.Id, (nuint)bytes.Length), attributePath, "H5Tset_size");
+            using var space = Hdf5ObjectHandle.Dataspace(Hdf5Methods.H5Screate(Hdf5Library.ScalarSpace));
+            using var attribute = Hdf5ObjectHandle.Attribute(Hdf5Methods.H5Acreate2(group.Id, name, type.Id, space.Id, Hdf5Library.Default, Hdf5Library.Default));
+            fixed (byte* buffer = bytes)
             {
-                fixed (byte* buffer = bytes)
+                if (attribute.IsInvalid || Hdf5Methods.H5Awrite(attribute.Id, type.Id, buffer) < 0)
                 {
-                    if (attribute < 0 || Hdf5Methods.H5Awrite(attribute, type, buffer) < 0)
-                    {
-                        throw new Hdf5Exception(Path, $"{groupPath}@{name}", "cannot be written.");
-                    }
+                    throw new Hdf5Exception(Path, attributePath, "cannot be written.");
                 }
-            }
-            finally
-            {
-                if (attribute >= 0) Hdf5Methods.H5Aclose(attribute);
-                Hdf5Methods.H5Sclose(space);
-                Hdf5Methods.H5Tclose(type);
-                Hdf5Methods.H5Gclose(group);
             }
         }
     }
@@ -397,21 +348,12 @@ public sealed unsafe class Hdf5File : IDisposable
 
         lock (Hdf5Library.Gate)
         {
-            var linkList = Hdf5Methods.H5Pcreate(Hdf5Library.Types.LinkCreate);
-            try
+            using var linkList = Hdf5ObjectHandle.PropertyList(Hdf5Methods.H5Pcreate(Hdf5Library.Types.LinkCreate));
+            Check(Hdf5Methods.H5Pset_create_intermediate_group(linkList.Id, 1), groupPath, "H5Pset_create_intermediate_group");
+            using var group = Hdf5ObjectHandle.Group(Hdf5Methods.H5Gcreate2(file.Id, groupPath, linkList.Id, Hdf5Library.Default, Hdf5Library.Default));
+            if (group.IsInvalid)
             {
-                Hdf5Methods.H5Pset_create_intermediate_group(linkList, 1);
-                var group = Hdf5Methods.H5Gcreate2(file.Id, groupPath, linkList, Hdf5Library.Default, Hdf5Library.Default);
-                if (group < 0)
-                {
-                    throw new Hdf5Exception(Path, groupPath, "cannot be created.");
-                }
-
-                Hdf5Methods.H5Gclose(group);
-            }
-            finally
-            {
-                Hdf5Methods.H5Pclose(linkList);
+                throw new Hdf5Exception(Path, groupPath, "cannot be created.");
             }
         }
     }
@@ -444,7 +386,7 @@ public sealed unsafe class Hdf5File : IDisposable
         {
             foreach (var dataset in openDatasets.Values)
             {
-                Hdf5Methods.H5Dclose(dataset);
+                dataset.Dispose();
             }
 
             openDatasets.Clear();
@@ -458,37 +400,39 @@ public sealed unsafe class Hdf5File : IDisposable
         ObjectDisposedException.ThrowIf(file.IsClosed, this);
         if (openDatasets.TryGetValue(datasetPath, out var cached))
         {
-            return cached;
+            return cached.Id;
         }
 
-        var dataset = Hdf5Methods.H5Dopen2(file.Id, datasetPath, Hdf5Library.Default);
-        if (dataset < 0)
+        var dataset = Hdf5ObjectHandle.Dataset(Hdf5Methods.H5Dopen2(file.Id, datasetPath, Hdf5Library.Default));
+        if (dataset.IsInvalid)
         {
             throw new Hdf5Exception(Path, datasetPath, "no such dataset (or an external link whose file is missing).");
         }
 
         openDatasets[datasetPath] = dataset;
-        return dataset;
+        return dataset.Id;
     }
 
     private long[] Shape(long dataset, string datasetPath)
     {
-        var space = Hdf5Methods.H5Dget_space(dataset);
-        try
+        using var space = Hdf5ObjectHandle.Dataspace(Hdf5Methods.H5Dget_space(dataset));
+        var rank = Hdf5Methods.H5Sget_simple_extent_ndims(space.Id);
+        if (rank < 0 || rank > 32)
         {
-            var rank = Hdf5Methods.H5Sget_simple_extent_ndims(space);
-            if (rank < 0 || rank > 32)
-            {
-                throw new Hdf5Exception(Path, datasetPath, "has an unreadable dataspace.");
-            }
-
-            var dims = stackalloc ulong[Math.Max(rank, 1)];
-            Hdf5Methods.H5Sget_simple_extent_dims(space, dims, null);
-            return Enumerable.Range(0, rank).Select(i => (long)dims[i]).ToArray();
+            throw new Hdf5Exception(Path, datasetPath, "has an unreadable dataspace.");
         }
-        finally
+
+        var dims = stackalloc ulong[Math.Max(rank, 1)];
+        Check(Hdf5Methods.H5Sget_simple_extent_dims(space.Id, dims, null), datasetPath, "H5Sget_simple_extent_dims");
+        return Enumerable.Range(0, rank).Select(i => (long)dims[i]).ToArray();
+    }
+
+    /// <summary>Throws when a libhdf5 call returned a negative status.</summary>
+    private void Check(int status, string objectPath, string function)
+    {
+        if (status < 0)
         {
-            Hdf5Methods.H5Sclose(space);
+            throw new Hdf5Exception(Path, objectPath, $"{function} failed.");
         }
     }
 }

@@ -32,12 +32,23 @@ internal static class Hdf5Library
     /// <summary>
     /// A file access property list without HDF5's flock-based file locking. CellVision writes HDF5 files under a temporary
     /// name and renames them, and opens finished files read-only, so the locks add nothing; they do make an open fail
-    /// when another handle in the process still holds the same file. The caller closes the list.
+    /// when another handle in the process still holds the same file. The caller disposes the list.
     /// </summary>
-    internal static long FileAccessWithoutLocking()
+    /// <exception cref="Hdf5Exception">libhdf5 cannot create or set up the list.</exception>
+    internal static Hdf5ObjectHandle FileAccessWithoutLocking()
     {
-        var list = Hdf5Methods.H5Pcreate(Types.FileAccess);
-        Hdf5Methods.H5Pset_file_locking(list, 0, 1);
+        var list = Hdf5ObjectHandle.PropertyList(Hdf5Methods.H5Pcreate(Types.FileAccess));
+        if (list.IsInvalid)
+        {
+            throw new Hdf5Exception("H5Pcreate failed: cannot create a file access property list.");
+        }
+
+        if (Hdf5Methods.H5Pset_file_locking(list.Id, 0, 1) < 0)
+        {
+            list.Dispose();
+            throw new Hdf5Exception("H5Pset_file_locking failed: cannot turn off HDF5 file locking.");
+        }
+
         return list;
     }
 
@@ -51,7 +62,11 @@ internal static class Hdf5Library
             }
 
             // Errors are reported through return codes and our own exceptions, not printed to stderr.
-            Hdf5Methods.H5Eset_auto2(0, 0, 0);
+            if (Hdf5Methods.H5Eset_auto2(0, 0, 0) < 0)
+            {
+                throw new Hdf5Exception("H5Eset_auto2 failed: cannot turn off libhdf5's error printing.");
+            }
+
             var library = CompressionLibraries.Loaded[CompressionLibraries.Hdf5];
             long Read(string name) => Marshal.ReadInt64(NativeLibrary.GetExport(library, name));
             return new Ids(

@@ -398,7 +398,7 @@ public sealed class TiffFile : IDisposable
 
         var bits = (int)Optional(258, 1);
         var format = (TiffSampleFormat)Optional(339, 1);
-        if (bits is not (8 or 16 or 32) || format is not (TiffSampleFormat.UnsignedInteger or TiffSampleFormat.SignedInteger or TiffSampleFormat.Float) || (format == TiffSampleFormat.Float && bits != 32))
+        if (bits is not (8 or 16 or 32) || format is not (TiffSampleFormat.UnsignedInteger or TiffSampleFormat.SignedInteger or TiffSampleFormat.FloatingPoint) || (format == TiffSampleFormat.FloatingPoint && bits != 32))
         {
             throw Error($"{field}, BitsPerSample", $"{bits}-bit samples of format {(int)format} are not supported (supported: 8/16/32-bit integers, 32-bit float).");
         }
@@ -412,7 +412,7 @@ public sealed class TiffFile : IDisposable
             var other => throw Error($"{field}, Compression", $"is {other}; supported: 1 (none), 5 (LZW), 8/32946 (Deflate), 32773 (PackBits)."),
         };
         var predictor = (int)Optional(317, 1);
-        if (predictor is not (1 or 2) || (predictor == 2 && format == TiffSampleFormat.Float))
+        if (predictor is not (1 or 2) || (predictor == 2 && format == TiffSampleFormat.FloatingPoint))
         {
             throw Error($"{field}, Predictor", $"is {predictor}; only 1 (none) and 2 (horizontal, integer samples) are supported.");
         }

@@ -10,7 +10,7 @@ public enum TiffSampleFormat
     SignedInteger = 2,
 
     /// <summary>IEEE floating point.</summary>
-    Float = 3,
+    FloatingPoint = 3,
 }
 
 /// <summary>One page (image file directory) of a TIFF file: a grayscale plane stored in strips.</summary>

@@ -13,7 +13,7 @@ internal static class TiffSampleTypes
         if (type == typeof(short)) return (16, TiffSampleFormat.SignedInteger);
         if (type == typeof(uint)) return (32, TiffSampleFormat.UnsignedInteger);
         if (type == typeof(int)) return (32, TiffSampleFormat.SignedInteger);
-        if (type == typeof(float)) return (32, TiffSampleFormat.Float);
+        if (type == typeof(float)) return (32, TiffSampleFormat.FloatingPoint);
         throw new NotSupportedException($"{type.Name} is not a TIFF sample type; use byte, sbyte, ushort, short, uint, int or float.");
     }
 }

@@ -43,7 +43,7 @@ public static class TiffSequence
 
         var type = new ZarrDataType(first.SampleFormat switch
         {
-            TiffSampleFormat.Float => ZarrElementKind.Float,
+            TiffSampleFormat.FloatingPoint => ZarrElementKind.Float,
             TiffSampleFormat.SignedInteger => ZarrElementKind.Int,
             _ => ZarrElementKind.UInt,
         }, first.BytesPerSample);
@@ -73,7 +73,7 @@ public static class TiffSequence
                 tiff.ReadPageBytes(z, buffer.AsSpan(z * planeBytes, planeBytes));
             }
 
-            array.WriteBytes(new Box([n, .. new long[frame.Length]], [1, .. frame]), buffer);
+            array.WriteBytes(new Box([n, .. new long[frame.Length]], [1, .. frame]), buffer, cancellationToken: cancellationToken);
             progress?.Report((double)(n + 1) / files.Count);
         }
 

@@ -70,7 +70,7 @@ public static class TiffWriter
             throw new ArgumentException($"Every plane must hold {width}×{height} = {width * height} samples.", nameof(planes));
         }
 
-        if (options.HorizontalPredictor && (format == TiffSampleFormat.Float || options.Compression is TiffCompression.None or TiffCompression.PackBits))
+        if (options.HorizontalPredictor && (format == TiffSampleFormat.FloatingPoint || options.Compression is TiffCompression.None or TiffCompression.PackBits))
         {
             throw new ArgumentException("The horizontal predictor applies to integer samples with LZW or Deflate compression.", nameof(options));
         }

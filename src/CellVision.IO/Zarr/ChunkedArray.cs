@@ -178,7 +178,7 @@ public abstract class ChunkedArray : IChunkedVolume
     /// <param name="cancellationToken">Stops between chunks.</param>
     private protected virtual unsafe void ReadRegion(Box region, nint target, IProgress<double>? progress, CancellationToken cancellationToken)
     {
-        ForEachInParallel(ChunksTouching(region), progress, cancellationToken, chunkIndex =>
+        ForEachInParallel(ChunksTouching(region), progress, chunkIndex =>
         {
             var buffer = ArrayPool<byte>.Shared.Rent(ChunkByteCount);
             try
@@ -195,7 +195,7 @@ public abstract class ChunkedArray : IChunkedVolume
             {
                 ArrayPool<byte>.Shared.Return(buffer);
             }
-        });
+        }, cancellationToken);
     }
 
     /// <summary>Reads a three-dimensional region into a new <see cref="Volume{T}"/>.</summary>
@@ -249,7 +249,7 @@ public abstract class ChunkedArray : IChunkedVolume
         fixed (byte* pinned = source)
         {
             var input = (nint)pinned;
-            ForEachInParallel(chunks, progress, cancellationToken, chunkIndex =>
+            ForEachInParallel(chunks, progress, chunkIndex =>
             {
                 var buffer = ArrayPool<byte>.Shared.Rent(ChunkByteCount);
                 try
@@ -276,7 +276,7 @@ public abstract class ChunkedArray : IChunkedVolume
                 {
                     ArrayPool<byte>.Shared.Return(buffer);
                 }
-            });
+            }, cancellationToken);
         }
     }
 
@@ -293,7 +293,7 @@ public abstract class ChunkedArray : IChunkedVolume
     }
 
     /// <summary>Runs <paramref name="body"/> on every item in parallel, reporting the fraction done; the first failure is rethrown unwrapped.</summary>
-    private protected void ForEachInParallel<TItem>(IReadOnlyList<TItem> chunks, IProgress<double>? progress, CancellationToken cancellationToken, Action<TItem> body)
+    private protected void ForEachInParallel<TItem>(IReadOnlyList<TItem> chunks, IProgress<double>? progress, Action<TItem> body, CancellationToken cancellationToken)
     {
         var done = 0;
         var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, MaxDegreeOfParallelism), CancellationToken = cancellationToken };

@@ -1,10 +1,12 @@
 using System.Buffers.Binary;
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Runtime.InteropServices;
 
 namespace CellVision.IO.Zarr;
 
 /// <summary>Kinds of Zarr element.</summary>
+[SuppressMessage("Naming", "CA1720:Identifier contains type name", Justification = "The kinds are the Zarr and NumPy dtype kinds (int, uint, float), the names users of Zarr know.")]
 public enum ZarrElementKind
 {
     /// <summary>Boolean, one byte.</summary>

@@ -23,7 +23,7 @@ internal readonly struct BinArray<TBin>(TBin[] bins) : IBinSource
 internal readonly unsafe struct BinnedSamples<TIn>(TIn* samples, ushort[] table) : IBinSource
     where TIn : unmanaged, IBinaryInteger<TIn>
 {
-    private readonly nint _samples = (nint)samples;
+    private readonly nint samples = (nint)samples;
 
-    public int this[int index] => table[int.CreateTruncating(((TIn*)_samples)[index])];
+    public int this[int index] => table[int.CreateTruncating(((TIn*)samples)[index])];
 }

@@ -12,25 +12,25 @@ namespace CellVision.Segmentation;
 /// </summary>
 internal sealed unsafe class PairedLuts
 {
-    private readonly double[] _values;
-    private readonly int[] _segments;
-    private readonly double[] _xWeights;
-    private readonly int _stride;
-    private readonly int _rowSize;
+    private readonly double[] values;
+    private readonly int[] segments;
+    private readonly double[] xWeights;
+    private readonly int stride;
+    private readonly int rowSize;
 
     /// <summary>Rearranges <paramref name="luts"/> (<c>[tile · bins + bin]</c>, tiles in Z, Y, X order).</summary>
     internal PairedLuts(ClaheGrid grid, double[] luts)
     {
         var (nx, bins) = (grid.Nx, grid.Bins);
-        _stride = nx + 2;
-        _rowSize = bins * _stride;
+        stride = nx + 2;
+        rowSize = bins * stride;
         var rows = grid.Nz * grid.Ny;
-        _values = GC.AllocateUninitializedArray<double>(rows * _rowSize);
+        values = GC.AllocateUninitializedArray<double>(rows * rowSize);
         for (var row = 0; row < rows; row++)
         {
             for (var b = 0; b < bins; b++)
             {
-                var target = _values.AsSpan((row * _rowSize) + (b * _stride), _stride);
+                var target = values.AsSpan((row * rowSize) + (b * stride), stride);
                 for (var tx = 0; tx < nx; tx++)
                 {
                     target[tx + 1] = luts[(((row * nx) + tx) * bins) + b];
@@ -43,12 +43,12 @@ internal sealed unsafe class PairedLuts
 
         // Column x lies between tile centres segment − 1 and segment (ClaheGrid's interpolation blocks).
         var (wx0, wx1, _, _) = grid.XWeights;
-        _segments = new int[grid.Width];
-        _xWeights = new double[4 * grid.Width];
+        segments = new int[grid.Width];
+        xWeights = new double[4 * grid.Width];
         for (var x = 0; x < grid.Width; x++)
         {
-            _segments[x] = (x + (grid.Kx / 2)) / grid.Kx;
-            (_xWeights[4 * x], _xWeights[(4 * x) + 1], _xWeights[(4 * x) + 2], _xWeights[(4 * x) + 3]) = (wx0[x], wx1[x], wx0[x], wx1[x]);
+            segments[x] = (x + (grid.Kx / 2)) / grid.Kx;
+            (xWeights[4 * x], xWeights[(4 * x) + 1], xWeights[(4 * x) + 2], xWeights[(4 * x) + 3]) = (wx0[x], wx1[x], wx0[x], wx1[x]);
         }
     }
 
@@ -68,20 +68,20 @@ internal sealed unsafe class PairedLuts
         where TSource : struct, IBinSource
     {
         var x = 0;
-        fixed (double* values = _values)
-        fixed (double* xWeights = _xWeights)
-        fixed (int* segments = _segments)
+        fixed (double* values = this.values)
+        fixed (double* xWeights = this.xWeights)
+        fixed (int* segments = this.segments)
         {
-            var corners = new Corners(values + (tileRows.R00 * _rowSize), values + (tileRows.R01 * _rowSize), values + (tileRows.R10 * _rowSize), values + (tileRows.R11 * _rowSize));
+            var corners = new Corners(values + (tileRows.R00 * rowSize), values + (tileRows.R01 * rowSize), values + (tileRows.R10 * rowSize), values + (tileRows.R11 * rowSize));
             var yWeights = Vector256.Create(wy.W0, wy.W0, wy.W1, wy.W1);
             var (z0, z1) = (Vector256.Create(wz.W0), Vector256.Create(wz.W1));
             for (; x + 4 <= width; x += 4)
             {
                 var index = rowOffset + x;
-                var (low0, high0) = Terms(corners, (bin[index] * _stride) + segments[x], xWeights + (4 * x), yWeights, z0, z1);
-                var (low1, high1) = Terms(corners, (bin[index + 1] * _stride) + segments[x + 1], xWeights + (4 * x) + 4, yWeights, z0, z1);
-                var (low2, high2) = Terms(corners, (bin[index + 2] * _stride) + segments[x + 2], xWeights + (4 * x) + 8, yWeights, z0, z1);
-                var (low3, high3) = Terms(corners, (bin[index + 3] * _stride) + segments[x + 3], xWeights + (4 * x) + 12, yWeights, z0, z1);
+                var (low0, high0) = Terms(corners, (bin[index] * stride) + segments[x], xWeights + (4 * x), yWeights, z0, z1);
+                var (low1, high1) = Terms(corners, (bin[index + 1] * stride) + segments[x + 1], xWeights + (4 * x) + 4, yWeights, z0, z1);
+                var (low2, high2) = Terms(corners, (bin[index + 2] * stride) + segments[x + 2], xWeights + (4 * x) + 8, yWeights, z0, z1);
+                var (low3, high3) = Terms(corners, (bin[index + 3] * stride) + segments[x + 3], xWeights + (4 * x) + 12, yWeights, z0, z1);
 
                 // Transposed, term t of the four voxels is one vector; summed in scikit-image's term order.
                 var (t0, t1, t2, t3) = Transpose(low0, low1, low2, low3);

@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace CellVision.Torch;
 
 /// <summary>
@@ -5,6 +7,7 @@ namespace CellVision.Torch;
 /// Names and registration order match PyTorch, so <see cref="StateDict"/> keys equal those of the same model in Python.
 /// </summary>
 /// <remarks>The module owns its parameters and buffers; <see cref="Dispose()"/> releases them and its children.</remarks>
+[SuppressMessage("Naming", "CA1716:Identifiers should not match keywords", Justification = "Named after PyTorch's nn.Module, the name its users look for; Module is a keyword in Visual Basic only.")]
 public abstract class Module : IDisposable
 {
     private readonly OrderedDictionary<string, Tensor?> parameters = new(StringComparer.Ordinal);
@@ -282,6 +285,7 @@ public abstract class Module : IDisposable
 /// <summary>A module with a typed forward computation.</summary>
 /// <typeparam name="TInput">The input type.</typeparam>
 /// <typeparam name="TOutput">The output type.</typeparam>
+[SuppressMessage("Naming", "CA1716:Identifiers should not match keywords", Justification = "The typed form of Module, named after PyTorch's nn.Module; Module is a keyword in Visual Basic only.")]
 public abstract class Module<TInput, TOutput> : Module
 {
     /// <summary>Computes the output.</summary>

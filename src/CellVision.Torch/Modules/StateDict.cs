@@ -1,4 +1,5 @@
 using System.Collections;
+using System.Diagnostics.CodeAnalysis;
 
 namespace CellVision.Torch;
 
@@ -6,6 +7,7 @@ namespace CellVision.Torch;
 /// An ordered map from dotted names ("encoder.0.weight") to tensors: the parameters and persistent buffers of a
 /// <see cref="Module"/>, or the contents of a <c>.pth</c> file. Disposing it releases the tensors it holds.
 /// </summary>
+[SuppressMessage("Naming", "CA1710:Identifiers should have correct suffix", Justification = "Named after PyTorch's state_dict, which Module.StateDict() returns as in PyTorch.")]
 public sealed class StateDict : IReadOnlyDictionary<string, Tensor>, IDisposable
 {
     private readonly OrderedDictionary<string, Tensor> entries = new(StringComparer.Ordinal);

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Diagnostics.CodeAnalysis;
 using System.Numerics;
 using System.Text;
 
@@ -82,7 +83,7 @@ internal sealed class PickleReader
         }
     }
 
-    private object Global(string module, string name)
+    private PickleGlobal Global(string module, string name)
     {
         var allowed = (module, name) switch
         {
@@ -187,10 +188,17 @@ internal sealed class PickleReader
     private long[] ToLongs(object? value) =>
         value is PickleTuple tuple ? tuple.Items.Select(ToLong).ToArray() : throw Error("expected a tuple of integers");
 
+    [SuppressMessage("Performance", "CA1859:Use concrete types when possible for improved performance", Justification = "Returns a boxed long when the value fits, as the other integer opcodes do, else the BigInteger; the rule suggests BigInteger because a long converts to it.")]
     private object ReadLong(int length)
     {
+        // Not a conditional expression: that would convert the long back to BigInteger.
         var value = new BigInteger(Take(length), isUnsigned: false, isBigEndian: false);
-        return value >= long.MinValue && value <= long.MaxValue ? (long)value : value;
+        if (value >= long.MinValue && value <= long.MaxValue)
+        {
+            return (long)value;
+        }
+
+        return value;
     }
 
     private object? Recall(long key) => memo.TryGetValue(key, out var value) ? value : throw Error($"memo entry {key} is missing");

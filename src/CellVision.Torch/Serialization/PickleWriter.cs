@@ -8,7 +8,7 @@ namespace CellVision.Torch.Serialization;
 /// Writes pickle protocol 2 in the shape <c>torch.save</c> produces: dicts as <c>collections.OrderedDict</c>, tensors
 /// as <c>torch._utils._rebuild_tensor_v2</c> over a persistent storage id, each tensor in its own storage.
 /// </summary>
-internal sealed class PickleWriter
+internal sealed class PickleWriter : IDisposable
 {
     private readonly MemoryStream output = new();
 
@@ -23,6 +23,8 @@ internal sealed class PickleWriter
         output.WriteByte((byte)'.');
         return output.ToArray();
     }
+
+    public void Dispose() => output.Dispose();
 
     private void WriteValue(object? value)
     {

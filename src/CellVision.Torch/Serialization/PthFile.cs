@@ -153,7 +153,7 @@ public static class PthFile
     {
         ArgumentNullException.ThrowIfNull(stream);
         var root = string.IsNullOrWhiteSpace(rootName) ? "archive" : rootName;
-        var writer = new PickleWriter();
+        using var writer = new PickleWriter();
         var pickle = writer.Write(value);
         var zip = new StoredZipWriter(stream);
         zip.Add($"{root}/data.pkl", pickle);

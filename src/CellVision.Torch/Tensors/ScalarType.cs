@@ -1,6 +1,9 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace CellVision.Torch;
 
 /// <summary>Element types of tensors. The values equal libtorch's <c>c10::ScalarType</c> codes.</summary>
+[SuppressMessage("Naming", "CA1720:Identifier contains type name", Justification = "The names are PyTorch's dtype names (torch.uint8, torch.int64, torch.float32, …), as in c10::ScalarType.")]
 public enum ScalarType
 {
     /// <summary>8-bit unsigned integer (<see cref="byte"/>).</summary>

@@ -20,27 +20,27 @@ internal readonly record struct CropGeometry(double[] Centre, double[] Zoom, int
 internal sealed class FlowCropSampler
 {
     private const int MaximumAttempts = 1000;
-    private readonly FlowTrainingPair _pair;
-    private readonly (int Z, int Y, int X)[] _pool;
-    private readonly int[] _size;
-    private readonly int[] _crop;
-    private readonly double[] _scaleFactors;
-    private readonly int _rotation;
+    private readonly FlowTrainingPair pair;
+    private readonly (int Z, int Y, int X)[] pool;
+    private readonly int[] size;
+    private readonly int[] crop;
+    private readonly double[] scaleFactors;
+    private readonly int rotation;
 
     internal FlowCropSampler(FlowTrainingPair pair, (int Depth, int Height, int Width) cropSize, double scaleAugmentation, int rotationAngle)
     {
-        _pair = pair;
+        this.pair = pair;
         var label = pair.Label;
-        _size = [label.Depth, label.Height, label.Width];
-        _crop = [Math.Min(cropSize.Depth, label.Depth), Math.Min(cropSize.Height, label.Height), Math.Min(cropSize.Width, label.Width)];
-        Crop = (_crop[0], _crop[1], _crop[2]);
+        size = [label.Depth, label.Height, label.Width];
+        crop = [Math.Min(cropSize.Depth, label.Depth), Math.Min(cropSize.Height, label.Height), Math.Min(cropSize.Width, label.Width)];
+        Crop = (crop[0], crop[1], crop[2]);
         var voxel = pair.Current.VoxelSize;
         double[] scales = [voxel.Z, voxel.Y, voxel.X];
-        _scaleFactors = [.. scales.Select(s => scaleAugmentation * scales.Min() / s)];
-        _rotation = rotationAngle;
+        scaleFactors = [.. scales.Select(s => scaleAugmentation * scales.Min() / s)];
+        rotation = rotationAngle;
         if (label.Centroids.Count > 0)
         {
-            _pool = [.. label.Centroids];
+            pool = [.. label.Centroids];
         }
         else
         {
@@ -50,14 +50,14 @@ internal sealed class FlowCropSampler
             {
                 if (mask[i] > 0)
                 {
-                    pool.Add((i / (_size[1] * _size[2]), i / _size[2] % _size[1], i % _size[2]));
+                    pool.Add((i / (size[1] * size[2]), i / size[2] % size[1], i % size[2]));
                 }
             }
 
-            _pool = [.. pool];
+            this.pool = [.. pool];
         }
 
-        HasLabels = _pool.Length > 0 && label.HasLabels;
+        HasLabels = pool.Length > 0 && label.HasLabels;
     }
 
     /// <summary>Crop size after clipping to the frames.</summary>
@@ -66,7 +66,7 @@ internal sealed class FlowCropSampler
     /// <summary>Whether the pair has a labelled voxel.</summary>
     internal bool HasLabels { get; }
 
-    private int CropLength => _crop[0] * _crop[1] * _crop[2];
+    private int CropLength => crop[0] * crop[1] * crop[2];
 
     /// <summary>Writes one random crop: frames (2 × crop) and labels (4 × crop: dx, dy, dz, mask), C order.</summary>
     /// <exception cref="InvalidOperationException">No labelled voxel was found in many attempts.</exception>
@@ -77,18 +77,18 @@ internal sealed class FlowCropSampler
             var extent = new int[3];
             for (var axis = 0; axis < 3; axis++)
             {
-                extent[axis] = _crop[axis];
-                if (_scaleFactors[axis] > 0)
+                extent[axis] = crop[axis];
+                if (scaleFactors[axis] > 0)
                 {
                     // ELEPHANT: randrange(min(size, round(c(1 − f))), min(size + 1, int(c(1 + f)) + 1)), at least one voxel.
-                    var low = Math.Max(1, Math.Min(_size[axis], (int)Math.Round(_crop[axis] * (1 - _scaleFactors[axis]), MidpointRounding.ToEven)));
-                    var high = Math.Min(_size[axis] + 1, (int)(_crop[axis] * (1 + _scaleFactors[axis])) + 1);
+                    var low = Math.Max(1, Math.Min(size[axis], (int)Math.Round(crop[axis] * (1 - scaleFactors[axis]), MidpointRounding.ToEven)));
+                    var high = Math.Min(size[axis] + 1, (int)(crop[axis] * (1 + scaleFactors[axis])) + 1);
                     extent[axis] = high > low ? random.Next(low, high) : low;
                 }
             }
 
-            var degrees = _rotation > 0 ? random.Next(-_rotation, _rotation + 1) : 0;
-            var b = _pool[random.Next(_pool.Length)];
+            var degrees = rotation > 0 ? random.Next(-rotation, rotation + 1) : 0;
+            var b = pool[random.Next(pool.Length)];
             int[] pivot = [b.Z, b.Y, b.X];
             var centre = new double[3];
             var zoom = new double[3];
@@ -96,10 +96,10 @@ internal sealed class FlowCropSampler
             for (var axis = 0; axis < 3; axis++)
             {
                 var low = Math.Max(0, pivot[axis] - (extent[axis] - 1));
-                var high = Math.Min(_size[axis] - extent[axis], pivot[axis]);
+                var high = Math.Min(size[axis] - extent[axis], pivot[axis]);
                 var origin = random.Next(low, Math.Max(low, high) + 1);
                 centre[axis] = origin + ((extent[axis] - 1) / 2.0);
-                zoom[axis] = _crop[axis] / (double)extent[axis];
+                zoom[axis] = crop[axis] / (double)extent[axis];
             }
 
             for (var axis = 0; axis < 3; axis++)
@@ -132,15 +132,15 @@ internal sealed class FlowCropSampler
 
         var radians = geometry.Degrees * Math.PI / 180;
         var (cos, sin) = geometry.Degrees == 0 ? (1.0, 0.0) : (Math.Cos(radians), Math.Sin(radians));
-        var label = _pair.Label;
+        var label = pair.Label;
         var norm = label.NormFactor;
-        var (cz, cy, cx) = (_crop[0], _crop[1], _crop[2]);
+        var (cz, cy, cx) = (crop[0], crop[1], crop[2]);
         var (zoomZ, zoomY, zoomX) = (geometry.Zoom[0], geometry.Zoom[1], geometry.Zoom[2]);
         var centre = geometry.Centre;
         var flip = geometry.Flip;
-        var current = _pair.Current;
-        var next = _pair.Next;
-        var size = _size;
+        var current = pair.Current;
+        var next = pair.Next;
+        var size = this.size;
         var inputArray = new float[2 * length];
         var labelArray = new float[4 * length];
         Parallel.For(0, cz, oz =>

@@ -18,8 +18,8 @@ public sealed class FlowLoss
 {
     private const double C1 = 0.01 * 0.01;
     private const double C2 = 0.03 * 0.03;
-    private readonly double[] _weights;
-    private readonly FlowNormFactor _warp;
+    private readonly double[] weights;
+    private readonly FlowNormFactor warp;
 
     /// <summary>Creates the loss.</summary>
     /// <param name="options">Dimension weights and warp factor; null for ELEPHANT's defaults.</param>
@@ -35,8 +35,8 @@ public sealed class FlowLoss
         }
 
         var sum = weights.Sum();
-        _weights = [.. weights.Select(w => w / sum)];
-        _warp = options.WarpNormFactor.Validate();
+        this.weights = [.. weights.Select(w => w / sum)];
+        warp = options.WarpNormFactor.Validate();
     }
 
     /// <summary>
@@ -80,7 +80,7 @@ public sealed class FlowLoss
         Tensor? instance = null;
         for (var d = 0; d < 3; d++)
         {
-            var term = (difference.Select(1, d) * mask).Sum() / count * _weights[d];
+            var term = (difference.Select(1, d) * mask).Sum() / count * weights[d];
             instance = instance is null ? term : instance + term;
         }
 
@@ -94,7 +94,7 @@ public sealed class FlowLoss
     {
         var (depth, height, width) = (prediction.Size(2), prediction.Size(3), prediction.Size(4));
         var device = prediction.Device;
-        var factors = Tensor.FromSpan<float>([(float)(_warp.X / (width / 2.0)), (float)(_warp.Y / (height / 2.0)), (float)(_warp.Z / (depth / 2.0))], [3]).To(device);
+        var factors = Tensor.FromSpan<float>([(float)(warp.X / (width / 2.0)), (float)(warp.Y / (height / 2.0)), (float)(warp.Z / (depth / 2.0))], [3]).To(device);
         var flow = prediction.Permute(0, 2, 3, 4, 1) * factors;
         long[] full = [depth, height, width];
         var gx = Tensor.Linspace(-1, 1, width, device: device).Reshape(1, 1, width).Expand(full);

@@ -13,9 +13,9 @@ namespace CellVision.Tracking;
 /// </summary>
 public sealed class FlowPredictor : ISpotMotionEstimator
 {
-    private readonly FlowUNet? _model;
-    private readonly Func<Tensor, Tensor> _network;
-    private readonly Func<int, Volume<float>>? _loadFrame;
+    private readonly FlowUNet? model;
+    private readonly Func<Tensor, Tensor> network;
+    private readonly Func<int, Volume<float>>? loadFrame;
 
     /// <summary>Creates a predictor for a trained model.</summary>
     /// <param name="model">The flow network; it is switched to evaluation mode while predicting.</param>
@@ -28,14 +28,14 @@ public sealed class FlowPredictor : ISpotMotionEstimator
     public FlowPredictor(FlowUNet model, ReadOnlySpan<bool> keepAxials, Func<int, Volume<float>>? loadFrame = null, FlowPredictionOptions? options = null)
         : this(Network(model, keepAxials, options?.MitigateEdgeDiscontinuities ?? false), FlowNormFactor.FromKeepAxials(keepAxials), loadFrame, options)
     {
-        _model = model;
+        this.model = model;
     }
 
     /// <summary>A predictor around any network from (N, 2, D, H, W) frames to (N, 3, D, H, W) normalised flow (for tests).</summary>
     internal FlowPredictor(Func<Tensor, Tensor> network, FlowNormFactor defaultNormFactor, Func<int, Volume<float>>? loadFrame, FlowPredictionOptions? options)
     {
-        _network = network;
-        _loadFrame = loadFrame;
+        this.network = network;
+        this.loadFrame = loadFrame;
         Options = options ?? new FlowPredictionOptions();
         if (Options.BatchSize < 1 || Options.PatchSize.Depth < 1 || Options.PatchSize.Height < 1 || Options.PatchSize.Width < 1)
         {
@@ -57,7 +57,7 @@ public sealed class FlowPredictor : ISpotMotionEstimator
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(timepoint, 1);
         ArgumentNullException.ThrowIfNull(spots);
-        if (_loadFrame is null)
+        if (loadFrame is null)
         {
             throw new InvalidOperationException("This flow predictor has no frame loader; pass frames to EstimatePrevious(previous, current, spots) or create it with one.");
         }
@@ -67,8 +67,8 @@ public sealed class FlowPredictor : ISpotMotionEstimator
             return [];
         }
 
-        using var previous = _loadFrame(timepoint - 1);
-        using var current = _loadFrame(timepoint);
+        using var previous = loadFrame(timepoint - 1);
+        using var current = loadFrame(timepoint);
         return EstimatePrevious(previous, current, spots, null, cancellationToken);
     }
 
@@ -180,7 +180,7 @@ public sealed class FlowPredictor : ISpotMotionEstimator
     private FlowField Predict(Volume<float> previous, Volume<float> current, Box region, Core.Geometry.VoxelSize voxelSize, IProgress<PredictionProgress>? progress, CancellationToken cancellationToken)
     {
         var (sums, weightSum) = PatchBlending.Predict(
-            [previous, current], Options.PatchSize, Options.BatchSize, Options.NormaliseBlendWeights, 3, voxelSize, _model,
+            [previous, current], Options.PatchSize, Options.BatchSize, Options.NormaliseBlendWeights, 3, voxelSize, model,
             PredictBatch, Options.OneDnnConvolutions, progress, cancellationToken);
 
         double[] factors = [NormFactor.X, NormFactor.Y, NormFactor.Z];
@@ -200,7 +200,7 @@ public sealed class FlowPredictor : ISpotMotionEstimator
     /// <summary>Runs the network on a batch of patch pairs and checks that it returns three channels of the same size.</summary>
     private Tensor PredictBatch(Tensor batch)
     {
-        var result = _network(batch);
+        var result = network(batch);
         long[] expected = [batch.Shape[0], 3, .. batch.Shape.AsSpan(2)];
         if (!result.Shape.AsSpan().SequenceEqual(expected))
         {

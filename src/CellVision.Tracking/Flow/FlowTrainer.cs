@@ -12,12 +12,12 @@ namespace CellVision.Tracking;
 /// </summary>
 public sealed class FlowTrainer : IDisposable
 {
-    private readonly FlowUNet _model;
-    private readonly bool[] _keepAxials;
-    private readonly Adam _optimizer;
-    private readonly FlowLoss _loss;
-    private readonly Random _random;
-    private int _epochs;
+    private readonly FlowUNet model;
+    private readonly bool[] keepAxials;
+    private readonly Adam optimizer;
+    private readonly FlowLoss loss;
+    private readonly Random random;
+    private int epochs;
 
     /// <summary>Creates a trainer; the model's parameters are optimised in place.</summary>
     /// <param name="model">The flow network (random, or loaded from a file), on the device to train on.</param>
@@ -46,12 +46,12 @@ public sealed class FlowTrainer : IDisposable
             throw new ArgumentOutOfRangeException(nameof(options), Options.RotationAngle, "The rotation angle must lie in [0, 360] degrees.");
         }
 
-        _model = model;
-        _keepAxials = keepAxials.ToArray();
+        this.model = model;
+        this.keepAxials = keepAxials.ToArray();
         NormFactor = (Options.NormFactor ?? FlowNormFactor.FromKeepAxials(keepAxials)).Validate();
-        _loss = new FlowLoss(new FlowLossOptions { DimensionWeights = Options.DimensionWeights, WarpNormFactor = NormFactor });
-        _optimizer = new Adam(model.Parameters(), new AdamOptions { LearningRate = Options.LearningRate });
-        _random = Options.Seed is int seed ? new Random(seed) : new Random();
+        loss = new FlowLoss(new FlowLossOptions { DimensionWeights = Options.DimensionWeights, WarpNormFactor = NormFactor });
+        optimizer = new Adam(model.Parameters(), new AdamOptions { LearningRate = Options.LearningRate });
+        random = Options.Seed is int seed ? new Random(seed) : new Random();
     }
 
     /// <summary>Raised after every epoch.</summary>
@@ -66,11 +66,11 @@ public sealed class FlowTrainer : IDisposable
     /// <summary>Adam's learning rate; may be changed between steps.</summary>
     public double LearningRate
     {
-        get => _optimizer.LearningRate;
+        get => optimizer.LearningRate;
         set
         {
             ArgumentOutOfRangeException.ThrowIfNegativeOrZero(value);
-            _optimizer.LearningRate = value;
+            optimizer.LearningRate = value;
         }
     }
 
@@ -101,15 +101,15 @@ public sealed class FlowTrainer : IDisposable
         }
 
         var items = Enumerable.Range(0, samplers.Length * Options.CropsPerTimepoint).Select(i => samplers[i / Options.CropsPerTimepoint]).ToArray();
-        _model.Train();
-        var mean = TrainingLoop.Epoch(items, Options.BatchSize, _epochs, Step, progress, cancellationToken);
-        _epochs++;
-        ModelUpdated?.Invoke(this, new ModelUpdatedEventArgs(_epochs, mean));
+        model.Train();
+        var mean = TrainingLoop.Epoch(items, Options.BatchSize, epochs, Step, progress, cancellationToken);
+        epochs++;
+        ModelUpdated?.Invoke(this, new ModelUpdatedEventArgs(epochs, mean));
         return mean;
     }
 
     /// <summary>Releases the optimiser's state (the model stays with its owner).</summary>
-    public void Dispose() => _optimizer.Dispose();
+    public void Dispose() => optimizer.Dispose();
 
     private FlowCropSampler Sampler(FlowTrainingPair pair)
     {
@@ -147,15 +147,15 @@ public sealed class FlowTrainer : IDisposable
         var labels = new float[batch.Length * 4 * length];
         for (var b = 0; b < batch.Length; b++)
         {
-            batch[b].Draw(_random, input.AsSpan(b * 2 * length, 2 * length), labels.AsSpan(b * 4 * length, 4 * length));
+            batch[b].Draw(random, input.AsSpan(b * 2 * length, 2 * length), labels.AsSpan(b * 4 * length, 4 * length));
         }
 
         using var scope = DisposeScope.Enter();
         using var kernels = Options.OneDnnConvolutions ? Conv3dKernels.ForceOneDnn() : null;
-        var device = _model.Parameters().First().Device;
+        var device = model.Parameters().First().Device;
         var frames = Tensor.FromSpan<float>(input, [batch.Length, 2, crop.Depth, crop.Height, crop.Width]).To(device);
         var target = Tensor.FromSpan<float>(labels, [batch.Length, 4, crop.Depth, crop.Height, crop.Width]).To(device);
-        var loss = _loss.Compute(_model.Forward(frames, _keepAxials), target, frames);
-        return TrainingLoop.Optimise(_optimizer, loss);
+        var loss = this.loss.Compute(model.Forward(frames, keepAxials), target, frames);
+        return TrainingLoop.Optimise(optimizer, loss);
     }
 }

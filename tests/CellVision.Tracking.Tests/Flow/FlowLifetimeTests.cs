@@ -8,13 +8,13 @@ namespace CellVision.Tracking.Tests.Flow;
 
 /// <summary>Runs alone, so that the process-wide count of live native tensors means something.</summary>
 [CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class FlowTensorCountCollection
+public sealed class FlowTensorCountCollectionDefinition
 {
     public const string Name = "flow: live tensor count";
 }
 
 /// <summary>Training, loss and prediction release every native tensor they make.</summary>
-[Collection(FlowTensorCountCollection.Name)]
+[Collection(FlowTensorCountCollectionDefinition.Name)]
 public sealed class FlowLifetimeTests
 {
     [Fact]

@@ -237,7 +237,7 @@ public sealed class ZarrV3Array : ChunkedArray
         var sharding = pipeline.Sharding!;
         var innerShape = sharding.InnerShape;
         var innerBytes = sharding.Inner.ChunkBytes;
-        ForEachInParallel(ChunksTouching(region), progress, cancellationToken, shardIndex =>
+        ForEachInParallel(ChunksTouching(region), progress, shardIndex =>
         {
             var key = ChunkKey(shardIndex);
             var (shardBox, overlap) = Overlap(shardIndex, region);
@@ -290,7 +290,7 @@ public sealed class ZarrV3Array : ChunkedArray
             {
                 throw new ZarrFormatException(Store.PathOf(key), key, $"cannot be decoded: {exception.Message}", exception);
             }
-        });
+        }, cancellationToken);
     }
 
     /// <inheritdoc />

@@ -8,12 +8,12 @@ namespace CellVision.Benchmarks;
 /// benchmarks/compare/conv3d_stack.sh. One <see cref="ForwardBackward"/> is a forward pass, a scalar loss and a
 /// backward pass through every layer.
 /// </summary>
-public sealed class Conv3dStack : IDisposable
+public sealed class Conv3dStackModel : IDisposable
 {
     private readonly Sequential model;
     private readonly Tensor input;
 
-    public Conv3dStack(int channels, int layers, long[] inputShape)
+    public Conv3dStackModel(int channels, int layers, long[] inputShape)
     {
         TorchRuntime.ManualSeed(0);
         var modules = new List<Module<Tensor, Tensor>>();
