@@ -1,0 +1,99 @@
+namespace CellVision.Tracking;
+
+/// <summary>
+/// The GNN tracker's training graphs of one sequence: windows of consecutive frames (the reference's
+/// <c>num_frames: 10</c>, <c>overlap: 1</c>), each a <see cref="CandidateGraph"/> with training labels and its own
+/// min-max scaling, all gated with the ROI (or radius) of the whole sequence.
+/// </summary>
+public static class TrainingWindows
+{
+    /// <summary>The reference's window length, in frames.</summary>
+    public const int DefaultLength = 10;
+
+    /// <summary>
+    /// Cuts a sequence into windows and builds their graphs: windows start at frame positions 0, stride, 2·stride, …
+    /// while a whole window fits, so a sequence of F frames gives F − 9 windows of 10 and a sequence shorter than a
+    /// window gives none (as the reference). Windows count frame positions, not frame numbers, so a frame without
+    /// cells still takes its place; a window without any cell is skipped.
+    /// </summary>
+    /// <param name="frames">The cells of each frame of the sequence, in time order (a list may be empty); measure
+    /// them with <see cref="CellFeatureExtractor.ExtractWithTrackIds{TRaw, TLabel, TMarker}"/>.</param>
+    /// <param name="options">Graph settings; <see cref="CandidateGraphOptions.TrainingLabels"/> is turned on, and an
+    /// unset <see cref="CandidateGraphOptions.Roi"/> or <see cref="CandidateGraphOptions.Radius"/> is taken from the
+    /// whole sequence, as the reference's <c>bb_roi</c> over all of a sequence's CSV files.</param>
+    /// <param name="length">Frames per window (10).</param>
+    /// <param name="stride">Frames between window starts (1).</param>
+    /// <returns>The graphs, in window order.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="frames"/> or one of its lists is null.</exception>
+    /// <exception cref="ArgumentException">A list mixes frame numbers, frame numbers do not increase from list to list, or a cell has no track id.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="length"/> or <paramref name="stride"/> is below 1.</exception>
+    public static IReadOnlyList<CandidateGraph> Create(
+        IReadOnlyList<IReadOnlyList<CellFeatures>> frames, CandidateGraphOptions? options = null, int length = DefaultLength, int stride = 1)
+    {
+        ArgumentNullException.ThrowIfNull(frames);
+        ArgumentOutOfRangeException.ThrowIfLessThan(length, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(stride, 1);
+        options ??= new CandidateGraphOptions();
+        options.Validate();
+        CheckFrameOrder(frames);
+
+        var statistics = CellSequenceStatistics.Of(frames.SelectMany(frame => frame));
+        options = options with
+        {
+            TrainingLabels = true,
+            Roi = options.Roi ?? statistics.Roi(options.RoiMultiplier),
+            Radius = options.Radius ?? CandidateGraphBuilder.DefaultRadius(statistics, options.VoxelSize, options.RoiMultiplier),
+        };
+
+        var graphs = new List<CandidateGraph>();
+        for (var start = 0; start + length <= frames.Count; start += stride)
+        {
+            var cells = new List<CellFeatures>();
+            for (var k = start; k < start + length; k++)
+            {
+                cells.AddRange(frames[k]);
+            }
+
+            if (cells.Count > 0)
+            {
+                graphs.Add(CandidateGraphBuilder.Build(cells, options));
+            }
+        }
+
+        return graphs;
+    }
+
+    private static void CheckFrameOrder(IReadOnlyList<IReadOnlyList<CellFeatures>> frames)
+    {
+        var previous = int.MinValue;
+        for (var k = 0; k < frames.Count; k++)
+        {
+            var frame = frames[k] ?? throw new ArgumentNullException(nameof(frames), $"The cell list of frame position {k} is null.");
+            if (frame.Count == 0)
+            {
+                continue;
+            }
+
+            var number = frame[0]?.Frame ?? 0;
+            foreach (var cell in frame)
+            {
+                if (cell is null)
+                {
+                    throw new ArgumentNullException(nameof(frames), $"Frame position {k} holds a null cell.");
+                }
+
+                if (cell.Frame != number)
+                {
+                    throw new ArgumentException($"Frame position {k} mixes frame numbers {number} and {cell.Frame}.", nameof(frames));
+                }
+            }
+
+            if (number <= previous)
+            {
+                throw new ArgumentException($"Frame position {k} holds frame {number}, not after frame {previous} of an earlier position; give the frames in time order.", nameof(frames));
+            }
+
+            previous = number;
+        }
+    }
+}
