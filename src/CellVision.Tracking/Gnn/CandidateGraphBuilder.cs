@@ -86,7 +86,7 @@ public static class CandidateGraphBuilder
     /// <param name="options">Settings; <see cref="CandidateGraphOptions.Features"/> and <see cref="CandidateGraphOptions.VoxelSize"/> are not used.</param>
     /// <returns>The graph.</returns>
     /// <exception cref="ArgumentException">The lineage has no spots, or a spot has a negative timepoint or id.</exception>
-    public static CandidateGraph Build(LineageGraph lineage, CandidateGraphOptions? options = null)
+    public static CandidateGraph BuildFromSpots(LineageGraph lineage, CandidateGraphOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(lineage);
         options ??= new CandidateGraphOptions();
@@ -221,8 +221,7 @@ public static class CandidateGraphBuilder
             {
                 var node = input.Nodes[i];
                 throw new ArgumentException(
-                    $"Training labels need a track id for every node, but frame {node.Frame}, label {node.Label} has none; measure cells with CellFeatureExtractor.ExtractWithTrackIds.",
-                    "cells");
+                    $"Training labels need a track id for every node, but frame {node.Frame}, label {node.Label} has none; measure cells with CellFeatureExtractor.ExtractWithTrackIds.");
             }
 
             if (!byTrack.TryGetValue(id, out var list))
@@ -285,7 +284,7 @@ public static class CandidateGraphBuilder
         {
             if (i > 0 && Nodes[i - 1] == node)
             {
-                throw new ArgumentException($"Frame {node.Frame} holds label {node.Label} twice.", "cells");
+                throw new ArgumentException($"Frame {node.Frame} holds label {node.Label} twice.");
             }
 
             Nodes[i] = node;

@@ -57,7 +57,7 @@ public sealed class CandidateGraphBuilderTests
         lineage.AddLink(a1, d1);
         lineage.AddLink(a1, d2);
 
-        var graph = CandidateGraphBuilder.Build(lineage, new CandidateGraphOptions { TrainingLabels = true });
+        var graph = CandidateGraphBuilder.BuildFromSpots(lineage, new CandidateGraphOptions { TrainingLabels = true });
 
         Assert.Equal(7, graph.FeatureCount);
         Assert.Equal([new GraphNode(0, (uint)a0.Id), new(1, (uint)a1.Id), new(2, (uint)d1.Id), new(2, (uint)d2.Id), new(2, (uint)far.Id)], graph.Nodes);

@@ -5,13 +5,13 @@ namespace CellVision.Tracking.Tests.Gnn;
 
 /// <summary>Runs alone, so that the process-wide count of live native tensors means something.</summary>
 [CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class GnnModelTensorCountCollection
+public sealed class GnnModelTensorCountDefinition
 {
     public const string Name = "gnn model: live tensor count";
 }
 
 /// <summary>Forward passes, training and validation steps and batching release every native tensor they make.</summary>
-[Collection(GnnModelTensorCountCollection.Name)]
+[Collection(GnnModelTensorCountDefinition.Name)]
 public sealed class CellTrackGnnLifetimeTests
 {
     [Fact]

@@ -63,13 +63,13 @@ public sealed class CellTrackGnnParityTests(ITestOutputHelper output) : IDisposa
     [InlineData(16, false, false)]
     [InlineData(16, true, true)]
     [InlineData(13, false, true)]
-    public void Forward_loss_gradients_and_Adam_step_equal_PyTorchs(int handcrafted, bool embedding, bool float64)
+    public void Forward_loss_gradients_and_Adam_step_equal_PyTorchs(int handcrafted, bool embedding, bool doublePrecision)
     {
-        var tolerance = float64 ? 1e-10 : 1e-5;
+        var tolerance = doublePrecision ? 1e-10 : 1e-5;
         TorchRuntime.ManualSeed(5);
         using var model = new CellTrackGnn(new CellTrackGnnOptions { HandcraftedFeatures = handcrafted, UseEmbedding = embedding });
-        using var graph = GnnModelGraphs.Create(3, handcrafted, embedding, float64 ? ScalarType.Float64 : ScalarType.Float32);
-        if (float64)
+        using var graph = GnnModelGraphs.Create(3, handcrafted, embedding, doublePrecision ? ScalarType.Float64 : ScalarType.Float32);
+        if (doublePrecision)
         {
             model.To(Device.Cpu, ScalarType.Float64);
         }
@@ -121,10 +121,10 @@ public sealed class CellTrackGnnParityTests(ITestOutputHelper output) : IDisposa
 
             // From PyTorch's own gradients: exact in float64; in float32 Adam's first step, g / (|g| + 1e-8), magnifies
             // the rounding of gradients near zero, so this is checked in float64 only and reported.
-            weightDifference = Math.Max(weightDifference, GnnModelGraphs.AssertClose(expected["new." + name], parameter, float64 ? tolerance : 1, "updated " + name));
+            weightDifference = Math.Max(weightDifference, GnnModelGraphs.AssertClose(expected["new." + name], parameter, doublePrecision ? tolerance : 1, "updated " + name));
         }
 
-        output.WriteLine($"Fh={handcrafted} embedding={embedding} {(float64 ? "float64" : "float32")}: {graph.EdgeCount} edges, loss {step.Loss:F6} " +
+        output.WriteLine($"Fh={handcrafted} embedding={embedding} {(doublePrecision ? "float64" : "float32")}: {graph.EdgeCount} edges, loss {step.Loss:F6} " +
             $"(PyTorch {expected["loss"].ToScalar():F6}); largest relative differences: logits {logitDifference:G2}, gradients {gradientDifference:G2}, " +
             $"Adam step from these gradients {stepDifference:G2}, updated weights from PyTorch's gradients {weightDifference:G2}");
     }

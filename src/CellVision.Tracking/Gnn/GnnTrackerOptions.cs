@@ -1,0 +1,58 @@
+namespace CellVision.Tracking;
+
+/// <summary>Settings of <see cref="GnnTracker"/>, with the reference's defaults (cell-tracker-gnn's CTC configuration).</summary>
+public sealed record GnnTrackerOptions
+{
+    /// <summary>Node features, candidate gate and its size (reference: hand-crafted features, a box of twice the largest cell extent).</summary>
+    public CandidateGraphOptions Graph { get; init; } = new();
+
+    /// <summary>Adam's learning rate and weight decay, graphs per batch (reference: 1e-3, 1e-5, 8).</summary>
+    public CellTrackGnnTrainingOptions Optimizer { get; init; } = new();
+
+    /// <summary>Frames per training graph (reference: 10, windows moved by one frame).</summary>
+    public int WindowLength { get; init; } = TrainingWindows.DefaultLength;
+
+    /// <summary>The most training epochs (reference: 500).</summary>
+    public int MaxEpochs { get; init; } = 500;
+
+    /// <summary>Epochs without a better validation accuracy before training stops (reference: 50).</summary>
+    public int Patience { get; init; } = 50;
+
+    /// <summary>Share of the windows held out for validation (reference: 0.2).</summary>
+    public double ValidationFraction { get; init; } = 0.2;
+
+    /// <summary>
+    /// Seed of the initial weights, the dropout masks and the order of the training batches; null for a different run
+    /// each time (the reference sets no seed).
+    /// </summary>
+    public int? Seed { get; init; }
+
+    /// <summary>How edge probabilities become tracks (default: the global assignment).</summary>
+    public GnnDecoder Decoder { get; init; } = GnnDecoder.Global;
+
+    /// <summary>Throws when a setting is out of range.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A setting is out of range.</exception>
+    public void Validate()
+    {
+        ArgumentNullException.ThrowIfNull(Graph);
+        ArgumentNullException.ThrowIfNull(Optimizer);
+        Graph.Validate();
+        ArgumentOutOfRangeException.ThrowIfLessThan(WindowLength, 2);
+        ArgumentOutOfRangeException.ThrowIfNegative(MaxEpochs);
+        ArgumentOutOfRangeException.ThrowIfLessThan(Patience, 1);
+        if (!(ValidationFraction is >= 0 and < 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(ValidationFraction), ValidationFraction, "The validation share must lie in [0, 1).");
+        }
+    }
+}
+
+/// <summary>How <see cref="GnnTracker"/> turns edge probabilities into tracks.</summary>
+public enum GnnDecoder
+{
+    /// <summary>A global assignment (at most one parent and two children per cell) solved exactly; the default.</summary>
+    Global,
+
+    /// <summary>The reference's post-processing, reproduced with its quirks, for comparisons.</summary>
+    Reference,
+}
