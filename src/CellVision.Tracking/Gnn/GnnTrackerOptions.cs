@@ -27,8 +27,8 @@ public sealed record GnnTrackerOptions
     /// </summary>
     public int? Seed { get; init; }
 
-    /// <summary>How edge probabilities become tracks (default: the global assignment).</summary>
-    public GnnDecoder Decoder { get; init; } = GnnDecoder.Global;
+    /// <summary>How edge probabilities become tracks (default: the global assignment with at most one parent and two children per cell).</summary>
+    public GnnDecodingOptions Decoding { get; init; } = new();
 
     /// <summary>Throws when a setting is out of range.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A setting is out of range.</exception>
@@ -36,7 +36,9 @@ public sealed record GnnTrackerOptions
     {
         ArgumentNullException.ThrowIfNull(Graph);
         ArgumentNullException.ThrowIfNull(Optimizer);
+        ArgumentNullException.ThrowIfNull(Decoding);
         Graph.Validate();
+        Decoding.Validate();
         ArgumentOutOfRangeException.ThrowIfLessThan(WindowLength, 2);
         ArgumentOutOfRangeException.ThrowIfNegative(MaxEpochs);
         ArgumentOutOfRangeException.ThrowIfLessThan(Patience, 1);
@@ -45,14 +47,4 @@ public sealed record GnnTrackerOptions
             throw new ArgumentOutOfRangeException(nameof(ValidationFraction), ValidationFraction, "The validation share must lie in [0, 1).");
         }
     }
-}
-
-/// <summary>How <see cref="GnnTracker"/> turns edge probabilities into tracks.</summary>
-public enum GnnDecoder
-{
-    /// <summary>A global assignment (at most one parent and two children per cell) solved exactly; the default.</summary>
-    Global,
-
-    /// <summary>The reference's post-processing, reproduced with its quirks, for comparisons.</summary>
-    Reference,
 }
