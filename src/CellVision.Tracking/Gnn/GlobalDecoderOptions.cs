@@ -1,0 +1,69 @@
+namespace CellVision.Tracking;
+
+/// <summary>
+/// Settings of the global decoder. Costs are in log-odds units (nats): an edge with probability p costs
+/// −log(p / (1 − p)), so an edge above 0.5 lowers the total. With the defaults an uncontested edge is taken when
+/// p &gt; sigmoid(−(appear + disappear)) ≈ 0.12, and a mother divides when its second daughter's edge has
+/// p &gt; sigmoid(division − appear) = 0.5.
+/// </summary>
+public sealed record GlobalDecoderOptions
+{
+    /// <summary>The cost of a cell without parent (a track start; default 1).</summary>
+    public double AppearCost { get; init; } = 1;
+
+    /// <summary>The cost of a cell without child (a track end; default 1).</summary>
+    public double DisappearCost { get; init; } = 1;
+
+    /// <summary>The cost of a cell with two children (a division; default 1).</summary>
+    public double DivisionCost { get; init; } = 1;
+
+    /// <summary>
+    /// Whether cells of the first frame appear and cells of the last frame disappear at no cost (default true): tracks
+    /// that were already there when imaging started, or still are when it stopped, are not penalised.
+    /// </summary>
+    public bool FreeAtSequenceEnds { get; init; } = true;
+
+    /// <summary>
+    /// Candidate edges with a lower probability are dropped before solving (default 0.01). Edges with
+    /// p ≤ sigmoid(−(appear + disappear)) are dropped in any case: they cannot improve an assignment.
+    /// </summary>
+    public double MinimumEdgeProbability { get; init; } = 0.01;
+
+    /// <summary>
+    /// Whether a cell that disappears takes the two nearest cells that appear one frame later, among those it has a
+    /// candidate edge to, as daughters (default true). The reference network is trained with mother→daughter edges as
+    /// negatives (spec §2), so its divisions show up as a track that ends beside two that start; this recovers them
+    /// without the reference's parent for every new track. A mother with only one such cell gets none.
+    /// </summary>
+    public bool DivisionsFromEndedTracks { get; init; } = true;
+
+    /// <summary>
+    /// The solver's time limit for each independent part of the assignment (default 60 s; parts are small, see
+    /// <see cref="AssignmentSummary"/>). At the limit the part keeps the best assignment found, or a greedy one, and
+    /// the result is marked not optimal.
+    /// </summary>
+    public TimeSpan TimeLimit { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Throws when a setting is out of range.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A cost is negative or not finite, the threshold is outside [0, 1), or the time limit is not positive.</exception>
+    public void Validate()
+    {
+        foreach (var (value, name) in new[] { (AppearCost, nameof(AppearCost)), (DisappearCost, nameof(DisappearCost)), (DivisionCost, nameof(DivisionCost)) })
+        {
+            if (!double.IsFinite(value) || value < 0 || value > 1e6)
+            {
+                throw new ArgumentOutOfRangeException(name, value, $"{name} must be a finite number of nats in [0, 1e6].");
+            }
+        }
+
+        if (!(MinimumEdgeProbability >= 0 && MinimumEdgeProbability < 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(MinimumEdgeProbability), MinimumEdgeProbability, "The minimum edge probability must lie in [0, 1).");
+        }
+
+        if (TimeLimit <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(TimeLimit), TimeLimit, "The time limit must be positive.");
+        }
+    }
+}
