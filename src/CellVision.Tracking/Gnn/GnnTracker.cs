@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using CellVision.Core.Geometry;
+using CellVision.Core.Spatial;
 using CellVision.Torch;
 using CellVision.Torch.Modules;
 using CellVision.Torch.Serialization;
@@ -185,6 +187,27 @@ public sealed class GnnTracker : IDisposable
         return new GnnPrediction(graph, probabilities);
     }
 
+    /// <summary>
+    /// Tracks one sequence: scores its candidate links (<see cref="Predict(IReadOnlyList{IReadOnlyList{CellFeatures}})"/>)
+    /// and decodes them with <see cref="GnnTrackerOptions.Decoding"/> into tracks, a lineage graph and the track label
+    /// of every cell (to repaint the masks with).
+    /// </summary>
+    /// <param name="frames">Per frame, the cells; frames numbered 0, 1, … in order.</param>
+    /// <param name="voxelSize">The voxel size, for the spots' physical positions and sizes.</param>
+    /// <param name="progress">Receives the decoder's progress.</param>
+    /// <param name="cancellationToken">Stops the decoder.</param>
+    /// <returns>The tracks.</returns>
+    /// <exception cref="InvalidOperationException">The tracker is neither trained nor loaded.</exception>
+    public DecodedTracks Track(IReadOnlyList<IReadOnlyList<CellFeatures>> frames, VoxelSize voxelSize, IProgress<GnnDecodingProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        var prediction = Predict(frames);
+        var cells = frames.SelectMany(f => f).ToDictionary(c => new GraphNode(c.Frame, c.Label));
+        var nodes = prediction.Graph.Nodes.Select(n => Node(cells[n], voxelSize)).ToList();
+        var edges = Enumerable.Range(0, prediction.Graph.EdgeCount).Select(e => new CandidateEdge(prediction.Graph.Source(e), prediction.Graph.Target(e))).ToList();
+        var scores = new EdgeScores(nodes, edges, [.. prediction.Probabilities.Select(p => (double)p)]);
+        return GnnTrackDecoder.Decode(scores, voxelSize, Options.Decoding, progress, cancellationToken);
+    }
+
     /// <summary>Saves the weights as a state dict with the reference's keys.</summary>
     /// <param name="path">The <c>.pth</c> file; replaced if it exists.</param>
     /// <exception cref="InvalidOperationException">The tracker is neither trained nor loaded.</exception>
@@ -209,6 +232,20 @@ public sealed class GnnTracker : IDisposable
         var edges = Tensor.FromSpan<long>(graph.EdgeIndex, [2, graph.EdgeCount]);
         var labels = graph.EdgeLabels is { } l ? Tensor.FromSpan<float>(l, [graph.EdgeCount]) : null;
         return new CellTrackGnnGraph(features, null, edges, labels);
+    }
+
+    /// <summary>A cell as the decoder sees it: rounded centroid, physical centre and the radius of a ball of its size.</summary>
+    private static CellNode Node(CellFeatures cell, VoxelSize voxelSize)
+    {
+        var (z, y, x) = cell.RoundedCentroid;
+        var radius = cell.Dimensions == 3
+            ? Math.Cbrt(3.0 * cell.Area / (4 * Math.PI)) * voxelSize.X
+            : Math.Sqrt(cell.Area / Math.PI) * voxelSize.X;
+        return new CellNode(cell.Frame, checked((int)cell.Label), z, y, x)
+        {
+            Position = new Point3(cell.Centroid.X * voxelSize.X, cell.Centroid.Y * voxelSize.Y, cell.Centroid.Z * voxelSize.Z),
+            Radius = radius,
+        };
     }
 
     private void EnsureModel(int features)
