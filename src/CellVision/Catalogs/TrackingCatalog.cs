@@ -131,4 +131,72 @@ public sealed class TrackingCatalog
 
         return new FlowPredictor(model, KeepAxials.FromVoxelSize(movie[0].VoxelSize), t => Normalization.MinMaxToUnit(movie[t]), options);
     }
+
+    /// <summary>
+    /// Trains the GNN tracker (Ben-Haim &amp; Riklin-Raviv) on Cell Tracking Challenge sequences with their ground truth
+    /// standing in for the segmentation (the paper's "GT segmentation" setting): for each sequence folder <c>DIR/NN</c>
+    /// (raw <c>tNNN.tif</c>) the cells are the labels of <c>DIR/NN_GT/TRA</c>, which also give the track ids. The seed is
+    /// the context's unless the options carry one.
+    /// </summary>
+    /// <param name="sequenceFolders">The raw image folders, e.g. <c>data/01</c> and <c>data/02</c>.</param>
+    /// <param name="options">Features, gate, optimiser, windows, early stopping, decoder; null for the reference's.</param>
+    /// <param name="frames">First and last frame number used from every sequence; null for all.</param>
+    /// <param name="progress">Receives every epoch.</param>
+    /// <param name="cancellationToken">Stops between batches.</param>
+    /// <returns>The trained tracker (best validation epoch); the caller disposes it.</returns>
+    /// <exception cref="FileNotFoundException">A folder or frame is missing.</exception>
+    /// <exception cref="ArgumentException">A mask and its raw frame differ in size, or no window can be built.</exception>
+    public GnnTracker TrainGnn(IReadOnlyList<string> sequenceFolders, GnnTrackerOptions? options = null, (int First, int Last)? frames = null, IProgress<GnnEpoch>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(sequenceFolders);
+        var sequences = sequenceFolders.Select(folder =>
+        {
+            var truth = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(folder))!, Path.GetFileName(Path.TrimEndingDirectorySeparator(folder)) + "_GT", "TRA");
+            return (IReadOnlyList<IReadOnlyList<CellFeatures>>)CtcCellFolders.Measure(folder, truth, truth, frames, cancellationToken).Cells;
+        }).ToList();
+        var tracker = new GnnTracker(WithSeed(options));
+        try
+        {
+            tracker.Train(sequences, progress, cancellationToken);
+            return tracker;
+        }
+        catch
+        {
+            tracker.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Loads a GNN tracker saved by <see cref="GnnTracker.SaveWeights"/>.</summary>
+    /// <param name="path">The <c>.pth</c> file.</param>
+    /// <param name="options">The settings; the node features must be those it was trained on.</param>
+    /// <returns>The tracker; the caller disposes it.</returns>
+    public GnnTracker LoadGnn(string path, GnnTrackerOptions? options = null) => GnnTracker.Load(path, WithSeed(options));
+
+    /// <summary>
+    /// Tracks the cells of an instance segmentation with a GNN tracker and writes a Cell Tracking Challenge result folder:
+    /// <c>maskNNN.tif</c> (the label images repainted with track labels) and <c>res_track.txt</c>.
+    /// </summary>
+    /// <param name="tracker">A trained or loaded tracker.</param>
+    /// <param name="imagesFolder">The raw frames, <c>tNNN.tif</c>.</param>
+    /// <param name="masksFolder">One instance-label TIFF per frame: <c>maskNNN.tif</c>, <c>man_trackNNN.tif</c> or <c>man_segNNN.tif</c>.</param>
+    /// <param name="resultFolder">The result folder (e.g. <c>01_RES</c>); replaced when complete.</param>
+    /// <param name="voxelSize">The voxel size for the lineage's physical positions; null for 1 µm.</param>
+    /// <param name="progress">Receives the decoder's progress.</param>
+    /// <param name="cancellationToken">Stops the work; nothing is written then.</param>
+    /// <returns>The tracks, with the lineage graph.</returns>
+    public DecodedTracks TrackGnn(GnnTracker tracker, string imagesFolder, string masksFolder, string resultFolder, Core.Geometry.VoxelSize? voxelSize = null, IProgress<GnnDecodingProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(tracker);
+        var (numbers, cells) = CtcCellFolders.Measure(imagesFolder, masksFolder, null, null, cancellationToken);
+        var tracks = tracker.Track(cells, voxelSize ?? Core.Geometry.VoxelSize.Unit, progress, cancellationToken);
+        CtcCellFolders.WriteResult(tracks, masksFolder, numbers, cells, resultFolder);
+        return tracks;
+    }
+
+    private GnnTrackerOptions WithSeed(GnnTrackerOptions? options)
+    {
+        options ??= new GnnTrackerOptions();
+        return options.Seed is null && context.Seed is int seed ? options with { Seed = seed } : options;
+    }
 }

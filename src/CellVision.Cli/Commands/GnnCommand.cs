@@ -1,0 +1,89 @@
+using System.CommandLine;
+using System.Globalization;
+using CellVision.Tracking;
+using Spectre.Console;
+
+namespace CellVision.Cli.Commands;
+
+/// <summary><c>cellvision gnn train|track</c>: the GNN cell tracker (Ben-Haim &amp; Riklin-Raviv) on Cell Tracking Challenge folders.</summary>
+internal static class GnnCommand
+{
+    internal static Command Create(CommandContext context)
+    {
+        var command = new Command("gnn", "Track cells with a graph neural network that classifies candidate links (cell-tracker-gnn), trained on Cell Tracking Challenge ground truth");
+        command.Subcommands.Add(Train(context));
+        command.Subcommands.Add(Track(context));
+        return command;
+    }
+
+    private static Command Train(CommandContext context)
+    {
+        var data = new Option<string>("--data") { Description = "Folder holding the CTC sequences: NN/ (raw tNNN.tif) and NN_GT/TRA (man_trackNNN.tif)", Required = true };
+        var sequences = new Option<string>("--sequences") { Description = "Sequences to train on, e.g. 01 or 01,02", DefaultValueFactory = _ => "01" };
+        var model = new Option<string>("--model") { Description = "Where to save the trained weights (.pth, the reference's keys)", Required = true };
+        var epochs = new Option<int>("--epochs") { Description = "Most epochs (training stops earlier after 50 without a better validation accuracy)", DefaultValueFactory = _ => 500 };
+        var frames = new Option<string?>("--frames") { Description = "First and last frame number used, e.g. 0-39 [default: all]" };
+        var features = new Option<string>("--features") { Description = "Node features: handcrafted (from the images) or geometry (positions and sizes only)", DefaultValueFactory = _ => "handcrafted" };
+        features.AcceptOnlyFromAmong("handcrafted", "geometry");
+        var seed = new Option<int?>("--seed") { Description = "Seed of the initial weights, dropout and batch order: the same seed gives the same weights" };
+        var command = new Command("train", "Train the GNN tracker on CTC sequences, the ground-truth masks standing in for the segmentation")
+        {
+            data, sequences, model, epochs, frames, features, seed,
+        };
+        command.SetAction(result => context.Guard(() =>
+        {
+            if (result.GetValue(epochs) < 1)
+            {
+                return context.Fail("--epochs must be at least 1.");
+            }
+
+            var folders = result.GetValue(sequences)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Select(s => Path.Combine(result.GetValue(data)!, s)).ToList();
+            var options = new GnnTrackerOptions
+            {
+                MaxEpochs = result.GetValue(epochs),
+                Seed = result.GetValue(seed),
+                Graph = new CandidateGraphOptions { Features = result.GetValue(features) == "geometry" ? NodeFeatureSet.Geometry : NodeFeatureSet.HandCrafted },
+            };
+            var range = result.GetValue(frames) is { } text ? DetectCommand.Range(text, int.MaxValue) : ((int, int)?)null;
+            var cv = new CellVisionContext();
+            var progress = new SynchronousProgress<GnnEpoch>(e => context.Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"epoch {e.Epoch}: loss {e.TrainingLoss:F4}, validation loss {e.ValidationLoss:F4}, accuracy {e.ValidationAccuracy:F4}")));
+            using var tracker = cv.Tracking.TrainGnn(folders, options, range, progress, context.CancellationToken);
+            tracker.SaveWeights(result.GetValue(model)!);
+            context.Console.WriteLine($"weights saved to {result.GetValue(model)}");
+            return 0;
+        }));
+        return command;
+    }
+
+    private static Command Track(CommandContext context)
+    {
+        var images = new Option<string>("--images") { Description = "The raw frames, tNNN.tif (a CTC sequence folder NN)", Required = true };
+        var masks = new Option<string>("--masks") { Description = "One instance-label TIFF per frame: maskNNN.tif, man_trackNNN.tif or man_segNNN.tif", Required = true };
+        var model = new Option<string>("--model") { Description = "Weights from cellvision gnn train", Required = true };
+        var output = new Option<string>("--out") { Description = "The result folder to write (maskNNN.tif and res_track.txt), e.g. DIR/01_RES", Required = true };
+        var decoder = new Option<string>("--decoder") { Description = "global: an exact assignment, at most one parent and two children per cell; reference: cell-tracker-gnn's post-processing", DefaultValueFactory = _ => "global" };
+        decoder.AcceptOnlyFromAmong("global", "reference");
+        var features = new Option<string>("--features") { Description = "Node features the model was trained on: handcrafted or geometry", DefaultValueFactory = _ => "handcrafted" };
+        features.AcceptOnlyFromAmong("handcrafted", "geometry");
+        var command = new Command("track", "Track the cells of an instance segmentation with a trained GNN and write a CTC result folder")
+        {
+            images, masks, model, output, decoder, features,
+        };
+        command.SetAction(result => context.Guard(() =>
+        {
+            var options = new GnnTrackerOptions
+            {
+                Graph = new CandidateGraphOptions { Features = result.GetValue(features) == "geometry" ? NodeFeatureSet.Geometry : NodeFeatureSet.HandCrafted },
+                Decoding = new GnnDecodingOptions { Decoder = result.GetValue(decoder) == "reference" ? GnnDecoder.Reference : GnnDecoder.Global },
+            };
+            var cv = new CellVisionContext();
+            using var tracker = cv.Tracking.LoadGnn(result.GetValue(model)!, options);
+            var tracks = cv.Tracking.TrackGnn(tracker, result.GetValue(images)!, result.GetValue(masks)!, result.GetValue(output)!, cancellationToken: context.CancellationToken);
+            context.Console.WriteLine($"{tracks.Tracks.Count} tracks, {tracks.Graph.SpotCount} cells, {tracks.Graph.LinkCount} links written to {result.GetValue(output)}");
+            return 0;
+        }));
+        return command;
+    }
+}
