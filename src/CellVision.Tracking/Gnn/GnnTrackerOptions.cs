@@ -23,7 +23,8 @@ public sealed record GnnTrackerOptions
 
     /// <summary>
     /// Seed of the initial weights, the dropout masks and the order of the training batches; null for a different run
-    /// each time (the reference sets no seed).
+    /// each time (the reference sets no seed). The dropout masks come from libtorch's process-wide generator: other work
+    /// drawing random numbers from it while the tracker trains changes them.
     /// </summary>
     public int? Seed { get; init; }
 

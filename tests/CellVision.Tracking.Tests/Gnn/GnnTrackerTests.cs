@@ -3,7 +3,15 @@ using CellVision.Torch.Serialization;
 
 namespace CellVision.Tracking.Tests.Gnn;
 
+/// <summary>Runs alone: a seeded training's dropout masks come from libtorch's process-wide generator, which tests running beside it would draw from too.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class LibtorchGeneratorDefinition
+{
+    public const string Name = "libtorch's process-wide generator";
+}
+
 /// <summary>The GNN tracker's workflow: seeded training, the best epoch kept, weights that survive a file, bad input named.</summary>
+[Collection(LibtorchGeneratorDefinition.Name)]
 public sealed class GnnTrackerTests
 {
     private static readonly GnnTrackerOptions Quick = new() { WindowLength = 4, MaxEpochs = 3, Seed = 3 };

@@ -1,10 +1,10 @@
 namespace CellVision.Torch.Modules;
 
 /// <summary>
-/// Batch normalisation over (N, C, D, H, W), as <c>nn.BatchNorm3d</c>, with buffers <c>running_mean</c>,
-/// <c>running_var</c> and <c>num_batches_tracked</c>.
+/// Batch normalisation over (N, C, D, H, W), as <c>nn.BatchNorm3d</c>, with buffers <c>running_mean</c>, <c>running_var</c> and
+/// <c>num_batches_tracked</c>.
 /// </summary>
-public sealed class BatchNorm3d : Module<Tensor, Tensor>
+public sealed class BatchNorm3d : BatchNorm
 {
     /// <summary>Creates the layer.</summary>
     /// <param name="features">Number of channels.</param>
@@ -13,58 +13,7 @@ public sealed class BatchNorm3d : Module<Tensor, Tensor>
     /// <param name="affine">Learn a per-channel scale and shift (default true).</param>
     /// <param name="trackRunningStatistics">Keep running statistics for evaluation (default true).</param>
     public BatchNorm3d(long features, double epsilon = 1e-5, double? momentum = 0.1, bool affine = true, bool trackRunningStatistics = true)
+        : base(5, "(N, C, D, H, W)", features, epsilon, momentum, affine, trackRunningStatistics)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(features, 1);
-        Epsilon = epsilon;
-        Momentum = momentum;
-        Weight = RegisterParameter("weight", affine ? Tensor.Ones([features]) : null);
-        Bias = RegisterParameter("bias", affine ? Tensor.Zeros([features]) : null);
-        RunningMean = RegisterBuffer("running_mean", trackRunningStatistics ? Tensor.Zeros([features]) : null);
-        RunningVariance = RegisterBuffer("running_var", trackRunningStatistics ? Tensor.Ones([features]) : null);
-        BatchesTracked = RegisterBuffer("num_batches_tracked", trackRunningStatistics ? Tensor.Scalar(0, ScalarType.Int64) : null);
-    }
-
-    /// <summary>Added to the variance.</summary>
-    public double Epsilon { get; }
-
-    /// <summary>Weight of each batch in the running statistics; null for a cumulative average.</summary>
-    public double? Momentum { get; }
-
-    /// <summary>Per-channel scale, or null.</summary>
-    public Tensor? Weight { get; }
-
-    /// <summary>Per-channel shift, or null.</summary>
-    public Tensor? Bias { get; }
-
-    /// <summary>Running mean per channel, or null.</summary>
-    public Tensor? RunningMean { get; }
-
-    /// <summary>Running (unbiased) variance per channel, or null.</summary>
-    public Tensor? RunningVariance { get; }
-
-    /// <summary>Number of training batches seen (int64 scalar), or null.</summary>
-    public Tensor? BatchesTracked { get; }
-
-    /// <inheritdoc />
-    public override Tensor Forward(Tensor input)
-    {
-        ArgumentNullException.ThrowIfNull(input);
-        if (input.Rank != 5)
-        {
-            throw new ArgumentException($"BatchNorm3d expects a 5D input (N, C, D, H, W), got rank {input.Rank}.", nameof(input));
-        }
-
-        var factor = Momentum ?? 0.0;
-        if (IsTraining && BatchesTracked is not null)
-        {
-            BatchesTracked.AddInPlace(1);
-            if (Momentum is null)
-            {
-                factor = 1.0 / BatchesTracked.ToScalar();
-            }
-        }
-
-        var useBatchStatistics = IsTraining || RunningMean is null;
-        return Functional.BatchNorm(input, RunningMean, RunningVariance, Weight, Bias, useBatchStatistics, factor, Epsilon);
     }
 }

@@ -1,0 +1,75 @@
+using CellVision.Core.Volumes;
+using CellVision.IO.Ctc;
+
+namespace CellVision.Cli.Tests;
+
+/// <summary><c>cellvision gnn train|track</c> on the real Fluo-N2DH-SIM+ sequence: a model file, a complete CTC result, clear errors.</summary>
+public sealed class GnnCommandTests
+{
+    [Fact]
+    public void Train_then_track_writes_a_ctc_result_that_evaluate_scores()
+    {
+        var data = Path.GetDirectoryName(SharedData.PathOf("ctc-fluo-n2dh-sim-01", "01"))!;
+        using var folder = new TemporaryFolder();
+        var train = CliRunner.Run("gnn", "train", "--data", data, "--sequences", "01", "--model", folder["gnn.pth"], "--epochs", "1", "--frames", "0-11", "--seed", "1");
+        Assert.True(train.ExitCode == 0, train.Error);
+        Assert.Contains("epoch 1:", train.Output);
+        Assert.True(File.Exists(folder["gnn.pth"]));
+
+        // Track frames 0–11 of the ground-truth masks (a copy, so that the result covers exactly those frames).
+        var masks = folder.Sub("masks");
+        foreach (var t in Enumerable.Range(0, 12))
+        {
+            var name = $"man_track{t:D3}.tif";
+            File.Copy(Path.Combine(data, "01_GT", "TRA", name), Path.Combine(masks, name));
+        }
+
+        var result = folder["01_RES"];
+        var track = CliRunner.Run("gnn", "track", "--images", Path.Combine(data, "01"), "--masks", masks, "--model", folder["gnn.pth"], "--out", result);
+        Assert.True(track.ExitCode == 0, track.Error);
+        Assert.Equal(12, Directory.GetFiles(result, "mask*.tif").Length);
+        var tracks = CtcTrackFile.Read(Path.Combine(result, "res_track.txt"));
+        Assert.NotEmpty(tracks);
+        Assert.All(tracks, t => Assert.True(t.Begin <= t.End && t.End <= 11 && (t.Parent == 0 || tracks.Any(p => p.Label == t.Parent && p.End < t.Begin))));
+        using (var first = LabelFrame.Read(Path.Combine(result, "mask000.tif")))
+        {
+            var labels = ((Volume<ushort>)first.Volume).Span.ToArray().Where(v => v != 0).Distinct().ToList();
+            Assert.All(labels, l => Assert.Contains(tracks, t => t.Label == l && t.Begin == 0));
+        }
+
+        // The reference decoder runs too.
+        var reference = CliRunner.Run("gnn", "track", "--images", Path.Combine(data, "01"), "--masks", masks, "--model", folder["gnn.pth"], "--out", folder["02_RES"], "--decoder", "reference");
+        Assert.True(reference.ExitCode == 0, reference.Error);
+    }
+
+    [Fact]
+    public void Missing_frames_mismatched_sizes_and_wrong_models_fail_with_one_message_and_write_nothing()
+    {
+        var data = Path.GetDirectoryName(SharedData.PathOf("ctc-fluo-n2dh-sim-01", "01"))!;
+        using var folder = new TemporaryFolder();
+        var masks = folder.Sub("masks");
+        File.Copy(Path.Combine(data, "01_GT", "TRA", "man_track000.tif"), Path.Combine(masks, "man_track000.tif"));
+        File.Copy(Path.Combine(data, "01_GT", "TRA", "man_track001.tif"), Path.Combine(masks, "man_track001.tif"));
+        var noRaw = folder.Sub("raw");
+        File.Copy(Path.Combine(data, "01", "t000.tif"), Path.Combine(noRaw, "t000.tif"));
+        File.WriteAllBytes(folder["bad.pth"], [1, 2, 3]);
+
+        var missing = CliRunner.Run("gnn", "track", "--images", noRaw, "--masks", masks, "--model", folder["bad.pth"], "--out", folder["RES"]);
+        Assert.Equal(2, missing.ExitCode);
+        Assert.Contains("error:", missing.Error);
+
+        using (var small = new Volume<ushort>(1, 8, 8))
+        {
+            CtcSequence.WriteFrame(noRaw, "t", 1, 2, small);
+        }
+
+        var sizes = CliRunner.Run("gnn", "track", "--images", noRaw, "--masks", masks, "--model", folder["bad.pth"], "--out", folder["RES"]);
+        Assert.Equal(2, sizes.ExitCode);
+        Assert.False(Directory.Exists(folder["RES"]));
+
+        var noData = CliRunner.Run("gnn", "train", "--data", folder.Path, "--sequences", "07", "--model", folder["x.pth"], "--epochs", "1");
+        Assert.Equal(2, noData.ExitCode);
+        Assert.Contains("07", noData.Error);
+        Assert.False(File.Exists(folder["x.pth"]));
+    }
+}
