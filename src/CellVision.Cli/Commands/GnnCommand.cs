@@ -22,19 +22,20 @@ internal static class GnnCommand
         var sequences = new Option<string>("--sequences") { Description = "Sequences to train on, e.g. 01 or 01,02", DefaultValueFactory = _ => "01" };
         var model = new Option<string>("--model") { Description = "Where to save the trained weights (.pth, the reference's keys)", Required = true };
         var epochs = new Option<int>("--epochs") { Description = "Most epochs (training stops earlier after 50 without a better validation accuracy)", DefaultValueFactory = _ => 500 };
+        var patience = new Option<int>("--patience") { Description = "Epochs without a better validation accuracy before training stops", DefaultValueFactory = _ => 50 };
         var frames = new Option<string?>("--frames") { Description = "First and last frame number used, e.g. 0-39 [default: all]" };
         var features = new Option<string>("--features") { Description = "Node features: handcrafted (from the images) or geometry (positions and sizes only)", DefaultValueFactory = _ => "handcrafted" };
         features.AcceptOnlyFromAmong("handcrafted", "geometry");
         var seed = new Option<int?>("--seed") { Description = "Seed of the initial weights, dropout and batch order: the same seed gives the same weights" };
         var command = new Command("train", "Train the GNN tracker on CTC sequences, the ground-truth masks standing in for the segmentation")
         {
-            data, sequences, model, epochs, frames, features, seed,
+            data, sequences, model, epochs, patience, frames, features, seed,
         };
         command.SetAction(result => context.Guard(() =>
         {
-            if (result.GetValue(epochs) < 1)
+            if (result.GetValue(epochs) < 1 || result.GetValue(patience) < 1)
             {
-                return context.Fail("--epochs must be at least 1.");
+                return context.Fail("--epochs and --patience must be at least 1.");
             }
 
             var folders = result.GetValue(sequences)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
@@ -42,6 +43,7 @@ internal static class GnnCommand
             var options = new GnnTrackerOptions
             {
                 MaxEpochs = result.GetValue(epochs),
+                Patience = result.GetValue(patience),
                 Seed = result.GetValue(seed),
                 Graph = new CandidateGraphOptions { Features = result.GetValue(features) == "geometry" ? NodeFeatureSet.Geometry : NodeFeatureSet.HandCrafted },
             };
