@@ -43,6 +43,9 @@ public sealed class CellVisionOptions
     /// <summary>CLAHE: kernel size, clip limit, bins (scikit-image: 1/8 of each dimension, 0.01, 256).</summary>
     public ClaheOptions Clahe { get; set; } = new();
 
+    /// <summary>The GNN cell tracker: features, gate, optimiser, windows, early stopping, decoder, seed (cell-tracker-gnn's settings).</summary>
+    public GnnTrackerOptions GnnTracking { get; set; } = new();
+
     /// <summary>Which Cell Tracking Challenge measures are computed and with which AOGM weights (all of them, the CTC's weights).</summary>
     public CtcEvaluationOptions CtcEvaluation { get; set; } = new();
 }

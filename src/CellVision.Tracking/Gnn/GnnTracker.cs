@@ -34,6 +34,9 @@ public sealed class GnnTracker : IDisposable
     /// <summary>The settings in use.</summary>
     public GnnTrackerOptions Options { get; }
 
+    /// <summary>What the last <see cref="Train"/> did, or null before any training.</summary>
+    public GnnTrainingResult? LastTraining { get; private set; }
+
     /// <summary>The edge classifier, or null before training or loading.</summary>
     public CellTrackGnn? Model => model;
 
@@ -152,7 +155,8 @@ public sealed class GnnTracker : IDisposable
             }
         }
 
-        return new GnnTrainingResult(epochs, bestEpoch, training.Count, validation.Count, Stopwatch.GetElapsedTime(start));
+        LastTraining = new GnnTrainingResult(epochs, bestEpoch, training.Count, validation.Count, Stopwatch.GetElapsedTime(start));
+        return LastTraining;
     }
 
     /// <summary>Scores every candidate link of one sequence (one graph over all its frames, dropout off).</summary>
