@@ -15,6 +15,7 @@ public sealed class GnnCommandTests
         Assert.True(train.ExitCode == 0, train.Error);
         Assert.Contains("epoch 1:", train.Output);
         Assert.True(File.Exists(folder["gnn.pth"]));
+        Assert.True(File.Exists(folder["gnn-last.pth"]));
 
         // Track frames 0–11 of the ground-truth masks (a copy, so that the result covers exactly those frames).
         var masks = folder.Sub("masks");

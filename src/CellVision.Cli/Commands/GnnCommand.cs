@@ -20,7 +20,7 @@ internal static class GnnCommand
     {
         var data = new Option<string>("--data") { Description = "Folder holding the CTC sequences: NN/ (raw tNNN.tif) and NN_GT/TRA (man_trackNNN.tif)", Required = true };
         var sequences = new Option<string>("--sequences") { Description = "Sequences to train on, e.g. 01 or 01,02", DefaultValueFactory = _ => "01" };
-        var model = new Option<string>("--model") { Description = "Where to save the trained weights (.pth, the reference's keys)", Required = true };
+        var model = new Option<string>("--model") { Description = "Where to save the best epoch's weights (.pth, the reference's keys); the last epoch's go beside it as NAME-last.pth", Required = true };
         var epochs = new Option<int>("--epochs") { Description = "Most epochs (training stops earlier after 50 without a better validation accuracy)", DefaultValueFactory = _ => 500 };
         var patience = new Option<int>("--patience") { Description = "Epochs without a better validation accuracy before training stops", DefaultValueFactory = _ => 50 };
         var frames = new Option<string?>("--frames") { Description = "First and last frame number used, e.g. 0-39 [default: all]" };
@@ -52,8 +52,11 @@ internal static class GnnCommand
             var progress = new SynchronousProgress<GnnEpoch>(e => context.Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"epoch {e.Epoch}: loss {e.TrainingLoss:F4}, validation loss {e.ValidationLoss:F4}, accuracy {e.ValidationAccuracy:F4}")));
             using var tracker = cv.Tracking.TrainGnn(folders, options, range, progress, context.CancellationToken);
-            tracker.SaveWeights(result.GetValue(model)!);
-            context.Console.WriteLine($"weights saved to {result.GetValue(model)}");
+            var path = result.GetValue(model)!;
+            tracker.SaveWeights(path);
+            var last = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, Path.GetFileNameWithoutExtension(path) + "-last" + Path.GetExtension(path));
+            tracker.SaveLastEpochWeights(last);
+            context.Console.WriteLine($"best epoch {tracker.LastTraining!.BestEpoch} of {tracker.LastTraining.Epochs.Count}: weights saved to {path}, the last epoch's to {last}");
             return 0;
         }));
         return command;

@@ -21,6 +21,7 @@ namespace CellVision.Tracking;
 public sealed class GnnTracker : IDisposable
 {
     private CellTrackGnn? model;
+    private StateDict? lastEpoch;
 
     /// <summary>Creates a tracker; the network is made when the feature count is known (training or loading).</summary>
     /// <param name="options">Every setting; null for the reference's.</param>
@@ -148,6 +149,8 @@ public sealed class GnnTracker : IDisposable
         }
         finally
         {
+            lastEpoch?.Dispose();
+            lastEpoch = Snapshot(model!);
             if (best is not null)
             {
                 model!.LoadStateDict(best);
@@ -222,11 +225,22 @@ public sealed class GnnTracker : IDisposable
         PthFile.Save(path, weights);
     }
 
+    /// <summary>Saves the weights of the last epoch of the last training (the tracker itself keeps the best epoch's), as the reference's <c>last.ckpt</c>.</summary>
+    /// <param name="path">The <c>.pth</c> file; replaced if it exists.</param>
+    /// <exception cref="InvalidOperationException">The tracker has not been trained.</exception>
+    public void SaveLastEpochWeights(string path)
+    {
+        var weights = lastEpoch ?? throw new InvalidOperationException("The GNN tracker has not been trained.");
+        PthFile.Save(path, weights);
+    }
+
     /// <summary>Releases the network's tensors.</summary>
     public void Dispose()
     {
         model?.Dispose();
         model = null;
+        lastEpoch?.Dispose();
+        lastEpoch = null;
     }
 
     /// <summary>The graph as the network's input tensors (labels included when the graph has them).</summary>

@@ -24,8 +24,16 @@ public sealed class GnnTrackerTests
         GnnTrainingResult first;
         using (var tracker = new GnnTracker(Quick))
         {
+            Assert.Throws<InvalidOperationException>(() => tracker.SaveLastEpochWeights(folder["none.pth"]));
             first = tracker.Train([sequence]);
             tracker.SaveWeights(folder["a.pth"]);
+            tracker.SaveLastEpochWeights(folder["a-last.pth"]);
+        }
+
+        // The last epoch's weights load as a tracker of their own.
+        using (var last = GnnTracker.Load(folder["a-last.pth"], Quick))
+        {
+            Assert.NotNull(last.Model);
         }
 
         using (var tracker = new GnnTracker(Quick))
