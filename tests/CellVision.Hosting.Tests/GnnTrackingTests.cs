@@ -4,7 +4,15 @@ using Microsoft.Extensions.Logging;
 
 namespace CellVision.Hosting.Tests;
 
+/// <summary>Runs alone: its seeded training reseeds libtorch's process-wide generator, which other tests draw from.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class GnnTrackingDefinition
+{
+    public const string Name = "gnn tracking: libtorch's generator";
+}
+
 /// <summary>The GNN tracking service: trains and tracks over CTC folders with the registered options and logs both.</summary>
+[Collection(GnnTrackingDefinition.Name)]
 public sealed class GnnTrackingTests
 {
     [Fact]
