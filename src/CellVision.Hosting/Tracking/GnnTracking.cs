@@ -28,7 +28,8 @@ public sealed partial class GnnTracking : IGnnTracking
         Options = options.Value;
         Options.Validate();
         this.logger = logger;
-        context = new CellVisionContext(Options.Seed, loggerFactory);
+        // No context seed: resolving the service must not reseed libtorch's generator; the options carry the seed.
+        context = new CellVisionContext(loggerFactory: loggerFactory);
     }
 
     /// <inheritdoc />
