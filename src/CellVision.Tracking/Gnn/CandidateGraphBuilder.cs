@@ -91,43 +91,64 @@ public static class CandidateGraphBuilder
         ArgumentNullException.ThrowIfNull(lineage);
         options ??= new CandidateGraphOptions();
         options.Validate();
-        var spots = lineage.Spots.OrderBy(spot => spot.Timepoint).ThenBy(spot => spot.Id).ToArray();
+        var trackIds = options.TrainingLabels ? TrackletIds(lineage) : null;
+        return BuildFromSpots(lineage.Spots, trackIds, options);
+    }
+
+    /// <summary>Each spot's tracklet label (<see cref="LineageGraph.Tracklets"/>): the track ids of the training labels.</summary>
+    internal static Dictionary<Spot, long> TrackletIds(LineageGraph lineage)
+    {
+        var trackIds = new Dictionary<Spot, long>(lineage.SpotCount);
+        foreach (var tracklet in lineage.Tracklets())
+        {
+            foreach (var spot in tracklet.Spots)
+            {
+                trackIds[spot] = tracklet.Label;
+            }
+        }
+
+        return trackIds;
+    }
+
+    /// <summary>The largest ellipsoid extent (2·√Σᵢᵢ) of the spots per axis, in physical units.</summary>
+    internal static (double Z, double Y, double X) SpotExtent(IEnumerable<Spot> spots)
+    {
+        (double Z, double Y, double X) extent = (0, 0, 0);
+        foreach (var spot in spots)
+        {
+            var c = spot.Covariance;
+            extent = (Math.Max(extent.Z, 2 * Math.Sqrt(Math.Max(c.ZZ, 0))), Math.Max(extent.Y, 2 * Math.Sqrt(Math.Max(c.YY, 0))), Math.Max(extent.X, 2 * Math.Sqrt(Math.Max(c.XX, 0))));
+        }
+
+        return extent;
+    }
+
+    /// <summary>The graph of some spots of a lineage, labelled with the given track ids when asked for.</summary>
+    internal static CandidateGraph BuildFromSpots(IEnumerable<Spot> selection, Dictionary<Spot, long>? trackIds, CandidateGraphOptions options)
+    {
+        var spots = selection.OrderBy(spot => spot.Timepoint).ThenBy(spot => spot.Id).ToArray();
         if (spots.Length == 0)
         {
-            throw new ArgumentException("The lineage has no spots to build a graph of.", nameof(lineage));
+            throw new ArgumentException("The lineage has no spots to build a graph of.", nameof(selection));
         }
 
         if (spots.FirstOrDefault(spot => spot.Timepoint < 0 || spot.Id < 0) is { } bad)
         {
-            throw new ArgumentException($"{bad} has a negative timepoint or id.", nameof(lineage));
-        }
-
-        var trackIds = new Dictionary<Spot, long>();
-        if (options.TrainingLabels)
-        {
-            foreach (var tracklet in lineage.Tracklets())
-            {
-                foreach (var spot in tracklet.Spots)
-                {
-                    trackIds[spot] = tracklet.Label;
-                }
-            }
+            throw new ArgumentException($"{bad} has a negative timepoint or id.", nameof(selection));
         }
 
         var names = NodeFeatureColumns.Names(NodeFeatureSet.Geometry, 3);
         var features = new double[spots.Length * names.Count];
         var input = new GateInput(spots.Length);
-        (double Z, double Y, double X) extent = (0, 0, 0);
         for (var i = 0; i < spots.Length; i++)
         {
             var spot = spots[i];
             NodeFeatureColumns.WriteGeometry(spot, features.AsSpan(i * names.Count, names.Count));
-            input.Set(i, new GraphNode(spot.Timepoint, (uint)spot.Id), trackIds.GetValueOrDefault(spot), (spot.Z, spot.Y, spot.X), new Point3(spot.X, spot.Y, spot.Z));
-            var c = spot.Covariance;
-            extent = (Math.Max(extent.Z, 2 * Math.Sqrt(Math.Max(c.ZZ, 0))), Math.Max(extent.Y, 2 * Math.Sqrt(Math.Max(c.YY, 0))), Math.Max(extent.X, 2 * Math.Sqrt(Math.Max(c.XX, 0))));
+            input.Set(i, new GraphNode(spot.Timepoint, (uint)spot.Id), trackIds?.GetValueOrDefault(spot) ?? 0, (spot.Z, spot.Y, spot.X), new Point3(spot.X, spot.Y, spot.Z));
         }
 
         var m = options.RoiMultiplier;
+        var extent = options.Roi is null || options.Radius is null ? SpotExtent(spots) : default;
         var roi = options.Roi ?? (m * extent.Z, m * extent.Y, m * extent.X);
         var radius = options.Radius ?? m * Math.Max(extent.Z, Math.Max(extent.Y, extent.X));
         return Assemble(input, names, features, roi, radius, options);

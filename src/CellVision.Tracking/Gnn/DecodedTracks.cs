@@ -8,9 +8,10 @@ namespace CellVision.Tracking;
 /// </summary>
 public sealed class DecodedTracks
 {
-    internal DecodedTracks(GnnDecoder decoder, LineageGraph graph, Spot[] spots, TrackRecord[] tracks, int[] nodeLabels, IReadOnlyList<CandidateEdge> links, AssignmentSummary? assignment)
+    internal DecodedTracks(GnnDecoder decoder, IReadOnlyList<CellNode> nodes, LineageGraph graph, Spot[] spots, TrackRecord[] tracks, int[] nodeLabels, IReadOnlyList<CandidateEdge> links, AssignmentSummary? assignment)
     {
         Decoder = decoder;
+        Nodes = nodes;
         Graph = graph;
         Spots = spots;
         Tracks = tracks;
@@ -21,6 +22,9 @@ public sealed class DecodedTracks
 
     /// <summary>The decoder that produced the tracks.</summary>
     public GnnDecoder Decoder { get; }
+
+    /// <summary>The decoded cells, by node index: frame and segment label (a spot id in geometry-only tracking).</summary>
+    public IReadOnlyList<CellNode> Nodes { get; }
 
     /// <summary>
     /// One spot per node at its physical centroid, linked parent → child (two children at a division). The global

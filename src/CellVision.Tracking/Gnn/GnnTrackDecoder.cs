@@ -55,6 +55,6 @@ public static class GnnTrackDecoder
         var (tracks, nodeLabels) = TrackRelabeling.Relabel(raw);
         var (graph, spots) = GnnLineage.Build(scores, voxelSize, raw.Links);
         report?.Invoke(new GnnDecodingProgress("tracks", 1, 1, clock.Elapsed));
-        return new DecodedTracks(options.Decoder, graph, spots, tracks, nodeLabels, raw.Links, summary);
+        return new DecodedTracks(options.Decoder, scores.Nodes, graph, spots, tracks, nodeLabels, raw.Links, summary);
     }
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using CellVision.Core.Annotations;
 using CellVision.Core.Geometry;
 using CellVision.Core.Spatial;
 using CellVision.Torch;
@@ -90,13 +91,36 @@ public sealed class GnnTracker : IDisposable
     public GnnTrainingResult Train(IReadOnlyList<IReadOnlyList<IReadOnlyList<CellFeatures>>> sequences, IProgress<GnnEpoch>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(sequences);
-        var start = Stopwatch.GetTimestamp();
         var graphOptions = Options.Graph with { TrainingLabels = true };
         var windows = sequences.Select(s => TrainingWindows.Create(s, graphOptions, Options.WindowLength)).ToList();
+        return TrainOnWindows(windows, nameof(sequences), progress, cancellationToken);
+    }
+
+    /// <summary>
+    /// Trains the edge classifier on lineages of spots without images (geometry-only mode, e.g. ASTEC lineages from
+    /// Mastodon): windows of <see cref="GnnTrackerOptions.WindowLength"/> timepoints with <see cref="NodeFeatureSet.Geometry"/>
+    /// features (<see cref="TrainingWindows.CreateFromSpots"/>), the true links giving the labels; otherwise as
+    /// <see cref="Train"/> (validation split, early stopping, best weights kept).
+    /// </summary>
+    /// <param name="lineages">The spots in physical units with their true links, one lineage per sequence.</param>
+    /// <param name="progress">Receives every epoch.</param>
+    /// <param name="cancellationToken">Stops between batches; the tracker keeps the best weights so far.</param>
+    /// <returns>The epochs run and the epoch kept.</returns>
+    /// <exception cref="ArgumentException">No lineage spans a window.</exception>
+    public GnnTrainingResult TrainOnLineages(IReadOnlyList<LineageGraph> lineages, IProgress<GnnEpoch>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(lineages);
+        var windows = lineages.Select(l => TrainingWindows.CreateFromSpots(l, Options.Graph, Options.WindowLength)).ToList();
+        return TrainOnWindows(windows, nameof(lineages), progress, cancellationToken);
+    }
+
+    private GnnTrainingResult TrainOnWindows(List<IReadOnlyList<CandidateGraph>> windows, string parameter, IProgress<GnnEpoch>? progress, CancellationToken cancellationToken)
+    {
+        var start = Stopwatch.GetTimestamp();
         var (training, validation) = GnnValidationSplit.Split(windows, Options.ValidationFraction);
         if (training.Count == 0)
         {
-            throw new ArgumentException($"The sequences give no training window of {Options.WindowLength} frames.", nameof(sequences));
+            throw new ArgumentException($"The sequences give no training window of {Options.WindowLength} frames.", parameter);
         }
 
         EnsureModel(training[0].FeatureCount);
@@ -215,6 +239,29 @@ public sealed class GnnTracker : IDisposable
         return GnnTrackDecoder.Decode(scores, voxelSize, Options.Decoding, progress, cancellationToken);
     }
 
+    /// <summary>
+    /// Tracks a lineage of spots without images (geometry-only mode): scores the candidate links of one graph over all
+    /// its spots (<see cref="CandidateGraphBuilder.BuildFromSpots(LineageGraph, CandidateGraphOptions?)"/>) and decodes
+    /// them with <see cref="GnnTrackerOptions.Decoding"/>. The lineage's own links are ignored; the result is a new graph
+    /// whose spots carry the input spots' positions and sizes; <see cref="DecodedTracks.Nodes"/> name the input spots
+    /// (<see cref="CellNode.SegmentLabel"/> = <see cref="Spot.Id"/>).
+    /// </summary>
+    /// <param name="lineage">The spots, in physical units.</param>
+    /// <param name="progress">Receives the decoder's progress.</param>
+    /// <param name="cancellationToken">Stops the decoder.</param>
+    /// <returns>The tracks.</returns>
+    /// <exception cref="InvalidOperationException">The tracker is neither trained nor loaded.</exception>
+    /// <exception cref="ArgumentException">The lineage has no spots, or the network was trained on other features.</exception>
+    public DecodedTracks TrackLineage(LineageGraph lineage, IProgress<GnnDecodingProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(lineage);
+        var prediction = Predict(CandidateGraphBuilder.BuildFromSpots(lineage, Options.Graph with { TrainingLabels = false }));
+        var nodes = prediction.Graph.Nodes.Select(n => SpotNode(lineage.FindSpot(checked((int)n.Label))!)).ToList();
+        var edges = Enumerable.Range(0, prediction.Graph.EdgeCount).Select(e => new CandidateEdge(prediction.Graph.Source(e), prediction.Graph.Target(e))).ToList();
+        var scores = new EdgeScores(nodes, edges, [.. prediction.Probabilities.Select(p => (double)p)]);
+        return GnnTrackDecoder.Decode(scores, VoxelSize.Unit, Options.Decoding, progress, cancellationToken);
+    }
+
     /// <summary>Saves the weights as a state dict with the reference's keys.</summary>
     /// <param name="path">The <c>.pth</c> file; replaced if it exists.</param>
     /// <exception cref="InvalidOperationException">The tracker is neither trained nor loaded.</exception>
@@ -263,6 +310,17 @@ public sealed class GnnTracker : IDisposable
         {
             Position = new Point3(cell.Centroid.X * voxelSize.X, cell.Centroid.Y * voxelSize.Y, cell.Centroid.Z * voxelSize.Z),
             Radius = radius,
+        };
+    }
+
+    /// <summary>A spot as the decoder sees it: its physical centre (rounded for the reference decoder) and its equivalent radius.</summary>
+    private static CellNode SpotNode(Spot spot)
+    {
+        var radius = spot.Covariance.EquivalentRadius;
+        return new CellNode(spot.Timepoint, spot.Id, (int)Math.Round(spot.Z), (int)Math.Round(spot.Y), (int)Math.Round(spot.X))
+        {
+            Position = new Point3(spot.X, spot.Y, spot.Z),
+            Radius = radius > 0 && double.IsFinite(radius) ? radius : null,
         };
     }
 

@@ -1,3 +1,5 @@
+using CellVision.Core.Annotations;
+
 namespace CellVision.Tracking;
 
 /// <summary>
@@ -58,6 +60,47 @@ public static class TrainingWindows
             {
                 graphs.Add(CandidateGraphBuilder.Build(cells, options));
             }
+        }
+
+        return graphs;
+    }
+
+    /// <summary>
+    /// Cuts a lineage of spots (data without images) into windows of consecutive timepoints and builds their graphs
+    /// with <see cref="NodeFeatureSet.Geometry"/> features (<see cref="CandidateGraphBuilder.BuildFromSpots(LineageGraph, CandidateGraphOptions?)"/>):
+    /// the training labels come from the lineage's tracklets over the whole lineage, and an unset ROI or radius from
+    /// the largest spot of the whole lineage.
+    /// </summary>
+    /// <param name="lineage">The spots, in physical units, with their true links.</param>
+    /// <param name="options">Graph settings; <see cref="CandidateGraphOptions.TrainingLabels"/> is turned on.</param>
+    /// <param name="length">Timepoints per window (10).</param>
+    /// <param name="stride">Timepoints between window starts (1).</param>
+    /// <returns>The graphs, in window order; none when the lineage spans fewer timepoints than a window.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="length"/> or <paramref name="stride"/> is below 1.</exception>
+    /// <exception cref="ArgumentException">A spot has a negative timepoint or id.</exception>
+    public static IReadOnlyList<CandidateGraph> CreateFromSpots(LineageGraph lineage, CandidateGraphOptions? options = null, int length = DefaultLength, int stride = 1)
+    {
+        ArgumentNullException.ThrowIfNull(lineage);
+        ArgumentOutOfRangeException.ThrowIfLessThan(length, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(stride, 1);
+        options ??= new CandidateGraphOptions();
+        options.Validate();
+        var extent = CandidateGraphBuilder.SpotExtent(lineage.Spots);
+        var m = options.RoiMultiplier;
+        options = options with
+        {
+            TrainingLabels = true,
+            Roi = options.Roi ?? (m * extent.Z, m * extent.Y, m * extent.X),
+            Radius = options.Radius ?? m * Math.Max(extent.Z, Math.Max(extent.Y, extent.X)),
+        };
+
+        var trackIds = CandidateGraphBuilder.TrackletIds(lineage);
+        var timepoints = lineage.Timepoints.Order().ToArray();
+        var graphs = new List<CandidateGraph>();
+        for (var start = 0; start + length <= timepoints.Length; start += stride)
+        {
+            var spots = timepoints.AsSpan(start, length).ToArray().SelectMany(lineage.SpotsAt);
+            graphs.Add(CandidateGraphBuilder.BuildFromSpots(spots, trackIds, options));
         }
 
         return graphs;
