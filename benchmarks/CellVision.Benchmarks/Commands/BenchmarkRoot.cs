@@ -58,5 +58,7 @@ internal static class BenchmarkRoot
         CtcScoreCommand.Create(),
         LinkFrameCommand.Create(),
         AstecRelinkCommand.Create(),
+        GnnAstecCommand.Create(),
+        GnnCtcCommand.Create(),
     ];
 }

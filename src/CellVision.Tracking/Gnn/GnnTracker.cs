@@ -247,19 +247,20 @@ public sealed class GnnTracker : IDisposable
     /// (<see cref="CellNode.SegmentLabel"/> = <see cref="Spot.Id"/>).
     /// </summary>
     /// <param name="lineage">The spots, in physical units.</param>
+    /// <param name="decoding">The decoder and its settings; null for <see cref="GnnTrackerOptions.Decoding"/>.</param>
     /// <param name="progress">Receives the decoder's progress.</param>
     /// <param name="cancellationToken">Stops the decoder.</param>
     /// <returns>The tracks.</returns>
     /// <exception cref="InvalidOperationException">The tracker is neither trained nor loaded.</exception>
     /// <exception cref="ArgumentException">The lineage has no spots, or the network was trained on other features.</exception>
-    public DecodedTracks TrackLineage(LineageGraph lineage, IProgress<GnnDecodingProgress>? progress = null, CancellationToken cancellationToken = default)
+    public DecodedTracks TrackLineage(LineageGraph lineage, GnnDecodingOptions? decoding = null, IProgress<GnnDecodingProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(lineage);
         var prediction = Predict(CandidateGraphBuilder.BuildFromSpots(lineage, Options.Graph with { TrainingLabels = false }));
         var nodes = prediction.Graph.Nodes.Select(n => SpotNode(lineage.FindSpot(checked((int)n.Label))!)).ToList();
         var edges = Enumerable.Range(0, prediction.Graph.EdgeCount).Select(e => new CandidateEdge(prediction.Graph.Source(e), prediction.Graph.Target(e))).ToList();
         var scores = new EdgeScores(nodes, edges, [.. prediction.Probabilities.Select(p => (double)p)]);
-        return GnnTrackDecoder.Decode(scores, VoxelSize.Unit, Options.Decoding, progress, cancellationToken);
+        return GnnTrackDecoder.Decode(scores, VoxelSize.Unit, decoding ?? Options.Decoding, progress, cancellationToken);
     }
 
     /// <summary>Saves the weights as a state dict with the reference's keys.</summary>

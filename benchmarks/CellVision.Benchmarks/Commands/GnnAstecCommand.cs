@@ -1,0 +1,47 @@
+using System.CommandLine;
+using CellVision.Tracking;
+
+namespace CellVision.Benchmarks.Commands;
+
+/// <summary><c>gnn-astec</c>: <see cref="GnnAstec"/>.</summary>
+internal static class GnnAstecCommand
+{
+    internal static Command Create()
+    {
+        var data = new Option<string>("--data") { Description = "Folder of one sub-folder per embryo (spots.csv, links.csv)", DefaultValueFactory = _ => "../shared/data/astec-phallusia-lineages/derived" };
+        var train = new Option<string>("--train") { Description = "Comma-separated embryos to train on", DefaultValueFactory = _ => "Pm02,Pm03,Pm04" };
+        var track = new Option<string>("--track") { Description = "Comma-separated embryos to relink", DefaultValueFactory = _ => "Pm05" };
+        var epochs = new Option<int>("--epochs") { Description = "Most training epochs", DefaultValueFactory = _ => 60 }.AtLeast(1);
+        var patience = new Option<int>("--patience") { Description = "Epochs without a better validation accuracy before training stops", DefaultValueFactory = _ => 15 }.AtLeast(1);
+        var gate = new Option<string>("--gate") { Description = "Candidate gate: box (the reference's, per axis) or radius (a physical ball)", DefaultValueFactory = _ => "radius" };
+        gate.AcceptOnlyFromAmong("box", "radius");
+        var multiplier = new Option<double>("--roi-multiplier") { Description = "Gate size in units of the largest spot's extent (when no --radius is given)", DefaultValueFactory = _ => 2 };
+        var radius = new Option<double?>("--radius") { Description = "Radius of the radius gate in µm [default: the multiplier times the largest spot's extent]" };
+        var seed = new Option<int>("--seed") { Description = "Seed of the initial weights, dropout and batch order", DefaultValueFactory = _ => 1 };
+        var model = new Option<string?>("--model") { Description = "Save the trained weights here (.pth)", HelpName = "FILE" };
+        var command = new Command("gnn-astec", "GNN tracker, geometry only, on ASTEC embryo lineages: train on some, relink another; beside nearest-parent and nearest-neighbour linking")
+        {
+            data, train, track, epochs, patience, gate, multiplier, radius, seed, model,
+        };
+        command.SetAction(result =>
+        {
+            var options = new GnnTrackerOptions
+            {
+                MaxEpochs = result.GetValue(epochs),
+                Patience = result.GetValue(patience),
+                Seed = result.GetValue(seed),
+                Graph = new CandidateGraphOptions
+                {
+                    Features = NodeFeatureSet.Geometry,
+                    Gate = result.GetValue(gate) == "radius" ? CandidateGate.Radius : CandidateGate.Box,
+                    RoiMultiplier = result.GetValue(multiplier),
+                    Radius = result.GetValue(radius),
+                },
+            };
+            return GnnAstec.Run(result.GetValue(data)!, Split(result.GetValue(train)!), Split(result.GetValue(track)!), options, result.GetValue(model));
+        });
+        return command;
+    }
+
+    private static string[] Split(string text) => text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+}

@@ -1,0 +1,55 @@
+using System.Diagnostics;
+using System.Globalization;
+using CellVision.Tracking;
+
+namespace CellVision.Benchmarks;
+
+/// <summary>
+/// <c>gnn-astec</c>: the GNN tracker in geometry-only mode on the ASTEC Phallusia embryos (positions and radii, no
+/// images): trained on the true lineages of some embryos, it relinks another whose links were all removed; both
+/// decoders are scored beside the naive nearest parent and ELEPHANT's nearest-neighbour linking at the median spot
+/// spacing (the best of <c>astec-relink</c>'s thresholds): link precision and recall, division recall, TRA and LNK.
+/// </summary>
+internal static class GnnAstec
+{
+    internal static int Run(string folder, string[] train, string[] track, GnnTrackerOptions options, string? model)
+    {
+        using var tracker = new GnnTracker(options);
+        var clock = Stopwatch.StartNew();
+        var lineages = train.Select(e => AstecEmbryo.Load(Path.Combine(folder, e)).BuildGraph(withLinks: true, out _)).ToList();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"training on {string.Join(',', train)}: {lineages.Sum(l => l.SpotCount)} spots, {lineages.Sum(l => l.LinkCount)} links; gate={options.Graph.Gate} roi_multiplier={options.Graph.RoiMultiplier} radius={options.Graph.Radius} seed={options.Seed}"));
+        var result = tracker.TrainOnLineages(lineages, new GnnEpochPrinter());
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"trained: {result.Epochs.Count} epochs, best {result.BestEpoch} (validation accuracy {result.Epochs[result.BestEpoch - 1].ValidationAccuracy:F4}), {result.TrainingGraphs} training and {result.ValidationGraphs} validation windows, {result.Elapsed.TotalSeconds:F0} s"));
+        if (model is not null)
+        {
+            tracker.SaveWeights(model);
+        }
+
+        foreach (var embryo in track)
+        {
+            var data = AstecEmbryo.Load(Path.Combine(folder, embryo));
+            var lineage = data.BuildGraph(withLinks: false, out var ids);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{embryo} spots={lineage.SpotCount} true_links={data.Truth.Links.Count} true_divisions={data.Truth.Divisions.Count}"));
+            foreach (var decoder in new[] { GnnDecoder.Global, GnnDecoder.Reference })
+            {
+                clock.Restart();
+                var tracks = tracker.TrackLineage(lineage, options.Decoding with { Decoder = decoder });
+                var predicted = tracks.Links.Select(l => (ids[lineage.FindSpot(tracks.Nodes[l.Source].SegmentLabel)!], ids[lineage.FindSpot(tracks.Nodes[l.Target].SegmentLabel)!])).ToList();
+                Console.WriteLine($"{embryo} {data.Truth.Report($"gnn_{decoder.ToString().ToLowerInvariant()}", predicted, clock.Elapsed.TotalSeconds)}");
+            }
+
+            clock.Restart();
+            var naive = data.NearestParentBaseline();
+            Console.WriteLine($"{embryo} {data.Truth.Report("naive_nearest_parent", naive, clock.Elapsed.TotalSeconds)}");
+            var spacing = data.MedianNearestNeighbourDistance();
+            var nn = data.BuildGraph(withLinks: false, out var nnIds);
+            clock.Restart();
+            new NearestNeighborLinker(new NearestNeighborLinkingOptions { DistanceThreshold = spacing }).LinkAll(nn);
+            var linked = nn.Links.Select(l => (nnIds[l.Source], nnIds[l.Target])).ToList();
+            Console.WriteLine($"{embryo} {data.Truth.Report(FormattableString.Invariant($"elephant_nn threshold={spacing:F2} (median_nn_spacing)"), linked, clock.Elapsed.TotalSeconds)}");
+        }
+
+        return 0;
+    }
+}
