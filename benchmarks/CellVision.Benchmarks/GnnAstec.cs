@@ -18,6 +18,14 @@ internal static class GnnAstec
         var clock = Stopwatch.StartNew();
         var lineages = train.Select(e => AstecEmbryo.Load(Path.Combine(folder, e)).BuildGraph(withLinks: true, out _)).ToList();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"training on {string.Join(',', train)}: {lineages.Sum(l => l.SpotCount)} spots, {lineages.Sum(l => l.LinkCount)} links; gate={options.Graph.Gate} roi_multiplier={options.Graph.RoiMultiplier} radius={options.Graph.Radius} seed={options.Seed}"));
+        foreach (var (name, lineage) in train.Zip(lineages))
+        {
+            clock.Restart();
+            var windows = TrainingWindows.CreateFromSpots(lineage, options.Graph, options.WindowLength);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{name}: {windows.Count} windows, {windows.Sum(w => w.NodeCount) / Math.Max(windows.Count, 1)} nodes and {windows.Sum(w => (long)w.EdgeCount) / Math.Max(windows.Count, 1)} candidate edges per window, built in {clock.Elapsed.TotalSeconds:F1} s"));
+        }
+
         var result = tracker.TrainOnLineages(lineages, new GnnEpochPrinter());
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"trained: {result.Epochs.Count} epochs, best {result.BestEpoch} (validation accuracy {result.Epochs[result.BestEpoch - 1].ValidationAccuracy:F4}), {result.TrainingGraphs} training and {result.ValidationGraphs} validation windows, {result.Elapsed.TotalSeconds:F0} s"));
