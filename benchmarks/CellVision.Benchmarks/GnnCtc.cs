@@ -30,6 +30,13 @@ internal static class GnnCtc
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"trained on frames {train.First}-{train.Last}: {result.Epochs.Count} epochs, best {result.BestEpoch} (validation accuracy {result.Epochs[result.BestEpoch - 1].ValidationAccuracy:F4}), {result.TrainingGraphs} training and {result.ValidationGraphs} validation windows, {clock.Elapsed.TotalSeconds:F0} s"));
                 tracker.SaveWeights(model);
+                if (tracker.EmbeddingModel is { } embedding)
+                {
+                    var last = embedding.LastTraining;
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"metric-learning embedding: {last?.Epochs.Count} epochs, best {last?.BestEpoch}"));
+                    embedding.Save(GnnEmbeddingOptions.BesideWeights(model));
+                }
             }
 
             var subset = Path.Combine(work, "track");

@@ -11,11 +11,22 @@ public sealed class GnnCommandTests
     {
         var data = Path.GetDirectoryName(SharedData.PathOf("ctc-fluo-n2dh-sim-01", "01"))!;
         using var folder = new TemporaryFolder();
-        var train = CliRunner.Run("gnn", "train", "--data", data, "--sequences", "01", "--model", folder["gnn.pth"], "--epochs", "1", "--frames", "0-11", "--seed", "1");
+        var train = CliRunner.Run("gnn", "train", "--data", data, "--sequences", "01", "--model", folder["gnn.pth"], "--epochs", "1", "--frames", "0-11", "--seed", "1", "--embedding-epochs", "1");
         Assert.True(train.ExitCode == 0, train.Error);
+        Assert.Contains("embedding epoch 1:", train.Output);
         Assert.Contains("epoch 1:", train.Output);
         Assert.True(File.Exists(folder["gnn.pth"]));
         Assert.True(File.Exists(folder["gnn-last.pth"]));
+        Assert.True(File.Exists(folder["gnn-embedding.pth"])); // the metric-learning model (all_params.pth), where gnn track looks
+
+        // The hand-crafted-only mode needs no embedding, and a given embedding model is used instead of training one.
+        var handcrafted = CliRunner.Run("gnn", "train", "--data", data, "--sequences", "01", "--model", folder["plain.pth"], "--epochs", "1", "--frames", "0-9", "--features", "handcrafted");
+        Assert.True(handcrafted.ExitCode == 0, handcrafted.Error);
+        Assert.False(File.Exists(folder["plain-embedding.pth"]));
+        var given = CliRunner.Run("gnn", "train", "--data", data, "--sequences", "01", "--model", folder["given.pth"], "--epochs", "1", "--frames", "0-9", "--embedding-model", folder["gnn-embedding.pth"]);
+        Assert.True(given.ExitCode == 0, given.Error);
+        Assert.DoesNotContain("embedding epoch", given.Output);
+        Assert.True(File.Exists(folder["given-embedding.pth"]));
 
         // Track frames 0–11 of the ground-truth masks (a copy, so that the result covers exactly those frames).
         var masks = folder.Sub("masks");
@@ -37,6 +48,15 @@ public sealed class GnnCommandTests
             var labels = ((Volume<ushort>)first.Volume).Span.ToArray().Where(v => v != 0).Distinct().ToList();
             Assert.All(labels, l => Assert.Contains(tracks, t => t.Label == l && t.Begin == 0));
         }
+
+        // Without its embedding model beside it, an embedding model's weights are refused with one message; --embedding-model supplies it.
+        File.Move(folder["gnn-embedding.pth"], folder["elsewhere.pth"]);
+        var lost = CliRunner.Run("gnn", "track", "--images", Path.Combine(data, "01"), "--masks", masks, "--model", folder["gnn.pth"], "--out", folder["03_RES"]);
+        Assert.Equal(2, lost.ExitCode);
+        Assert.Contains("gnn-embedding.pth", lost.Error);
+        var found = CliRunner.Run("gnn", "track", "--images", Path.Combine(data, "01"), "--masks", masks, "--model", folder["gnn.pth"], "--out", folder["03_RES"], "--embedding-model", folder["elsewhere.pth"]);
+        Assert.True(found.ExitCode == 0, found.Error);
+        File.Move(folder["elsewhere.pth"], folder["gnn-embedding.pth"]);
 
         // The reference decoder runs too.
         var reference = CliRunner.Run("gnn", "track", "--images", Path.Combine(data, "01"), "--masks", masks, "--model", folder["gnn.pth"], "--out", folder["02_RES"], "--decoder", "reference");

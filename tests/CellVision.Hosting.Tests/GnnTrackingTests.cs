@@ -28,13 +28,17 @@ public sealed class GnnTrackingTests
             File.Copy(Path.Combine(source, "01_GT", "TRA", $"man_track{t:D3}.tif"), Path.Combine(truth, $"man_track{t:D3}.tif"));
         }
 
-        using var host = new TestHost(o => o.GnnTracking = new GnnTrackerOptions { WindowLength = 4, MaxEpochs = 2, Seed = 1 });
+        using var host = new TestHost(o => o.GnnTracking = new GnnTrackerOptions
+        {
+            WindowLength = 4, MaxEpochs = 2, Seed = 1, Embedding = new GnnEmbeddingOptions { Training = new CellEmbeddingTrainingOptions { MaxEpochs = 1 } },
+        });
         var service = host.Get<IGnnTracking>();
         Assert.Equal(2, service.Options.MaxEpochs);
 
         var trained = service.Train([images], folder["gnn.pth"]);
         Assert.Equal(2, trained.Epochs.Count);
         Assert.True(File.Exists(folder["gnn.pth"]));
+        Assert.True(File.Exists(folder["gnn-embedding.pth"])); // the metric-learning model, trained first
 
         var tracks = service.Track(folder["gnn.pth"], images, truth, folder["01_RES"]);
         Assert.Equal(8, Directory.GetFiles(folder["01_RES"], "mask*.tif").Length);

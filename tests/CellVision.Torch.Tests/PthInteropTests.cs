@@ -90,6 +90,25 @@ public sealed class PthInteropTests : IDisposable
     }
 
     [Fact]
+    public void NumpyScalarsInAPythonFileLoadAsNumbers()
+    {
+        // cell-tracker-gnn's all_params.pth stores pandas minima and maxima: NumPy scalars, pickled as dtype + raw bytes.
+        var path = Path.Combine(folder, "numpy.pth");
+        var script = """
+            import sys, torch, numpy as np
+            torch.save({"f8": [np.float64(-2.5), np.float32(0.25)], "i": {"row": np.int64(-7), "u": np.uint16(65535), "b": np.int8(-3)},
+                        "big": np.dtype(">f8").type(1.5), "flag": np.bool_(True)}, sys.argv[1])
+            """;
+        PythonReference.RunInline(script, path);
+        var loaded = (IReadOnlyDictionary<string, object?>)PthFile.Load(path)!;
+        Assert.Equal([-2.5, 0.25], (IEnumerable<object?>)loaded["f8"]!);
+        var ints = (IReadOnlyDictionary<string, object?>)loaded["i"]!;
+        Assert.Equal((-7L, 65535L, -3L), ((long)ints["row"]!, (long)ints["u"]!, (long)ints["b"]!));
+        Assert.Equal(1.5, loaded["big"]);
+        Assert.Equal(true, loaded["flag"]);
+    }
+
+    [Fact]
     public void SavingAndLoadingHereRoundTripsNonContiguousTensors()
     {
         using var scope = DisposeScope.Enter();

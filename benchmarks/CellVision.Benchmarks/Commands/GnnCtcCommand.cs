@@ -16,14 +16,25 @@ internal static class GnnCtcCommand
         var patience = new Option<int>("--patience") { Description = "Epochs without a better validation accuracy before training stops", DefaultValueFactory = _ => 50 }.AtLeast(1);
         var seed = new Option<int>("--seed") { Description = "Seed of the initial weights, dropout and batch order", DefaultValueFactory = _ => 1 };
         var threshold = new Option<double>("--nn-threshold") { Description = "Distance threshold (pixels) of the nearest-neighbour baseline, besides the median cell spacing", DefaultValueFactory = _ => 20 };
+        var features = new Option<string>("--features") { Description = "Node features: handcrafted, or embedding (hand-crafted plus the metric-learning embedding, trained first)", DefaultValueFactory = _ => "handcrafted" };
+        features.AcceptOnlyFromAmong("handcrafted", "embedding");
+        var embeddingEpochs = new Option<int>("--embedding-epochs") { Description = "Epochs of the metric-learning embedding (with --features embedding)", DefaultValueFactory = _ => 30 }.AtLeast(1);
         var keep = new Option<string?>("--keep") { Description = "Write the model, the subset and the result folders here and keep them [default: a temporary folder, removed]", HelpName = "DIR" };
         var command = new Command("gnn-ctc", "GNN tracker on a CTC sequence with ground-truth masks as detections: train on some frames, track others; CTC measures and division recall beside nearest-neighbour linking")
         {
-            data, sequence, train, track, epochs, patience, seed, threshold, keep,
+            data, sequence, train, track, epochs, patience, seed, threshold, features, embeddingEpochs, keep,
         };
         command.SetAction(result =>
         {
-            var options = new GnnTrackerOptions { MaxEpochs = result.GetValue(epochs), Patience = result.GetValue(patience), Seed = result.GetValue(seed) };
+            var options = new GnnTrackerOptions
+            {
+                MaxEpochs = result.GetValue(epochs),
+                Patience = result.GetValue(patience),
+                Seed = result.GetValue(seed),
+                Embedding = result.GetValue(features) == "embedding"
+                    ? new GnnEmbeddingOptions { Training = new CellEmbeddingTrainingOptions { MaxEpochs = result.GetValue(embeddingEpochs) } }
+                    : null,
+            };
             return GnnCtc.Run(result.GetValue(data)!, result.GetValue(sequence)!, Range(result.GetValue(train)!), Range(result.GetValue(track)!), options, result.GetValue(threshold), result.GetValue(keep));
         });
         return command;

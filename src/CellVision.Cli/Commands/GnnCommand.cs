@@ -24,36 +24,58 @@ internal static class GnnCommand
         var epochs = new Option<int>("--epochs") { Description = "Most epochs (training stops earlier after 50 without a better validation accuracy)", DefaultValueFactory = _ => 500 };
         var patience = new Option<int>("--patience") { Description = "Epochs without a better validation accuracy before training stops", DefaultValueFactory = _ => 50 };
         var frames = new Option<string?>("--frames") { Description = "First and last frame number used, e.g. 0-39 [default: all]" };
-        var features = new Option<string>("--features") { Description = "Node features: handcrafted (from the images) or geometry (positions and sizes only)", DefaultValueFactory = _ => "handcrafted" };
-        features.AcceptOnlyFromAmong("handcrafted", "geometry");
+        var features = new Option<string>("--features") { Description = "Node features: embedding (the reference: hand-crafted plus a learned 128-d embedding of each cell's patch), handcrafted (from the images) or geometry (positions and sizes only)", DefaultValueFactory = _ => "embedding" };
+        features.AcceptOnlyFromAmong("embedding", "handcrafted", "geometry");
+        var embeddingModel = new Option<string?>("--embedding-model") { Description = "An all_params.pth to use for --features embedding instead of training one [default: train it first]" };
+        var embeddingEpochs = new Option<int>("--embedding-epochs") { Description = "Epochs of the metric-learning training (the reference: 1000, keeping the best validation MAP@R)", DefaultValueFactory = _ => 1000 };
         var seed = new Option<int?>("--seed") { Description = "Seed of the initial weights, dropout and batch order: the same seed gives the same weights" };
-        var command = new Command("train", "Train the GNN tracker on CTC sequences, the ground-truth masks standing in for the segmentation")
+        var command = new Command("train", "Train the GNN tracker on CTC sequences, the ground-truth masks standing in for the segmentation; with --features embedding the metric-learning model is trained first and saved beside the weights as NAME-embedding.pth (the reference's all_params.pth)")
         {
-            data, sequences, model, epochs, patience, frames, features, seed,
+            data, sequences, model, epochs, patience, frames, features, embeddingModel, embeddingEpochs, seed,
         };
         command.SetAction(result => context.Guard(() =>
         {
-            if (result.GetValue(epochs) < 1 || result.GetValue(patience) < 1)
+            if (result.GetValue(epochs) < 1 || result.GetValue(patience) < 1 || result.GetValue(embeddingEpochs) < 1)
             {
-                return context.Fail("--epochs and --patience must be at least 1.");
+                return context.Fail("--epochs, --patience and --embedding-epochs must be at least 1.");
             }
 
             var folders = result.GetValue(sequences)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
                 .Select(s => Path.Combine(result.GetValue(data)!, s)).ToList();
+            var path = result.GetValue(model)!;
+            var range = result.GetValue(frames) is { } text ? DetectCommand.Range(text, int.MaxValue) : ((int, int)?)null;
+            var cv = new CellVisionContext();
+            var embedded = result.GetValue(features) == "embedding";
+            var embeddingPath = GnnEmbeddingOptions.BesideWeights(path);
+            if (embedded && result.GetValue(embeddingModel) is null)
+            {
+                // Trained here, as its own step, so that its epochs are shown; the GNN then reads the saved model.
+                var training = new CellEmbeddingTrainingOptions { MaxEpochs = result.GetValue(embeddingEpochs), Seed = result.GetValue(seed) };
+                var embeddingProgress = new SynchronousProgress<CellEmbeddingEpoch>(e => context.Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"embedding epoch {e.Epoch}: loss {e.TrainingLoss:F4}, validation MAP@R {e.ValidationMapAtR:F4}")));
+                using var trained = cv.Tracking.TrainCellEmbedding(folders, training, range, embeddingProgress, context.CancellationToken);
+                trained.Save(embeddingPath);
+                context.Console.WriteLine($"embedding: best epoch {trained.LastTraining!.BestEpoch} of {trained.LastTraining.Epochs.Count} saved to {embeddingPath}");
+            }
+
             var options = new GnnTrackerOptions
             {
                 MaxEpochs = result.GetValue(epochs),
                 Patience = result.GetValue(patience),
                 Seed = result.GetValue(seed),
                 Graph = new CandidateGraphOptions { Features = result.GetValue(features) == "geometry" ? NodeFeatureSet.Geometry : NodeFeatureSet.HandCrafted },
+                Embedding = embedded ? new GnnEmbeddingOptions { ModelPath = result.GetValue(embeddingModel) ?? embeddingPath } : null,
             };
-            var range = result.GetValue(frames) is { } text ? DetectCommand.Range(text, int.MaxValue) : ((int, int)?)null;
-            var cv = new CellVisionContext();
             var progress = new SynchronousProgress<GnnEpoch>(e => context.Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"epoch {e.Epoch}: loss {e.TrainingLoss:F4}, validation loss {e.ValidationLoss:F4}, accuracy {e.ValidationAccuracy:F4}")));
             using var tracker = cv.Tracking.TrainGnn(folders, options, range, progress, context.CancellationToken);
-            var path = result.GetValue(model)!;
             tracker.SaveWeights(path);
+            if (result.GetValue(embeddingModel) is not null)
+            {
+                // A given embedding model is kept beside the weights too, where gnn track looks for it.
+                tracker.EmbeddingModel!.Save(embeddingPath);
+            }
+
             var last = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, Path.GetFileNameWithoutExtension(path) + "-last" + Path.GetExtension(path));
             tracker.SaveLastEpochWeights(last);
             context.Console.WriteLine($"best epoch {tracker.LastTraining!.BestEpoch} of {tracker.LastTraining.Epochs.Count}: weights saved to {path}, the last epoch's to {last}");
@@ -70,11 +92,12 @@ internal static class GnnCommand
         var output = new Option<string>("--out") { Description = "The result folder to write (maskNNN.tif and res_track.txt), e.g. DIR/01_RES", Required = true };
         var decoder = new Option<string>("--decoder") { Description = "global: an exact assignment, at most one parent and two children per cell; reference: cell-tracker-gnn's post-processing", DefaultValueFactory = _ => "global" };
         decoder.AcceptOnlyFromAmong("global", "reference");
-        var features = new Option<string>("--features") { Description = "Node features the model was trained on: handcrafted or geometry", DefaultValueFactory = _ => "handcrafted" };
-        features.AcceptOnlyFromAmong("handcrafted", "geometry");
+        var features = new Option<string>("--features") { Description = "Node features the model was trained on: embedding, handcrafted or geometry (whether the weights read an embedding is seen from the file)", DefaultValueFactory = _ => "embedding" };
+        features.AcceptOnlyFromAmong("embedding", "handcrafted", "geometry");
+        var embeddingModel = new Option<string?>("--embedding-model") { Description = "The all_params.pth of a model trained with the embedding [default: NAME-embedding.pth beside --model]" };
         var command = new Command("track", "Track the cells of an instance segmentation with a trained GNN and write a CTC result folder")
         {
-            images, masks, model, output, decoder, features,
+            images, masks, model, output, decoder, features, embeddingModel,
         };
         command.SetAction(result => context.Guard(() =>
         {
@@ -82,6 +105,7 @@ internal static class GnnCommand
             {
                 Graph = new CandidateGraphOptions { Features = result.GetValue(features) == "geometry" ? NodeFeatureSet.Geometry : NodeFeatureSet.HandCrafted },
                 Decoding = new GnnDecodingOptions { Decoder = result.GetValue(decoder) == "reference" ? GnnDecoder.Reference : GnnDecoder.Global },
+                Embedding = new GnnEmbeddingOptions { ModelPath = result.GetValue(embeddingModel) },
             };
             var cv = new CellVisionContext();
             using var tracker = cv.Tracking.LoadGnn(result.GetValue(model)!, options);

@@ -45,6 +45,7 @@ public sealed partial class GnnTracking : IGnnTracking
         {
             using var tracker = context.Tracking.TrainGnn(sequenceFolders, Options, progress: progress, cancellationToken: cancellationToken);
             tracker.SaveWeights(modelPath);
+            tracker.EmbeddingModel?.Save(GnnEmbeddingOptions.BesideWeights(modelPath));
             var result = tracker.LastTraining!;
             var epochs = result.Epochs;
             if (epochs.Count > 1 && epochs.All(e => e.ValidationAccuracy.Equals(epochs[0].ValidationAccuracy)))

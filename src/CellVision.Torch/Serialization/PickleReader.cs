@@ -91,6 +91,8 @@ internal sealed class PickleReader
             ("torch._utils", "_rebuild_tensor_v2") => true,
             ("torch._utils", "_rebuild_parameter") => true,
             ("torch", _) when StorageTypes.TryGet(name, out _) => true,
+            // NumPy scalars (np.float64, np.int64, …), as torch.save writes them: decoded here, never called.
+            ("numpy.core.multiarray", "scalar") or ("numpy", "dtype") or ("_codecs", "encode") => true,
             _ => false,
         };
         if (!allowed)
@@ -117,6 +119,12 @@ internal sealed class PickleReader
                 return new PickleTensor(storage, ToLong(items[1]), ToLongs(items[2]), ToLongs(items[3]), items.Length > 4 && items[4] is true);
             case "_rebuild_parameter" when items.Length >= 2 && items[0] is PickleTensor data:
                 return data with { RequiresGrad = items[1] is true };
+            case "dtype" when items.Length >= 1 && items[0] is string code:
+                return new NumpyDtype(code);
+            case "encode" when items is [string text, "latin1"]:
+                return text.Select(c => c <= 0xff ? (byte)c : throw Error("a latin-1 string holds a character above 255")).ToArray();
+            case "scalar" when items is [NumpyDtype dtype, byte[] bytes]:
+                return NumpyScalar(dtype, bytes);
             default:
                 throw Error($"unexpected arguments for {function}");
         }
@@ -126,10 +134,51 @@ internal sealed class PickleReader
     {
         // OrderedDict carries state dict metadata (_metadata: versions of each module) as instance state; it does not
         // change the tensors, so it is read and dropped.
+        if (target is NumpyDtype dtype)
+        {
+            // The dtype's state tuple: (version, byte order, …).
+            dtype.ByteOrder = state is PickleTuple { Items: [_, string order, ..] } ? order : throw Error("a NumPy dtype's state is not a (version, byte order, …) tuple");
+            return;
+        }
+
         if (target is not PickleDict)
         {
-            throw Error("BUILD is only accepted on dictionaries");
+            throw Error("BUILD is only accepted on dictionaries and NumPy dtypes");
         }
+    }
+
+    private object NumpyScalar(NumpyDtype dtype, byte[] bytes)
+    {
+        var code = dtype.Code;
+        var size = code.Length > 1 && int.TryParse(code.AsSpan(1), System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : (code == "?" ? 1 : 0);
+        if (bytes.Length != size)
+        {
+            throw Error($"a NumPy {code} scalar holds {bytes.Length} bytes");
+        }
+
+        var span = (ReadOnlySpan<byte>)bytes;
+        if (dtype.ByteOrder == ">" && size > 1)
+        {
+            var reversed = bytes.Reverse().ToArray();
+            span = reversed;
+        }
+
+        return (code[0], size) switch
+        {
+            ('f', 8) => BinaryPrimitives.ReadDoubleLittleEndian(span),
+            ('f', 4) => (double)BinaryPrimitives.ReadSingleLittleEndian(span),
+            ('f', 2) => (double)BinaryPrimitives.ReadHalfLittleEndian(span),
+            ('i', 8) => BinaryPrimitives.ReadInt64LittleEndian(span),
+            ('i', 4) => (long)BinaryPrimitives.ReadInt32LittleEndian(span),
+            ('i', 2) => (long)BinaryPrimitives.ReadInt16LittleEndian(span),
+            ('i', 1) => (long)(sbyte)span[0],
+            ('u', 8) => checked((long)BinaryPrimitives.ReadUInt64LittleEndian(span)),
+            ('u', 4) => (long)BinaryPrimitives.ReadUInt32LittleEndian(span),
+            ('u', 2) => (long)BinaryPrimitives.ReadUInt16LittleEndian(span),
+            ('u', 1) => (long)span[0],
+            ('b', 1) or ('?', 1) => span[0] != 0,
+            _ => throw Error($"NumPy scalars of dtype '{code}' are not supported (only numbers and booleans)"),
+        };
     }
 
     private PickleStorage PersistentLoad(object? id)

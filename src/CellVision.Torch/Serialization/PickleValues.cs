@@ -20,3 +20,11 @@ internal sealed record PickleStorage(string Key, ScalarType Type, long ElementCo
 
 /// <summary>A tensor rebuilt by <c>torch._utils._rebuild_tensor_v2</c>: a strided view of a storage.</summary>
 internal sealed record PickleTensor(PickleStorage Storage, long StorageOffset, long[] Shape, long[] Strides, bool RequiresGrad);
+
+/// <summary>A NumPy dtype met while reading a NumPy scalar: its type code ('f8', 'i8', …) and byte order.</summary>
+internal sealed class NumpyDtype(string code)
+{
+    internal string Code { get; } = code;
+
+    internal string ByteOrder { get; set; } = "<";
+}

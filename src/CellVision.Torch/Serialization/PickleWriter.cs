@@ -5,8 +5,9 @@ using System.Text;
 namespace CellVision.Torch.Serialization;
 
 /// <summary>
-/// Writes pickle protocol 2 in the shape <c>torch.save</c> produces: dicts as <c>collections.OrderedDict</c>, tensors
-/// as <c>torch._utils._rebuild_tensor_v2</c> over a persistent storage id, each tensor in its own storage.
+/// Writes pickle protocol 2 in the shape <c>torch.save</c> produces: state dicts and other dicts as
+/// <c>collections.OrderedDict</c> (a <see cref="Dictionary{TKey, TValue}"/> as a plain <c>dict</c>), tensors as
+/// <c>torch._utils._rebuild_tensor_v2</c> over a persistent storage id, each tensor in its own storage.
 /// </summary>
 internal sealed class PickleWriter : IDisposable
 {
@@ -38,18 +39,27 @@ internal sealed class PickleWriter : IDisposable
             case float f: WriteDouble(f); break;
             case double d: WriteDouble(d); break;
             case Tensor tensor: WriteTensor(tensor); break;
-            case IEnumerable<KeyValuePair<string, Tensor>> tensors: WriteDictionary(tensors.Select(p => new KeyValuePair<string, object?>(p.Key, p.Value))); break;
-            case IEnumerable<KeyValuePair<string, object?>> items: WriteDictionary(items); break;
+            case IEnumerable<KeyValuePair<string, Tensor>> tensors: WriteDictionary(tensors.Select(p => new KeyValuePair<string, object?>(p.Key, p.Value)), ordered: true); break;
+            case Dictionary<string, object?> plain: WriteDictionary(plain, ordered: false); break;
+            case IEnumerable<KeyValuePair<string, object?>> items: WriteDictionary(items, ordered: true); break;
             case IEnumerable list when value is not string: WriteList(list); break;
             default: throw new ArgumentException($"A {value.GetType().Name} cannot be saved to .pth; use tensors, dicts with string keys, lists, strings, numbers, booleans or null.", nameof(value));
         }
     }
 
-    private void WriteDictionary(IEnumerable<KeyValuePair<string, object?>> items)
+    private void WriteDictionary(IEnumerable<KeyValuePair<string, object?>> items, bool ordered)
     {
-        WriteGlobal("collections", "OrderedDict");
-        output.WriteByte((byte)')');
-        output.WriteByte((byte)'R');
+        if (ordered)
+        {
+            WriteGlobal("collections", "OrderedDict");
+            output.WriteByte((byte)')');
+            output.WriteByte((byte)'R');
+        }
+        else
+        {
+            output.WriteByte((byte)'}'); // EMPTY_DICT
+        }
+
         var batch = 0;
         foreach (var (key, item) in items)
         {

@@ -115,8 +115,10 @@ public static class PthFile
 
     /// <summary>
     /// Saves <paramref name="value"/> so that Python's <c>torch.load</c> reads it: a state dict, a dict with string keys,
-    /// a list, a tensor, a string, an integer, a double, a boolean or null, nested freely. The file is written under a
-    /// temporary name and renamed, so a failure leaves no half-written file.
+    /// a list, a tensor, a string, an integer, a double, a boolean or null, nested freely. Dicts load as
+    /// <c>collections.OrderedDict</c>, as state dicts do, except a <see cref="Dictionary{TKey, TValue}"/>, which loads as a
+    /// plain <c>dict</c> (in insertion order). The file is written under a temporary name and renamed, so a failure
+    /// leaves no half-written file.
     /// </summary>
     /// <param name="path">The destination; replaced if it exists.</param>
     /// <param name="value">What to save. Tensors are copied to the CPU.</param>

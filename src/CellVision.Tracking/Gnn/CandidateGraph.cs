@@ -19,6 +19,19 @@ public sealed class CandidateGraph
     /// <param name="edgeLabels">1 or 0 per edge, or null for inference.</param>
     /// <exception cref="ArgumentException">The array lengths disagree.</exception>
     public CandidateGraph(IReadOnlyList<GraphNode> nodes, IReadOnlyList<string> featureNames, float[] nodeFeatures, long[] edgeIndex, float[]? edgeLabels)
+        : this(nodes, featureNames, nodeFeatures, edgeIndex, edgeLabels, null)
+    {
+    }
+
+    /// <summary>Creates a graph whose nodes also carry metric-learning embeddings; the arrays are taken, not copied.</summary>
+    /// <param name="nodes">What each node stands for.</param>
+    /// <param name="featureNames">The feature columns.</param>
+    /// <param name="nodeFeatures">Row-major [nodes × features].</param>
+    /// <param name="edgeIndex">Row-major [2 × edges]: sources, then targets.</param>
+    /// <param name="edgeLabels">1 or 0 per edge, or null for inference.</param>
+    /// <param name="nodeEmbeddings">Row-major [nodes × 128] (<see cref="CellEmbeddingNetwork.EmbeddingSize"/>), or null.</param>
+    /// <exception cref="ArgumentException">The array lengths disagree.</exception>
+    public CandidateGraph(IReadOnlyList<GraphNode> nodes, IReadOnlyList<string> featureNames, float[] nodeFeatures, long[] edgeIndex, float[]? edgeLabels, float[]? nodeEmbeddings)
     {
         ArgumentNullException.ThrowIfNull(nodes);
         ArgumentNullException.ThrowIfNull(featureNames);
@@ -39,7 +52,13 @@ public sealed class CandidateGraph
             throw new ArgumentException($"{edgeIndex.Length / 2} edges but {edgeLabels.Length} labels.", nameof(edgeLabels));
         }
 
+        if (nodeEmbeddings is not null && nodeEmbeddings.Length != (long)nodes.Count * CellEmbeddingNetwork.EmbeddingSize)
+        {
+            throw new ArgumentException($"{nodes.Count} nodes × {CellEmbeddingNetwork.EmbeddingSize} embedding values need {nodes.Count * CellEmbeddingNetwork.EmbeddingSize} values, not {nodeEmbeddings.Length}.", nameof(nodeEmbeddings));
+        }
+
         Nodes = nodes;
+        NodeEmbeddings = nodeEmbeddings;
         FeatureNames = featureNames;
         NodeFeatures = nodeFeatures;
         EdgeIndex = edgeIndex;
@@ -54,6 +73,12 @@ public sealed class CandidateGraph
 
     /// <summary>The node features, row-major float32 [<see cref="NodeCount"/>, <see cref="FeatureCount"/>] (the reference's <c>x</c>).</summary>
     public float[] NodeFeatures { get; }
+
+    /// <summary>
+    /// The nodes' metric-learning embeddings, row-major float32 [<see cref="NodeCount"/>, 128] (the reference's <c>x_2</c>,
+    /// not rescaled), or null when the cells carry none.
+    /// </summary>
+    public float[]? NodeEmbeddings { get; }
 
     /// <summary>The edges, row-major int64 [2, <see cref="EdgeCount"/>]: the sources, then the targets (PyG's <c>edge_index</c>).</summary>
     public long[] EdgeIndex { get; }

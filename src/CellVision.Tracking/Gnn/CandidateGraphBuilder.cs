@@ -56,6 +56,7 @@ public static class CandidateGraphBuilder
 
         var sorted = cells.OrderBy(cell => cell.Frame).ThenBy(cell => cell.Label).ToArray();
         var n = sorted.Length;
+        var embeddings = Embeddings(sorted);
         var names = NodeFeatureColumns.Names(options.Features, dimensions);
         var features = new double[n * names.Count];
         var input = new GateInput(n);
@@ -72,7 +73,7 @@ public static class CandidateGraphBuilder
         var statistics = CellSequenceStatistics.Of(sorted);
         var roi = options.Roi ?? statistics.Roi(options.RoiMultiplier);
         var radius = options.Radius ?? DefaultRadius(statistics, options.VoxelSize, options.RoiMultiplier);
-        return Assemble(input, names, features, roi, radius, options);
+        return Assemble(input, names, features, roi, radius, options, embeddings);
     }
 
     /// <summary>
@@ -151,7 +152,7 @@ public static class CandidateGraphBuilder
         var extent = options.Roi is null || options.Radius is null ? SpotExtent(spots) : default;
         var roi = options.Roi ?? (m * extent.Z, m * extent.Y, m * extent.X);
         var radius = options.Radius ?? m * Math.Max(extent.Z, Math.Max(extent.Y, extent.X));
-        return Assemble(input, names, features, roi, radius, options);
+        return Assemble(input, names, features, roi, radius, options, null);
     }
 
     /// <summary>The default radius of the radius gate: the multiplier times the largest physical extent along any axis.</summary>
@@ -161,7 +162,35 @@ public static class CandidateGraphBuilder
         return multiplier * Math.Max(e.Z * voxelSize.Z, Math.Max(e.Y * voxelSize.Y, e.X * voxelSize.X));
     }
 
-    private static CandidateGraph Assemble(GateInput input, IReadOnlyList<string> names, double[] features, (double Z, double Y, double X) roi, double radius, CandidateGraphOptions options)
+    /// <summary>The cells' embeddings in node order, or null when none has one; all or none must.</summary>
+    private static float[]? Embeddings(CellFeatures[] cells)
+    {
+        const int width = CellEmbeddingNetwork.EmbeddingSize;
+        if (cells.All(cell => cell.Embedding is null))
+        {
+            return null;
+        }
+
+        var result = new float[cells.Length * width];
+        for (var i = 0; i < cells.Length; i++)
+        {
+            var cell = cells[i];
+            if (cell.Embedding is not { Count: width } embedding)
+            {
+                throw new ArgumentException(
+                    $"Cell {cell.Label} of frame {cell.Frame} has {(cell.Embedding is null ? "no embedding" : $"an embedding of {cell.Embedding.Count} values")}; when cells carry embeddings, every cell needs {width} values.", nameof(cells));
+            }
+
+            for (var k = 0; k < width; k++)
+            {
+                result[(i * width) + k] = embedding[k];
+            }
+        }
+
+        return result;
+    }
+
+    private static CandidateGraph Assemble(GateInput input, IReadOnlyList<string> names, double[] features, (double Z, double Y, double X) roi, double radius, CandidateGraphOptions options, float[]? embeddings)
     {
         var edges = new List<(int Source, int Target)>();
         var positives = new HashSet<(int, int)>();
@@ -228,7 +257,7 @@ public static class CandidateGraphBuilder
         var x = options.Normalize
             ? FeatureScaling.MinMax(features, input.Count, names.Count)
             : [.. features.Select(value => (float)value)];
-        return new CandidateGraph(input.Nodes, names, x, edgeIndex, labels);
+        return new CandidateGraph(input.Nodes, names, x, edgeIndex, labels, embeddings);
     }
 
     /// <summary>The reference's <c>true_links</c>: per track id, consecutive occurrences one frame apart.</summary>

@@ -67,6 +67,13 @@ public sealed record CellFeatures
     public required double MinIntensity { get; init; }
 
     /// <summary>
+    /// The cell's metric-learning embedding (128 values of unit length, <see cref="CellEmbeddingModel"/>), the
+    /// reference's <c>feat_0</c> … <c>feat_127</c>; null for cells measured without it. Graphs built from cells that carry
+    /// it give the GNN its embedding input, unscaled.
+    /// </summary>
+    public IReadOnlyList<float>? Embedding { get; init; }
+
+    /// <summary>
     /// The centroid as the reference stores it: each coordinate rounded half to even (<c>np.round</c>), then made an
     /// integer (the reference's int16 holds it for frames under 32,768 voxels per axis).
     /// </summary>

@@ -33,11 +33,20 @@ public static class CellPatchExtractor
             throw new ArgumentException("The raw and label frames differ in shape.", nameof(labels));
         }
 
+        return Assemble(new VolumeVoxels<TRaw, TLabel>(raw, labels, cell), cell, settings);
+    }
+
+    /// <summary>
+    /// Lays out a cell's patch from its bounding-box voxels: inside voxels normalised, outside ones 0, padded centred,
+    /// then resized when <see cref="CellPatchSettings.PadTo"/> differs from the ROI.
+    /// </summary>
+    internal static float[] Assemble<TVoxels>(TVoxels voxels, CellFeatures cell, CellPatchSettings settings)
+        where TVoxels : ICellVoxels
+    {
         var threeD = cell.Dimensions == 3;
         var target = settings.PadTo ?? settings.Roi;
         var padded = (Z: threeD ? target.Z : 1, target.Y, target.X);
-        var (min, max) = (cell.BoundingBoxMin, cell.BoundingBoxMax);
-        var extent = (Z: max.Z - min.Z, Y: max.Y - min.Y, X: max.X - min.X);
+        var extent = cell.Extent;
         if (extent.Z > padded.Z || extent.Y > padded.Y || extent.X > padded.X)
         {
             throw new ArgumentException($"Cell {cell.Label} of frame {cell.Frame} ({extent}) exceeds the patch extent {padded}.", nameof(cell));
@@ -45,19 +54,16 @@ public static class CellPatchExtractor
 
         var front = (Z: (padded.Z - extent.Z) / 2, Y: (padded.Y - extent.Y) / 2, X: (padded.X - extent.X) / 2);
         var patch = new float[padded.Z * padded.Y * padded.X];
-        var label = TLabel.CreateTruncating(cell.Label);
         var range = settings.MaxCell - settings.MinCell;
         for (var z = 0; z < extent.Z; z++)
         {
             for (var y = 0; y < extent.Y; y++)
             {
-                var rawRow = raw.Row(min.Z + z, min.Y + y).Slice(min.X, extent.X);
-                var labelRow = labels.Row(min.Z + z, min.Y + y).Slice(min.X, extent.X);
                 var offset = ((((front.Z + z) * padded.Y) + front.Y + y) * padded.X) + front.X;
                 for (var x = 0; x < extent.X; x++)
                 {
                     // In double, as NumPy normalises the uint16 crop, then rounded once to float32.
-                    patch[offset + x] = labelRow[x] == label ? (float)((double.CreateTruncating(rawRow[x]) - settings.MinCell) / range) : 0f;
+                    patch[offset + x] = voxels.Inside(z, y, x, out var value) ? (float)((value - settings.MinCell) / range) : 0f;
                 }
             }
         }
@@ -99,5 +105,32 @@ public static class CellPatchExtractor
             ? Functional.Interpolate(input, [to.Z, to.Y, to.X], InterpolationMode.Trilinear, alignCorners: false)
             : Functional.Interpolate(input, [to.Y, to.X], InterpolationMode.Bilinear, alignCorners: false);
         return resized.Contiguous().ToArray<float>();
+    }
+
+    /// <summary>The voxels of a cell's bounding box, addressed from its first corner.</summary>
+    internal interface ICellVoxels
+    {
+        /// <summary>Whether the voxel belongs to the cell, and its raw intensity if it does.</summary>
+        bool Inside(int z, int y, int x, out double value);
+    }
+
+    private readonly struct VolumeVoxels<TRaw, TLabel>(Volume<TRaw> raw, Volume<TLabel> labels, CellFeatures cell) : ICellVoxels
+        where TRaw : unmanaged, INumberBase<TRaw>
+        where TLabel : unmanaged, IBinaryInteger<TLabel>
+    {
+        private readonly TLabel label = TLabel.CreateTruncating(cell.Label);
+
+        public bool Inside(int z, int y, int x, out double value)
+        {
+            var (mz, my, mx) = cell.BoundingBoxMin;
+            if (labels.Row(mz + z, my + y)[mx + x] != label)
+            {
+                value = 0;
+                return false;
+            }
+
+            value = double.CreateTruncating(raw.Row(mz + z, my + y)[mx + x]);
+            return true;
+        }
     }
 }

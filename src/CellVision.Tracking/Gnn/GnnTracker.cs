@@ -16,8 +16,9 @@ namespace CellVision.Tracking;
 /// </summary>
 /// <remarks>
 /// The node features are the hand-crafted ones (<see cref="NodeFeatureSet.HandCrafted"/>) or, for data without images,
-/// positions and sizes (<see cref="NodeFeatureSet.Geometry"/>); the network is the reference's without its metric-learning
-/// branch. Not thread-safe: one training or prediction at a time.
+/// positions and sizes (<see cref="NodeFeatureSet.Geometry"/>). When the cells carry metric-learning embeddings
+/// (<see cref="CellFeatures.Embedding"/>, from a <see cref="CellEmbeddingModel"/>) the network is the reference's full
+/// one with its embedding branch; without them, the branch is left out. Not thread-safe: one training or prediction at a time.
 /// </remarks>
 public sealed class GnnTracker : IDisposable
 {
@@ -42,13 +43,32 @@ public sealed class GnnTracker : IDisposable
     /// <summary>The edge classifier, or null before training or loading.</summary>
     public CellTrackGnn? Model => model;
 
+    /// <summary>Whether the network reads metric-learning embeddings (false before training or loading).</summary>
+    public bool UsesEmbedding => model?.Options.UseEmbedding ?? false;
+
+    /// <summary>
+    /// The metric-learning model whose embeddings the network was trained on, kept with the tracker so that cells can be
+    /// embedded the same way before <see cref="Track"/>; null when none was attached. The tracker owns and disposes it.
+    /// </summary>
+    public CellEmbeddingModel? EmbeddingModel { get; private set; }
+
+    /// <summary>Attaches the metric-learning model (see <see cref="EmbeddingModel"/>); the tracker takes ownership and disposes a model attached before.</summary>
+    /// <param name="embeddingModel">The model, or null to drop it.</param>
+    public void AttachEmbeddingModel(CellEmbeddingModel? embeddingModel)
+    {
+        if (!ReferenceEquals(EmbeddingModel, embeddingModel))
+        {
+            EmbeddingModel?.Dispose();
+            EmbeddingModel = embeddingModel;
+        }
+    }
+
     /// <summary>Creates a tracker holding the weights of a <c>.pth</c> file written by <see cref="SaveWeights"/> (or a reference state dict).</summary>
     /// <param name="path">The file.</param>
     /// <param name="options">Every setting; null for the reference's. The node features must be those the weights were trained on.</param>
     /// <returns>The tracker; the caller disposes it.</returns>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="IOException">The file is not a readable state dict.</exception>
-    /// <exception cref="NotSupportedException">The weights expect the metric-learning embedding.</exception>
     public static GnnTracker Load(string path, GnnTrackerOptions? options = null)
     {
         using var weights = PthFile.LoadStateDict(path);
@@ -61,12 +81,9 @@ public sealed class GnnTracker : IDisposable
                 throw new PthFormatException($"'{path}' is not a GNN tracker state dict: it has no 2-D '{first}'.");
             }
 
-            if (weights.Keys.Any(k => k.StartsWith("learned_node_embedding.", StringComparison.Ordinal)))
-            {
-                throw new NotSupportedException($"'{path}' was trained with the metric-learning embedding, which this tracker does not compute; train on hand-crafted or geometry features.");
-            }
-
-            tracker.model = new CellTrackGnn(new CellTrackGnnOptions { HandcraftedFeatures = (int)encoder.Size(1), UseEmbedding = false });
+            // The reference's full network has an encoder for the metric-learning embedding; the geometry-only one has none.
+            var embedded = weights.Keys.Any(k => k.StartsWith("learned_node_embedding.", StringComparison.Ordinal));
+            tracker.model = new CellTrackGnn(new CellTrackGnnOptions { HandcraftedFeatures = (int)encoder.Size(1), UseEmbedding = embedded });
             tracker.model.LoadReferenceWeights(weights);
             return tracker;
         }
@@ -123,7 +140,13 @@ public sealed class GnnTracker : IDisposable
             throw new ArgumentException($"The sequences give no training window of {Options.WindowLength} frames.", parameter);
         }
 
-        EnsureModel(training[0].FeatureCount);
+        var embedded = training[0].NodeEmbeddings is not null;
+        if (training.Concat(validation).Any(g => g.NodeEmbeddings is not null != embedded))
+        {
+            throw new ArgumentException("Some sequences' cells carry metric-learning embeddings and others do not; embed all of them or none.", parameter);
+        }
+
+        EnsureModel(training[0].FeatureCount, embedded);
         if (Options.Seed is int seed)
         {
             TorchRuntime.ManualSeed(unchecked((ulong)seed));
@@ -212,6 +235,8 @@ public sealed class GnnTracker : IDisposable
             throw new ArgumentException($"The cells have {graph.FeatureCount} node features ({string.Join(", ", graph.FeatureNames)}), but the network was trained on {network.Options.HandcraftedFeatures}: 2-D against 3-D data, or another feature set.", nameof(graph));
         }
 
+        RequireEmbeddingAgreement(network, graph.NodeEmbeddings is not null, nameof(graph));
+
         using var input = ToTensors(graph);
         var logits = graph.EdgeCount == 0 ? [] : network.PredictLogits(input);
         var probabilities = logits.Select(z => (float)(1 / (1 + Math.Exp(-z)))).ToArray();
@@ -282,11 +307,12 @@ public sealed class GnnTracker : IDisposable
         PthFile.Save(path, weights);
     }
 
-    /// <summary>Releases the network's tensors.</summary>
+    /// <summary>Releases the network's tensors and the attached embedding model.</summary>
     public void Dispose()
     {
         model?.Dispose();
         model = null;
+        AttachEmbeddingModel(null);
         lastEpoch?.Dispose();
         lastEpoch = null;
     }
@@ -297,7 +323,8 @@ public sealed class GnnTracker : IDisposable
         var features = Tensor.FromSpan<float>(graph.NodeFeatures, [graph.NodeCount, graph.FeatureCount]);
         var edges = Tensor.FromSpan<long>(graph.EdgeIndex, [2, graph.EdgeCount]);
         var labels = graph.EdgeLabels is { } l ? Tensor.FromSpan<float>(l, [graph.EdgeCount]) : null;
-        return new CellTrackGnnGraph(features, null, edges, labels);
+        var embedding = graph.NodeEmbeddings is { } e ? Tensor.FromSpan<float>(e, [graph.NodeCount, CellEmbeddingNetwork.EmbeddingSize]) : null;
+        return new CellTrackGnnGraph(features, embedding, edges, labels);
     }
 
     /// <summary>A cell as the decoder sees it: rounded centroid, physical centre and the radius of a ball of its size.</summary>
@@ -325,16 +352,31 @@ public sealed class GnnTracker : IDisposable
         };
     }
 
-    private void EnsureModel(int features)
+
+    private static void RequireEmbeddingAgreement(CellTrackGnn network, bool embedded, string parameter)
+    {
+        if (network.Options.UseEmbedding != embedded)
+        {
+            throw new ArgumentException(network.Options.UseEmbedding
+                ? "The network was trained with metric-learning embeddings, but the cells carry none; embed them with the tracker's CellEmbeddingModel (AddEmbeddings) first."
+                : "The cells carry metric-learning embeddings, but the network was trained without them; measure the cells without embeddings or train a network on embedded cells.", parameter);
+        }
+    }
+
+    private void EnsureModel(int features, bool embedded)
     {
         if (model is null)
         {
-            var options = new CellTrackGnnOptions { HandcraftedFeatures = features, UseEmbedding = false };
+            var options = new CellTrackGnnOptions { HandcraftedFeatures = features, UseEmbedding = embedded };
             model = Options.Seed is int seed ? TorchRuntime.Seeded(unchecked((ulong)seed), () => new CellTrackGnn(options)) : new CellTrackGnn(options);
         }
         else if (model.Options.HandcraftedFeatures != features)
         {
             throw new ArgumentException($"The cells have {features} node features, but the network was made for {model.Options.HandcraftedFeatures}.");
+        }
+        else
+        {
+            RequireEmbeddingAgreement(model, embedded, "sequences");
         }
     }
 

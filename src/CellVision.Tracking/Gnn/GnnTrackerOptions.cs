@@ -28,6 +28,14 @@ public sealed record GnnTrackerOptions
     /// </summary>
     public int? Seed { get; init; }
 
+    /// <summary>
+    /// The metric-learning embedding computed for each cell when the tracker is trained or run on image folders (the
+    /// reference: on, trained first on the ground truth); null leaves it out, so nodes have the hand-crafted or geometry
+    /// features only. <see cref="GnnTracker.Train"/> and <see cref="GnnTracker.Predict(IReadOnlyList{IReadOnlyList{CellFeatures}})"/>
+    /// themselves use whatever embeddings the cells carry.
+    /// </summary>
+    public GnnEmbeddingOptions? Embedding { get; init; } = new();
+
     /// <summary>How edge probabilities become tracks (default: the global assignment with at most one parent and two children per cell).</summary>
     public GnnDecodingOptions Decoding { get; init; } = new();
 
@@ -40,6 +48,7 @@ public sealed record GnnTrackerOptions
         ArgumentNullException.ThrowIfNull(Decoding);
         Graph.Validate();
         Decoding.Validate();
+        Embedding?.Validate();
         ArgumentOutOfRangeException.ThrowIfLessThan(WindowLength, 2);
         ArgumentOutOfRangeException.ThrowIfNegative(MaxEpochs);
         ArgumentOutOfRangeException.ThrowIfLessThan(Patience, 1);

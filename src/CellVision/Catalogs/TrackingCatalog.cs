@@ -133,15 +133,38 @@ public sealed class TrackingCatalog
     }
 
     /// <summary>
-    /// Trains the GNN tracker (Ben-Haim &amp; Riklin-Raviv) on Cell Tracking Challenge sequences with their ground truth
-    /// standing in for the segmentation (the paper's "GT segmentation" setting): for each sequence folder <c>DIR/NN</c>
-    /// (raw <c>tNNN.tif</c>) the cells are the labels of <c>DIR/NN_GT/TRA</c>, which also give the track ids. The seed is
-    /// the context's unless the options carry one.
+    /// Trains the metric-learning embedding of the GNN tracker (cell-tracker-gnn's <c>run_train_metric_learning.py</c>)
+    /// on Cell Tracking Challenge sequences: for each sequence folder <c>DIR/NN</c> the cells and their ids are the labels
+    /// of <c>DIR/NN_GT/TRA</c>, cut out of the raw frames. The seed is the context's unless the options carry one.
     /// </summary>
     /// <param name="sequenceFolders">The raw image folders, e.g. <c>data/01</c> and <c>data/02</c>.</param>
-    /// <param name="options">Features, gate, optimiser, windows, early stopping, decoder; null for the reference's.</param>
+    /// <param name="options">Epochs, batches, optimiser, split; null for the reference's.</param>
     /// <param name="frames">First and last frame number used from every sequence; null for all.</param>
-    /// <param name="progress">Receives every epoch.</param>
+    /// <param name="progress">Receives every epoch (loss, validation MAP@R).</param>
+    /// <param name="cancellationToken">Stops between batches.</param>
+    /// <returns>The model (best validation epoch); save it with <see cref="CellEmbeddingModel.Save"/>; the caller disposes it.</returns>
+    /// <exception cref="FileNotFoundException">A folder or frame is missing.</exception>
+    public CellEmbeddingModel TrainCellEmbedding(IReadOnlyList<string> sequenceFolders, CellEmbeddingTrainingOptions? options = null, (int First, int Last)? frames = null, IProgress<CellEmbeddingEpoch>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(sequenceFolders);
+        options ??= new CellEmbeddingTrainingOptions();
+        var crops = sequenceFolders.Select(folder => MeasureTruth(folder, frames, true, cancellationToken).Crops!).ToList();
+        return CellEmbeddingModel.Train(crops, options.Seed is null && context.Seed is int seed ? options with { Seed = seed } : options, progress, cancellationToken);
+    }
+
+    /// <summary>
+    /// Trains the GNN tracker (Ben-Haim &amp; Riklin-Raviv) on Cell Tracking Challenge sequences with their ground truth
+    /// standing in for the segmentation (the paper's "GT segmentation" setting): for each sequence folder <c>DIR/NN</c>
+    /// (raw <c>tNNN.tif</c>) the cells are the labels of <c>DIR/NN_GT/TRA</c>, which also give the track ids. With
+    /// <see cref="GnnTrackerOptions.Embedding"/> (the default) every cell also gets its metric-learning embedding: from
+    /// the model at <see cref="GnnEmbeddingOptions.ModelPath"/>, or from one trained first on the same sequences
+    /// (<see cref="TrainCellEmbedding"/>); the tracker keeps that model (<see cref="GnnTracker.EmbeddingModel"/>). The
+    /// seed is the context's unless the options carry one.
+    /// </summary>
+    /// <param name="sequenceFolders">The raw image folders, e.g. <c>data/01</c> and <c>data/02</c>.</param>
+    /// <param name="options">Features, embedding, gate, optimiser, windows, early stopping, decoder; null for the reference's.</param>
+    /// <param name="frames">First and last frame number used from every sequence; null for all.</param>
+    /// <param name="progress">Receives every epoch of the GNN.</param>
     /// <param name="cancellationToken">Stops between batches.</param>
     /// <returns>The trained tracker (best validation epoch); the caller disposes it.</returns>
     /// <exception cref="FileNotFoundException">A folder or frame is missing.</exception>
@@ -149,15 +172,61 @@ public sealed class TrackingCatalog
     public GnnTracker TrainGnn(IReadOnlyList<string> sequenceFolders, GnnTrackerOptions? options = null, (int First, int Last)? frames = null, IProgress<GnnEpoch>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(sequenceFolders);
-        var sequences = sequenceFolders.Select(folder =>
-        {
-            var truth = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(folder))!, Path.GetFileName(Path.TrimEndingDirectorySeparator(folder)) + "_GT", "TRA");
-            return (IReadOnlyList<IReadOnlyList<CellFeatures>>)CtcCellFolders.Measure(folder, truth, truth, frames, cancellationToken).Cells;
-        }).ToList();
-        var tracker = new GnnTracker(WithSeed(options));
+        options = WithSeed(options);
+        var embedding = options.Embedding;
+        var measured = sequenceFolders.Select(folder => MeasureTruth(folder, frames, embedding is not null, cancellationToken)).ToList();
+        var sequences = measured.Select(m => (IReadOnlyList<IReadOnlyList<CellFeatures>>)m.Cells).ToList();
+        CellEmbeddingModel? model = null;
+        var tracker = new GnnTracker(options);
         try
         {
+            if (embedding is not null)
+            {
+                var training = embedding.Training.Seed is null && options.Seed is int seed ? embedding.Training with { Seed = seed } : embedding.Training;
+                model = embedding.ModelPath is { } path
+                    ? CellEmbeddingModel.Load(path)
+                    : CellEmbeddingModel.Train([.. measured.Select(m => m.Crops!)], training, null, cancellationToken);
+                sequences = [.. sequences.Select((cells, i) => model.AddEmbeddings(cells, measured[i].Crops!, embedding.BatchSize, cancellationToken))];
+            }
+
             tracker.Train(sequences, progress, cancellationToken);
+            tracker.AttachEmbeddingModel(model);
+            return tracker;
+        }
+        catch
+        {
+            tracker.Dispose();
+            model?.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Loads a GNN tracker saved by <see cref="GnnTracker.SaveWeights"/>. Weights trained with the metric-learning
+    /// embedding get their embedding model attached: <see cref="GnnEmbeddingOptions.ModelPath"/>, or else the file
+    /// beside the weights (<see cref="GnnEmbeddingOptions.BesideWeights"/>, <c>NAME-embedding.pth</c>).
+    /// </summary>
+    /// <param name="path">The <c>.pth</c> file.</param>
+    /// <param name="options">The settings; the node features must be those it was trained on.</param>
+    /// <returns>The tracker; the caller disposes it.</returns>
+    /// <exception cref="FileNotFoundException">The weights, or the embedding model they need, do not exist.</exception>
+    public GnnTracker LoadGnn(string path, GnnTrackerOptions? options = null)
+    {
+        options = WithSeed(options);
+        var tracker = GnnTracker.Load(path, options);
+        try
+        {
+            if (tracker.UsesEmbedding)
+            {
+                var embeddingPath = options.Embedding?.ModelPath ?? GnnEmbeddingOptions.BesideWeights(path);
+                if (!File.Exists(embeddingPath))
+                {
+                    throw new FileNotFoundException($"'{path}' was trained with the metric-learning embedding, but its model '{embeddingPath}' does not exist; give it as the embedding model path.", embeddingPath);
+                }
+
+                tracker.AttachEmbeddingModel(CellEmbeddingModel.Load(embeddingPath));
+            }
+
             return tracker;
         }
         catch
@@ -167,15 +236,11 @@ public sealed class TrackingCatalog
         }
     }
 
-    /// <summary>Loads a GNN tracker saved by <see cref="GnnTracker.SaveWeights"/>.</summary>
-    /// <param name="path">The <c>.pth</c> file.</param>
-    /// <param name="options">The settings; the node features must be those it was trained on.</param>
-    /// <returns>The tracker; the caller disposes it.</returns>
-    public GnnTracker LoadGnn(string path, GnnTrackerOptions? options = null) => GnnTracker.Load(path, WithSeed(options));
-
     /// <summary>
     /// Tracks the cells of an instance segmentation with a GNN tracker and writes a Cell Tracking Challenge result folder:
-    /// <c>maskNNN.tif</c> (the label images repainted with track labels) and <c>res_track.txt</c>.
+    /// <c>maskNNN.tif</c> (the label images repainted with track labels) and <c>res_track.txt</c>. A tracker trained with
+    /// the metric-learning embedding embeds the cells first with its <see cref="GnnTracker.EmbeddingModel"/> (the
+    /// intensity range of this sequence's segmented voxels, patches resized when a cell exceeds the model's ROI).
     /// </summary>
     /// <param name="tracker">A trained or loaded tracker.</param>
     /// <param name="imagesFolder">The raw frames, <c>tNNN.tif</c>.</param>
@@ -185,13 +250,29 @@ public sealed class TrackingCatalog
     /// <param name="progress">Receives the decoder's progress.</param>
     /// <param name="cancellationToken">Stops the work; nothing is written then.</param>
     /// <returns>The tracks, with the lineage graph.</returns>
+    /// <exception cref="InvalidOperationException">The tracker needs embeddings but has no embedding model.</exception>
     public DecodedTracks TrackGnn(GnnTracker tracker, string imagesFolder, string masksFolder, string resultFolder, Core.Geometry.VoxelSize? voxelSize = null, IProgress<GnnDecodingProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(tracker);
-        var (numbers, cells) = CtcCellFolders.Measure(imagesFolder, masksFolder, null, null, cancellationToken);
-        var tracks = tracker.Track(cells, voxelSize ?? Core.Geometry.VoxelSize.Unit, progress, cancellationToken);
+        var embedding = tracker.UsesEmbedding
+            ? tracker.EmbeddingModel ?? throw new InvalidOperationException("The GNN tracker was trained with the metric-learning embedding but has no embedding model; attach one (AttachEmbeddingModel) or load it with LoadGnn.")
+            : null;
+        var crops = embedding is null ? null : new CellCropSequence();
+        var (numbers, cells) = CtcCellFolders.Measure(imagesFolder, masksFolder, null, null, cancellationToken, crops);
+        var frames = embedding is null
+            ? (IReadOnlyList<IReadOnlyList<CellFeatures>>)cells
+            : embedding.AddEmbeddings(cells, crops!, tracker.Options.Embedding?.BatchSize ?? CellEmbeddingModel.DefaultBatchSize, cancellationToken);
+        var tracks = tracker.Track(frames, voxelSize ?? Core.Geometry.VoxelSize.Unit, progress, cancellationToken);
         CtcCellFolders.WriteResult(tracks, masksFolder, numbers, cells, resultFolder);
         return tracks;
+    }
+
+    /// <summary>The cells of a sequence folder measured on its ground truth (<c>NN_GT/TRA</c>), with their crops when asked.</summary>
+    private static (List<IReadOnlyList<CellFeatures>> Cells, CellCropSequence? Crops) MeasureTruth(string folder, (int First, int Last)? frames, bool withCrops, CancellationToken cancellationToken)
+    {
+        var truth = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(folder))!, Path.GetFileName(Path.TrimEndingDirectorySeparator(folder)) + "_GT", "TRA");
+        var crops = withCrops ? new CellCropSequence() : null;
+        return (CtcCellFolders.Measure(folder, truth, truth, frames, cancellationToken, crops).Cells, crops);
     }
 
     private GnnTrackerOptions WithSeed(GnnTrackerOptions? options)

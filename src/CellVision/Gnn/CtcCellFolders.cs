@@ -36,11 +36,12 @@ internal static partial class CtcCellFolders
 
     /// <summary>
     /// Measures the cells of every frame in <paramref name="frames"/> (all with a label image when null); frame numbers
-    /// become 0, 1, … in that order.
+    /// become 0, 1, … in that order. With <paramref name="crops"/>, each frame's cells are also cut out of the raw frame
+    /// for the metric-learning patches.
     /// </summary>
     /// <returns>The frame numbers used and, per frame, the cells.</returns>
     internal static (IReadOnlyList<int> Numbers, List<IReadOnlyList<CellFeatures>> Cells) Measure(
-        string imagesFolder, string masksFolder, string? markersFolder, (int First, int Last)? frames, CancellationToken cancellationToken)
+        string imagesFolder, string masksFolder, string? markersFolder, (int First, int Last)? frames, CancellationToken cancellationToken, CellCropSequence? crops = null)
     {
         var masks = LabelFiles(masksFolder);
         var markers = markersFolder is null ? null : LabelFiles(markersFolder);
@@ -72,6 +73,7 @@ internal static partial class CtcCellFolders
             if (markers is null)
             {
                 cells.Add(CellFeatureExtractor.Extract(raw, mask, index));
+                crops?.Add(raw, mask, cells[^1]);
                 continue;
             }
 
@@ -83,6 +85,7 @@ internal static partial class CtcCellFolders
             using var marker = Labels(markerPath);
             RequireShape(raw, marker, rawPath, markerPath);
             cells.Add(CellFeatureExtractor.ExtractWithTrackIds(raw, mask, marker, index));
+            crops?.Add(raw, mask, cells[^1]);
         }
 
         return (numbers, cells);

@@ -9,6 +9,13 @@ over anchors).
   forward IN OUT                eval-mode trunk features and embeddings of IN's input
   msloss IN OUT                 miner masks and loss of IN's embeddings and labels
   step IN OUT                   one train-mode Adam step (trunk 1e-5, embedder 1e-4, weight decay 1e-4)
+  mapr IN                       prints MAP@R of IN's embeddings and labels (PML 1.3 AccuracyCalculator,
+                                avg_of_avgs=True, k="max_bin_count", queries = references)
+  params_read PATH OUT          loads an all_params.pth written elsewhere: prints its keys, value types and values,
+                                loads the state dicts into this file's modules (strict) and writes OUT {input,
+                                embedding}: the eval embedding of a fixed input
+  params_write SEED DIMS OUT    writes an all_params.pth as the reference does (NumPy scalars from pandas) plus
+                                OUT.check {input, embedding}
 """
 import sys
 
@@ -124,6 +131,38 @@ def ms_loss(emb, labels, alpha=2.0, beta=50.0, base=0.5):
     return (pos + neg).mean(), keep_pos, keep_neg
 
 
+def map_at_r(emb, labels):
+    """Written from PML 1.3's accuracy_calculator: k = largest class - 1 neighbours (self excluded), relevance mask
+    of R = class size - 1 columns, lone classes dropped, mean per class then over classes."""
+    import numpy as np
+    emb = F.normalize(emb.double(), p=2, dim=1).numpy()
+    labels = labels.numpy()
+    uniq, counts = np.unique(labels, return_counts=True)
+    count_of = dict(zip(uniq.tolist(), counts.tolist()))
+    k = int(counts.max()) - 1
+    if k < 1:
+        return 0.0
+    sim = emb @ emb.T
+    np.fill_diagonal(sim, -np.inf)
+    order = np.argsort(-sim, axis=1, kind="stable")[:, :k]
+    knn = labels[order]
+    keep = np.array([count_of[l] > 1 for l in labels.tolist()])
+    knn, q = knn[keep], labels[keep]
+    r = np.array([count_of[l] - 1 for l in q.tolist()])
+    relevance = np.arange(k)[None, :] < r[:, None]
+    equal = (knn == q[:, None]) & relevance
+    cum = np.cumsum(equal, axis=1)
+    prec = cum * equal / np.arange(1, k + 1)[None, :]
+    per_sample = (prec * relevance).sum(axis=1) / relevance.sum(axis=1)
+    return float(np.mean([per_sample[q == c].mean() for c in np.unique(q)]))
+
+
+def fixed_input(dims):
+    g = torch.Generator().manual_seed(5)
+    shape = (3, 1, 12, 10) if dims == 2 else (2, 1, 6, 12, 10)
+    return torch.rand(shape, generator=g)
+
+
 def load(dims, data):
     trunk, embedder = build(dims)
     trunk.load_state_dict(data["trunk"])
@@ -139,7 +178,45 @@ def main():
         torch.save({"trunk": trunk.state_dict(), "embedder": embedder.state_dict()}, sys.argv[4])
         print("\n".join(list(trunk.state_dict().keys()) + list(embedder.state_dict().keys())))
         return
+    if mode == "params_read":
+        params = torch.load(sys.argv[2])
+        print(",".join(params.keys()))
+        print(" ".join(f"{k}:{type(v).__name__}" for k, v in params.items()))
+        print(params["min_cell"], params["max_cell"], params["pad_value"], params["roi"], params["model_name"],
+              params["mlp_dims"], params["mlp_normalized_features"])
+        dims = 3 if params["model_name"] == "resnet18_3d" else 2
+        trunk, embedder = build(dims)
+        trunk.load_state_dict(params["trunk_state_dict"])
+        embedder.load_state_dict(params["embedder_state_dict"])
+        trunk.eval()
+        embedder.eval()
+        x = fixed_input(dims)
+        with torch.no_grad():
+            torch.save({"input": x, "embedding": embedder(trunk(x))}, sys.argv[3])
+        return
+    if mode == "params_write":
+        import numpy as np
+        torch.manual_seed(int(sys.argv[2]))
+        dims = int(sys.argv[3])
+        trunk, embedder = build(dims)
+        roi = {"row": np.int64(12), "col": np.int64(10)}
+        if dims == 3:
+            roi["depth"] = np.int64(6)
+        params = {"min_cell": [np.float64(3.0), np.float64(5.5)], "max_cell": [np.float64(250.0), np.float64(300.25)],
+                  "pad_value": 0, "roi": roi, "model_name": "resnet18_3d" if dims == 3 else "resnet18",
+                  "mlp_dims": [512, 128], "mlp_normalized_features": True,
+                  "trunk_state_dict": trunk.state_dict(), "embedder_state_dict": embedder.state_dict()}
+        torch.save(params, sys.argv[4])
+        trunk.eval()
+        embedder.eval()
+        x = fixed_input(dims)
+        with torch.no_grad():
+            torch.save({"input": x, "embedding": embedder(trunk(x))}, sys.argv[4] + ".check")
+        return
     data = torch.load(sys.argv[2])
+    if mode == "mapr":
+        print(repr(map_at_r(data["embedding"], data["labels"])))
+        return
     out = {}
     if mode == "forward":
         trunk, embedder = load(int(data["dims"]), data)
