@@ -93,4 +93,56 @@ public sealed class GnnCommandTests
         Assert.Contains("07", noData.Error);
         Assert.False(File.Exists(folder["x.pth"]));
     }
+
+    [Fact]
+    public void Empty_frames_wide_labels_and_a_model_of_other_features_are_tracked_or_refused_by_name()
+    {
+        var data = Path.GetDirectoryName(SharedData.PathOf("ctc-fluo-n2dh-sim-01", "01"))!;
+        using var folder = new TemporaryFolder();
+        var train = CliRunner.Run("gnn", "train", "--data", data, "--sequences", "01", "--model", folder["gnn.pth"], "--epochs", "1", "--frames", "0-9", "--features", "handcrafted", "--seed", "1");
+        Assert.True(train.ExitCode == 0, train.Error);
+
+        // Frame 4 without cells; labels above 65535 (32-bit masks).
+        var empty = folder.Sub("empty");
+        var wide = folder.Sub("wide");
+        var narrow = folder.Sub("narrow");
+        foreach (var t in Enumerable.Range(0, 10))
+        {
+            using var frame = LabelFrame.Read(Path.Combine(data, "01_GT", "TRA", $"man_track{t:D3}.tif"));
+            var source = (Volume<ushort>)frame.Volume;
+            using var blank = new Volume<ushort>(source.Depth, source.Height, source.Width);
+            CtcSequence.WriteFrame(empty, "man_track", t, 10, t == 4 ? blank : source);
+            CtcSequence.WriteFrame(narrow, "man_track", t, 10, source);
+            using var shifted = new Volume<uint>(source.Depth, source.Height, source.Width);
+            for (var i = 0; i < source.Span.Length; i++)
+            {
+                shifted.Span[i] = source.Span[i] == 0 ? 0u : source.Span[i] + 70_000u;
+            }
+
+            CtcSequence.WriteFrame(wide, "man_track", t, 10, shifted);
+        }
+
+        var global = CliRunner.Run("gnn", "track", "--images", Path.Combine(data, "01"), "--masks", empty, "--model", folder["gnn.pth"], "--out", folder["RES_EMPTY"]);
+        Assert.True(global.ExitCode == 0, global.Error);
+        using (var painted = LabelFrame.Read(Path.Combine(folder["RES_EMPTY"], "mask004.tif")))
+        {
+            Assert.All(((Volume<ushort>)painted.Volume).Span.ToArray(), v => Assert.Equal(0, v));
+        }
+
+        var reference = CliRunner.Run("gnn", "track", "--images", Path.Combine(data, "01"), "--masks", empty, "--model", folder["gnn.pth"], "--out", folder["RES_REF"], "--decoder", "reference");
+        Assert.Equal(2, reference.ExitCode);
+        Assert.Contains("man_track004.tif", reference.Error);
+        Assert.False(Directory.Exists(folder["RES_REF"]));
+
+        var wideResult = CliRunner.Run("gnn", "track", "--images", Path.Combine(data, "01"), "--masks", wide, "--model", folder["gnn.pth"], "--out", folder["RES_WIDE"]);
+        Assert.True(wideResult.ExitCode == 0, wideResult.Error);
+        var sixteenBit = CliRunner.Run("gnn", "track", "--images", Path.Combine(data, "01"), "--masks", narrow, "--model", folder["gnn.pth"], "--out", folder["RES_NARROW"]);
+        Assert.True(sixteenBit.ExitCode == 0, sixteenBit.Error);
+        Assert.Equal(File.ReadAllText(Path.Combine(folder["RES_NARROW"], "res_track.txt")), File.ReadAllText(Path.Combine(folder["RES_WIDE"], "res_track.txt")));
+
+        var geometry = CliRunner.Run("gnn", "track", "--images", Path.Combine(data, "01"), "--masks", wide, "--model", folder["gnn.pth"], "--out", folder["RES_GEO"], "--features", "geometry");
+        Assert.Equal(2, geometry.ExitCode);
+        Assert.Contains("gnn.pth", geometry.Error);
+        Assert.False(Directory.Exists(folder["RES_GEO"]));
+    }
 }

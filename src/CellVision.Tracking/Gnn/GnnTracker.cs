@@ -23,6 +23,7 @@ namespace CellVision.Tracking;
 public sealed class GnnTracker : IDisposable
 {
     private CellTrackGnn? model;
+    private string networkSource = "the network";
     private StateDict? lastEpoch;
 
     /// <summary>Creates a tracker; the network is made when the feature count is known (training or loading).</summary>
@@ -72,7 +73,7 @@ public sealed class GnnTracker : IDisposable
     public static GnnTracker Load(string path, GnnTrackerOptions? options = null)
     {
         using var weights = PthFile.LoadStateDict(path);
-        var tracker = new GnnTracker(options);
+        var tracker = new GnnTracker(options) { networkSource = $"the network of '{path}'" };
         try
         {
             const string first = "handcrafted_node_embedding.fc_layers.0.weight";
@@ -232,10 +233,10 @@ public sealed class GnnTracker : IDisposable
         var network = model ?? throw new InvalidOperationException("The GNN tracker is neither trained nor loaded.");
         if (graph.FeatureCount != network.Options.HandcraftedFeatures)
         {
-            throw new ArgumentException($"The cells have {graph.FeatureCount} node features ({string.Join(", ", graph.FeatureNames)}), but the network was trained on {network.Options.HandcraftedFeatures}: 2-D against 3-D data, or another feature set.", nameof(graph));
+            throw new ArgumentException($"The cells have {graph.FeatureCount} node features ({string.Join(", ", graph.FeatureNames)}), but {networkSource} was trained on {network.Options.HandcraftedFeatures}: 2-D against 3-D data, or another feature set.", nameof(graph));
         }
 
-        RequireEmbeddingAgreement(network, graph.NodeEmbeddings is not null, nameof(graph));
+        RequireEmbeddingAgreement(network, networkSource, graph.NodeEmbeddings is not null, nameof(graph));
 
         using var input = ToTensors(graph);
         var logits = graph.EdgeCount == 0 ? [] : network.PredictLogits(input);
@@ -353,13 +354,15 @@ public sealed class GnnTracker : IDisposable
     }
 
 
-    private static void RequireEmbeddingAgreement(CellTrackGnn network, bool embedded, string parameter)
+    private static string Capitalised(string text) => string.Concat(text[..1].ToUpperInvariant(), text[1..]);
+
+    private static void RequireEmbeddingAgreement(CellTrackGnn network, string source, bool embedded, string parameter)
     {
         if (network.Options.UseEmbedding != embedded)
         {
             throw new ArgumentException(network.Options.UseEmbedding
-                ? "The network was trained with metric-learning embeddings, but the cells carry none; embed them with the tracker's CellEmbeddingModel (AddEmbeddings) first."
-                : "The cells carry metric-learning embeddings, but the network was trained without them; measure the cells without embeddings or train a network on embedded cells.", parameter);
+                ? $"{Capitalised(source)} was trained with metric-learning embeddings, but the cells carry none; embed them with the tracker's CellEmbeddingModel (AddEmbeddings) first."
+                : $"The cells carry metric-learning embeddings, but {source} was trained without them; measure the cells without embeddings or train a network on embedded cells.", parameter);
         }
     }
 
@@ -376,7 +379,7 @@ public sealed class GnnTracker : IDisposable
         }
         else
         {
-            RequireEmbeddingAgreement(model, embedded, "sequences");
+            RequireEmbeddingAgreement(model, networkSource, embedded, "sequences");
         }
     }
 

@@ -259,6 +259,11 @@ public sealed class TrackingCatalog
             : null;
         var crops = embedding is null ? null : new CellCropSequence();
         var (numbers, cells) = CtcCellFolders.Measure(imagesFolder, masksFolder, null, null, cancellationToken, crops);
+        if (tracker.Options.Decoding.Decoder == GnnDecoder.Reference && cells.FindIndex(frame => frame.Count == 0) is var empty and >= 0)
+        {
+            throw new ArgumentException($"'{CtcCellFolders.LabelFiles(masksFolder)[numbers[empty]]}' holds no cell, and the reference decoder needs a cell in every frame; use the global decoder.");
+        }
+
         var frames = embedding is null
             ? (IReadOnlyList<IReadOnlyList<CellFeatures>>)cells
             : embedding.AddEmbeddings(cells, crops!, tracker.Options.Embedding?.BatchSize ?? CellEmbeddingModel.DefaultBatchSize, cancellationToken);
