@@ -35,4 +35,23 @@ public sealed class TiffRealDataTests
 
         Assert.Equal(ulong.Parse(output[4].Trim(), System.Globalization.CultureInfo.InvariantCulture), weighted);
     }
+
+    /// <summary>
+    /// Some strips of the real Fluo-N2DH-GOWT1 frames decode to more bytes than the strip holds (libtiff ignores the
+    /// surplus, and Pillow with it); the frame must read exactly as Pillow reads it.
+    /// </summary>
+    [Fact]
+    public void StripsThatDecodeToMoreThanTheirRowsReadAsPillowReadsThem()
+    {
+        var path = SharedData.PathOf("ctc-fluo-n2dh-gowt1-01", "01", "t004.tif");
+        using var tiff = TiffFile.Open(path);
+        var pixels = tiff.ReadPage<byte>(0);
+        var script = """
+            import sys, hashlib, numpy as np
+            from PIL import Image
+            print(hashlib.sha256(np.ascontiguousarray(np.array(Image.open(sys.argv[1])).astype(np.uint8)).tobytes()).hexdigest())
+            """;
+        var expected = PythonReference.RunInline(script, path).Trim();
+        Assert.Equal(expected, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(pixels)));
+    }
 }

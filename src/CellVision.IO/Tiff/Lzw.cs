@@ -11,7 +11,7 @@ internal static class Lzw
     private const int FirstFree = 258;
     private const int MaxCode = 4095;
 
-    /// <summary>Decodes <paramref name="input"/> into <paramref name="output"/>; returns the number of bytes produced (never more than its length).</summary>
+    /// <summary>Decodes <paramref name="input"/> into <paramref name="output"/> until the data or the output ends; returns the number of bytes produced.</summary>
     internal static int Decode(ReadOnlySpan<byte> input, Span<byte> output)
     {
         var prefix = new short[MaxCode + 1];
@@ -70,6 +70,11 @@ internal static class Lzw
 
                 written = Emit(code, output, written, prefix, suffix, length);
                 previous = code;
+                if (written == output.Length)
+                {
+                    return written;
+                }
+
                 continue;
             }
 
@@ -98,6 +103,11 @@ internal static class Lzw
 
             written = Emit(code, output, written, prefix, suffix, length);
             previous = code;
+            if (written == output.Length)
+            {
+                return written; // the strip is full; whatever follows is ignored, as libtiff ignores it
+            }
+
             if (next + 1 > (1 << width) - 1 && width < 12)
             {
                 width++;
@@ -161,20 +171,24 @@ internal static class Lzw
     private static int Emit(int code, Span<byte> output, int written, short[] prefix, byte[] suffix, short[] length)
     {
         var count = length[code];
-        if (written + count > output.Length)
+        var c = code;
+
+        // A string that overflows the strip keeps only the bytes that fit, as libtiff does: some writers' strips
+        // decode to more than their rows, and the surplus is not image data.
+        var fit = Math.Min(count, output.Length - written);
+        for (var skip = count - fit; skip > 0; skip--)
         {
-            throw new InvalidDataException($"LZW data decode to more than the {output.Length} bytes of the strip.");
+            c = prefix[c];
         }
 
-        var position = written + count - 1;
-        var c = code;
-        while (c >= 0)
+        var position = written + fit - 1;
+        while (position >= written)
         {
             output[position--] = suffix[c];
             c = prefix[c];
         }
 
-        return written + count;
+        return written + fit;
     }
 
     private sealed class BitWriter(int capacity)
