@@ -157,11 +157,12 @@ public sealed class GnnTracker : IDisposable
         using var trainer = new CellTrackGnnTrainer(model!, Options.Optimizer);
         var epochs = new List<GnnEpoch>();
         StateDict? best = null;
-        var bestAccuracy = double.NegativeInfinity;
+        var bestAccuracy = Options.SkipTrivialEpochs && validation.Count > 0 ? TrivialAccuracy(validation) : double.NegativeInfinity;
         var bestEpoch = 0;
+        var patienceFrom = 0;
         try
         {
-            for (var epoch = 1; epoch <= Options.MaxEpochs && epoch - bestEpoch <= Options.Patience; epoch++)
+            for (var epoch = 1; epoch <= Options.MaxEpochs && epoch - Math.Max(bestEpoch, patienceFrom) <= Options.Patience; epoch++)
             {
                 var shuffled = training.ToArray();
                 random.Shuffle(shuffled);
@@ -192,6 +193,12 @@ public sealed class GnnTracker : IDisposable
                     best = Snapshot(model!);
                 }
 
+                if (bestEpoch == 0)
+                {
+                    // Not yet better than linking nothing: patience waits, and the latest epoch stands in for the best.
+                    patienceFrom = epoch;
+                }
+
                 progress?.Report(result);
             }
         }
@@ -205,6 +212,8 @@ public sealed class GnnTracker : IDisposable
                 best.Dispose();
             }
         }
+
+        bestEpoch = bestEpoch == 0 ? epochs.Count : bestEpoch;
 
         LastTraining = new GnnTrainingResult(epochs, bestEpoch, training.Count, validation.Count, Stopwatch.GetElapsedTime(start));
         return LastTraining;
@@ -397,6 +406,17 @@ public sealed class GnnTracker : IDisposable
                 parts.ForEach(p => p.Dispose());
             }
         }
+    }
+
+    /// <summary>The validation accuracy of predicting no link at all, averaged over batches as the accuracy is.</summary>
+    private double TrivialAccuracy(IReadOnlyList<CandidateGraph> validation)
+    {
+        var shares = validation.Chunk(Options.Optimizer.BatchSize).Select(batch =>
+        {
+            var labels = batch.SelectMany(g => g.EdgeLabels ?? []).ToList();
+            return labels.Count == 0 ? 1.0 : labels.Count(l => l == 0) / (double)labels.Count;
+        });
+        return shares.Average();
     }
 
     private static double Mean(IEnumerable<CellTrackGnnGraph> batches, Func<CellTrackGnnGraph, double> step, CancellationToken cancellationToken)
