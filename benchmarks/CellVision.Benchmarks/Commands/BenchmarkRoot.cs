@@ -58,5 +58,6 @@ internal static class BenchmarkRoot
         CtcScoreCommand.Create(),
         LinkFrameCommand.Create(),
         AstecRelinkCommand.Create(),
+        GnnSpeedCommand.Create(),
     ];
 }
