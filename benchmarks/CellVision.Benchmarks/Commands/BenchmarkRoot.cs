@@ -60,5 +60,6 @@ internal static class BenchmarkRoot
         AstecRelinkCommand.Create(),
         GnnAstecCommand.Create(),
         GnnCtcCommand.Create(),
+        GnnSpeedCommand.Create(),
     ];
 }

@@ -198,12 +198,18 @@ public static unsafe class Functional
     public static Tensor InstanceNorm(Tensor input, Tensor? runningMean = null, Tensor? runningVariance = null, Tensor? weight = null, Tensor? bias = null, bool useInputStatistics = true, double momentum = 0.1, double epsilon = 1e-5) =>
         Tensor.Result(NativeMethods.cvt_instance_norm(In(input), Tensor.HandleOf(weight), Tensor.HandleOf(bias), Tensor.HandleOf(runningMean), Tensor.HandleOf(runningVariance), useInputStatistics ? 1 : 0, momentum, epsilon, out var r), r);
 
-    /// <summary>Affine map <c>x Wᵀ + b</c> over the last dimension.</summary>
+    /// <summary>Affine map <c>x Wᵀ + b</c> over the last dimension (on oneDNN inside <see cref="LinearKernels.ForceOneDnn"/>, for large inputs).</summary>
     /// <param name="input">(..., in_features).</param>
     /// <param name="weight">(out_features, in_features).</param>
     /// <param name="bias">(out_features), or null.</param>
-    public static Tensor Linear(Tensor input, Tensor weight, Tensor? bias = null) =>
-        Tensor.Result(NativeMethods.cvt_linear(In(input), In(weight), Tensor.HandleOf(bias), out var r), r);
+    public static Tensor Linear(Tensor input, Tensor weight, Tensor? bias = null)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(weight);
+        return LinearKernels.Reroutes(input, weight, bias)
+            ? LinearKernels.Convolve(input, weight, bias)
+            : Tensor.Result(NativeMethods.cvt_linear(In(input), In(weight), Tensor.HandleOf(bias), out var r), r);
+    }
 
     /// <summary>Zeroes elements with probability <paramref name="probability"/> and scales the rest by 1/(1−p) while training.</summary>
     /// <param name="input">Any tensor.</param>

@@ -154,6 +154,7 @@ public sealed class GnnTracker : IDisposable
         }
 
         var random = Options.Seed is int order ? new Random(order) : new Random();
+        using var kernels = Options.OneDnnLinearLayers ? LinearKernels.ForceOneDnn() : null;
         using var trainer = new CellTrackGnnTrainer(model!, Options.Optimizer);
         var epochs = new List<GnnEpoch>();
         StateDict? best = null;
@@ -248,6 +249,7 @@ public sealed class GnnTracker : IDisposable
         RequireEmbeddingAgreement(network, networkSource, graph.NodeEmbeddings is not null, nameof(graph));
 
         using var input = ToTensors(graph);
+        using var kernels = Options.OneDnnLinearLayers ? LinearKernels.ForceOneDnn() : null;
         var logits = graph.EdgeCount == 0 ? [] : network.PredictLogits(input);
         var probabilities = logits.Select(z => (float)(1 / (1 + Math.Exp(-z)))).ToArray();
         return new GnnPrediction(graph, probabilities);

@@ -45,6 +45,13 @@ public sealed record GnnTrackerOptions
     /// </summary>
     public GnnEmbeddingOptions? Embedding { get; init; } = new();
 
+    /// <summary>
+    /// Run the network's large linear layers on oneDNN while training and predicting (default; see
+    /// <see cref="CellVision.Torch.LinearKernels"/>): several times faster where libtorch's BLAS is the reference one,
+    /// with results that differ from PyTorch's by float32 rounding. False keeps PyTorch's kernels.
+    /// </summary>
+    public bool OneDnnLinearLayers { get; init; } = true;
+
     /// <summary>How edge probabilities become tracks (default: the global assignment with at most one parent and two children per cell).</summary>
     public GnnDecodingOptions Decoding { get; init; } = new();
 

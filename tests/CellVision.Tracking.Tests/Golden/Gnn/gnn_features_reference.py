@@ -86,7 +86,8 @@ def min_max(x):
     return (x * scale + (0.0 - low * scale)).astype(np.float32)
 
 
-def graph(nodes, roi, labelled):
+def graph_arrays(nodes, roi, labelled):
+    """The graph of a list of rows as NumPy arrays: edge_index (2, E) int64, x (N, F) float32, labels (E) float32 or None."""
     frame = np.array([r["frame"] for r in nodes])
     centre = np.array([r["rounded"] for r in nodes], dtype=np.int64)
     edges, positive = [], set()
@@ -107,14 +108,34 @@ def graph(nodes, roi, labelled):
             for j in targets[inside[k]]:
                 if (int(i), int(j)) not in positive:
                     edges.append((int(i), int(j)))
+    labels = None
+    if labelled:
+        labels = np.zeros(len(edges), dtype=np.float32)
+        labels[:n_true] = 1
+    return {
+        "edge_index": np.array(edges, dtype=np.int64).reshape(-1, 2).T.copy(),
+        "x": min_max([node_vector(r) for r in nodes]),
+        "labels": labels,
+    }
+
+
+def graph(nodes, roi, labelled):
+    arrays = graph_arrays(nodes, roi, labelled)
     out = {
         "nodes": [[r["frame"], r["label"]] for r in nodes],
-        "edges": edges,
-        "x": [[float(v) for v in row] for row in min_max([node_vector(r) for r in nodes])],
+        "edges": arrays["edge_index"].T.tolist(),
+        "x": [[float(v) for v in row] for row in arrays["x"]],
     }
     if labelled:
-        out["labels"] = [1] * n_true + [0] * (len(edges) - n_true)
+        out["labels"] = [int(v) for v in arrays["labels"]]
     return out
+
+
+def sequence_roi(rows):
+    """bb_roi: twice the largest bounding-box extent per axis over the whole sequence."""
+    dims = len(rows[0]["rounded"])
+    extent = np.array([[r["bbox"][dims + a] - r["bbox"][a] for a in range(dims)] for r in rows]).max(axis=0)
+    return 2 * extent
 
 
 def main(argv):
@@ -129,10 +150,7 @@ def main(argv):
         frame, raw, seg, markers = argv[3 + 4 * k: 7 + 4 * k]
         frames.append(rows(read(raw), read(seg), read(markers), int(frame)))
     everything = [r for f in frames for r in f]
-    # bb_roi: twice the largest bounding-box extent per axis over the whole sequence
-    dims = len(everything[0]["rounded"])
-    extent = np.array([[r["bbox"][dims + a] - r["bbox"][a] for a in range(dims)] for r in everything]).max(axis=0)
-    roi = 2 * extent
+    roi = sequence_roi(everything)
     windows = [graph([r for f in frames[s:s + length] for r in f], roi, True) for s in range(0, len(frames) - length + 1)]
     print(json.dumps({"roi": [int(v) for v in roi], "windows": windows, "sequence": graph(everything, roi, False)}))
 
