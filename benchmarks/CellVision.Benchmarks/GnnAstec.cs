@@ -28,7 +28,7 @@ internal static class GnnAstec
 
         var result = tracker.TrainOnLineages(lineages, new GnnEpochPrinter());
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"trained: {result.Epochs.Count} epochs, best {result.BestEpoch} (validation accuracy {result.Epochs[result.BestEpoch - 1].ValidationAccuracy:F4}), {result.TrainingGraphs} training and {result.ValidationGraphs} validation windows, {result.Elapsed.TotalSeconds:F0} s"));
+            $"trained: {result.Epochs.Count} epochs, best {result.BestEpoch} (validation accuracy {result.Epochs[result.BestEpoch - 1].ValidationAccuracy:F4}; linking nothing scores {result.TrivialValidationAccuracy:F4}), {result.TrainingGraphs} training and {result.ValidationGraphs} validation windows, {result.Elapsed.TotalSeconds:F0} s"));
         if (model is not null)
         {
             tracker.SaveWeights(model);

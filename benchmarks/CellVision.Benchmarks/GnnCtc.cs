@@ -28,7 +28,7 @@ internal static class GnnCtc
             {
                 var result = tracker.LastTraining!;
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"trained on frames {train.First}-{train.Last}: {result.Epochs.Count} epochs, best {result.BestEpoch} (validation accuracy {result.Epochs[result.BestEpoch - 1].ValidationAccuracy:F4}), {result.TrainingGraphs} training and {result.ValidationGraphs} validation windows, {clock.Elapsed.TotalSeconds:F0} s"));
+                    $"trained on frames {train.First}-{train.Last}: {result.Epochs.Count} epochs, best {result.BestEpoch} (validation accuracy {result.Epochs[result.BestEpoch - 1].ValidationAccuracy:F4}; linking nothing scores {result.TrivialValidationAccuracy:F4}), {result.TrainingGraphs} training and {result.ValidationGraphs} validation windows, {clock.Elapsed.TotalSeconds:F0} s"));
                 tracker.SaveWeights(model);
                 if (tracker.EmbeddingModel is { } embedding)
                 {

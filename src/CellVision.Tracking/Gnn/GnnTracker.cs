@@ -158,7 +158,8 @@ public sealed class GnnTracker : IDisposable
         using var trainer = new CellTrackGnnTrainer(model!, Options.Optimizer);
         var epochs = new List<GnnEpoch>();
         StateDict? best = null;
-        var bestAccuracy = Options.SkipTrivialEpochs && validation.Count > 0 ? TrivialAccuracy(validation) : double.NegativeInfinity;
+        var trivial = validation.Count > 0 ? TrivialAccuracy(validation) : double.NaN;
+        var bestAccuracy = Options.SkipTrivialEpochs && validation.Count > 0 ? trivial : double.NegativeInfinity;
         var bestEpoch = 0;
         var patienceFrom = 0;
         try
@@ -216,7 +217,7 @@ public sealed class GnnTracker : IDisposable
 
         bestEpoch = bestEpoch == 0 ? epochs.Count : bestEpoch;
 
-        LastTraining = new GnnTrainingResult(epochs, bestEpoch, training.Count, validation.Count, Stopwatch.GetElapsedTime(start));
+        LastTraining = new GnnTrainingResult(epochs, bestEpoch, training.Count, validation.Count, Stopwatch.GetElapsedTime(start)) { TrivialValidationAccuracy = trivial };
         return LastTraining;
     }
 

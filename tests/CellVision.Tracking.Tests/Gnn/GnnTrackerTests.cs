@@ -45,14 +45,55 @@ public sealed class GnnTrackerTests
 
         Assert.Equal(3, first.Epochs.Count);
         Assert.Equal((4, 1), (first.TrainingGraphs, first.ValidationGraphs));
-        var best = first.Epochs.MaxBy(e => e.ValidationAccuracy);
-        Assert.Equal(best.Epoch, first.Epochs.First(e => e.ValidationAccuracy == best.ValidationAccuracy).Epoch);
-        Assert.Equal(best.Epoch, first.BestEpoch);
+        Assert.InRange(first.TrivialValidationAccuracy, 0.5, 1.0);
+
+        // The kept epoch: the first with the best accuracy among those that beat linking nothing, else the last.
+        var useful = first.Epochs.Where(e => e.ValidationAccuracy > first.TrivialValidationAccuracy).ToList();
+        var expected = useful.Count == 0 ? first.Epochs[^1].Epoch : useful.First(e => e.ValidationAccuracy == useful.Max(u => u.ValidationAccuracy)).Epoch;
+        Assert.Equal(expected, first.BestEpoch);
         using var a = PthFile.LoadStateDict(folder["a.pth"]);
         using var b = PthFile.LoadStateDict(folder["b.pth"]);
         foreach (var key in a.Keys)
         {
             Assert.Equal(a[key].ToArray<float>(), b[key].ToArray<float>());
+        }
+    }
+
+    [Fact]
+    public void Patience_waits_for_an_epoch_that_beats_linking_nothing_unless_the_reference_selection_is_asked_for()
+    {
+        var sequence = Sequence(seed: 2, timepoints: 8);
+        var options = Quick with { MaxEpochs = 6, Patience = 1 };
+        GnnTrainingResult skipping, reference;
+        using (var tracker = new GnnTracker(options))
+        {
+            skipping = tracker.Train([sequence]);
+        }
+
+        using (var tracker = new GnnTracker(options with { SkipTrivialEpochs = false }))
+        {
+            reference = tracker.Train([sequence]);
+        }
+
+        // Selection does not change training: the same seed gives the same epochs as far as both ran.
+        Assert.Equal(reference.Epochs, skipping.Epochs.Take(reference.Epochs.Count));
+
+        // The reference keeps the best accuracy, epoch 1 included, and stops one epoch after it.
+        var best = reference.Epochs.First(e => e.ValidationAccuracy == reference.Epochs.Max(r => r.ValidationAccuracy));
+        Assert.Equal(best.Epoch, reference.BestEpoch);
+        Assert.Equal(Math.Min(best.Epoch + 1, 6), reference.Epochs.Count);
+
+        // Skipping counts patience only from the first epoch above linking nothing.
+        var firstUseful = skipping.Epochs.FirstOrDefault(e => e.ValidationAccuracy > skipping.TrivialValidationAccuracy);
+        if (firstUseful.Epoch == 0)
+        {
+            Assert.Equal(6, skipping.Epochs.Count);
+            Assert.Equal(6, skipping.BestEpoch);
+        }
+        else
+        {
+            Assert.True(skipping.BestEpoch >= firstUseful.Epoch);
+            Assert.True(skipping.Epochs[skipping.BestEpoch - 1].ValidationAccuracy > skipping.TrivialValidationAccuracy);
         }
     }
 
