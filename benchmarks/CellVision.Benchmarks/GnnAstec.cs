@@ -12,26 +12,13 @@ namespace CellVision.Benchmarks;
 /// </summary>
 internal static class GnnAstec
 {
-    internal static int Run(string folder, string[] train, string[] track, GnnTrackerOptions options, string? model)
+    internal static int Run(string folder, string[] train, string[] track, GnnTrackerOptions options, string? model, string? weights)
     {
-        using var tracker = new GnnTracker(options);
+        using var tracker = weights is null ? new GnnTracker(options) : GnnTracker.Load(weights, options);
         var clock = Stopwatch.StartNew();
-        var lineages = train.Select(e => AstecEmbryo.Load(Path.Combine(folder, e)).BuildGraph(withLinks: true, out _)).ToList();
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"training on {string.Join(',', train)}: {lineages.Sum(l => l.SpotCount)} spots, {lineages.Sum(l => l.LinkCount)} links; gate={options.Graph.Gate} roi_multiplier={options.Graph.RoiMultiplier} radius={options.Graph.Radius} seed={options.Seed}"));
-        foreach (var (name, lineage) in train.Zip(lineages))
+        if (weights is null)
         {
-            clock.Restart();
-            var windows = TrainingWindows.CreateFromSpots(lineage, options.Graph, options.WindowLength);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{name}: {windows.Count} windows, {windows.Sum(w => w.NodeCount) / Math.Max(windows.Count, 1)} nodes and {windows.Sum(w => (long)w.EdgeCount) / Math.Max(windows.Count, 1)} candidate edges per window, built in {clock.Elapsed.TotalSeconds:F1} s"));
-        }
-
-        var result = tracker.TrainOnLineages(lineages, new GnnEpochPrinter());
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"trained: {result.Epochs.Count} epochs, best {result.BestEpoch} (validation accuracy {result.Epochs[result.BestEpoch - 1].ValidationAccuracy:F4}; linking nothing scores {result.TrivialValidationAccuracy:F4}), {result.TrainingGraphs} training and {result.ValidationGraphs} validation windows, {result.Elapsed.TotalSeconds:F0} s"));
-        if (model is not null)
-        {
-            tracker.SaveWeights(model);
+            Train(tracker, folder, train, options, model, clock);
         }
 
         foreach (var embryo in track)
@@ -59,5 +46,26 @@ internal static class GnnAstec
         }
 
         return 0;
+    }
+
+    private static void Train(GnnTracker tracker, string folder, string[] train, GnnTrackerOptions options, string? model, Stopwatch clock)
+    {
+        var lineages = train.Select(e => AstecEmbryo.Load(Path.Combine(folder, e)).BuildGraph(withLinks: true, out _)).ToList();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"training on {string.Join(',', train)}: {lineages.Sum(l => l.SpotCount)} spots, {lineages.Sum(l => l.LinkCount)} links; gate={options.Graph.Gate} roi_multiplier={options.Graph.RoiMultiplier} radius={options.Graph.Radius} seed={options.Seed}"));
+        foreach (var (name, lineage) in train.Zip(lineages))
+        {
+            clock.Restart();
+            var windows = TrainingWindows.CreateFromSpots(lineage, options.Graph, options.WindowLength);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{name}: {windows.Count} windows, {windows.Sum(w => w.NodeCount) / Math.Max(windows.Count, 1)} nodes and {windows.Sum(w => (long)w.EdgeCount) / Math.Max(windows.Count, 1)} candidate edges per window, built in {clock.Elapsed.TotalSeconds:F1} s"));
+        }
+
+        var result = tracker.TrainOnLineages(lineages, new GnnEpochPrinter());
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"trained: {result.Epochs.Count} epochs, best {result.BestEpoch} (validation accuracy {result.Epochs[result.BestEpoch - 1].ValidationAccuracy:F4}; linking nothing scores {result.TrivialValidationAccuracy:F4}), {result.TrainingGraphs} training and {result.ValidationGraphs} validation windows, {result.Elapsed.TotalSeconds:F0} s"));
+        if (model is not null)
+        {
+            tracker.SaveWeights(model);
+        }
     }
 }

@@ -16,16 +16,21 @@ namespace CellVision.Benchmarks;
 /// </summary>
 internal static class GnnCtc
 {
-    internal static int Run(string data, string sequence, (int First, int Last) train, (int First, int Last) track, GnnTrackerOptions options, double nnThreshold, string? keep)
+    internal static int Run(string data, string sequence, (int First, int Last) train, (int First, int Last) track, GnnTrackerOptions options, double nnThreshold, string? keep, string? weights)
     {
         var work = keep ?? Directory.CreateTempSubdirectory("cellvision-gnn-ctc-").FullName;
         try
         {
             var cv = new CellVisionContext(options.Seed);
             var clock = Stopwatch.StartNew();
-            var model = Path.Combine(work, "gnn.pth");
-            using (var tracker = cv.Tracking.TrainGnn([Path.Combine(data, sequence)], options, train, new GnnEpochPrinter()))
+            var model = weights ?? Path.Combine(work, "gnn.pth");
+            if (weights is not null)
             {
+                Console.WriteLine($"weights: {weights} (no training)");
+            }
+            else
+            {
+                using var tracker = cv.Tracking.TrainGnn([Path.Combine(data, sequence)], options, train, new GnnEpochPrinter());
                 var result = tracker.LastTraining!;
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"trained on frames {train.First}-{train.Last}: {result.Epochs.Count} epochs, best {result.BestEpoch} (validation accuracy {result.Epochs[result.BestEpoch - 1].ValidationAccuracy:F4}; linking nothing scores {result.TrivialValidationAccuracy:F4}), {result.TrainingGraphs} training and {result.ValidationGraphs} validation windows, {clock.Elapsed.TotalSeconds:F0} s"));

@@ -19,10 +19,11 @@ internal static class GnnCtcCommand
         var features = new Option<string>("--features") { Description = "Node features: handcrafted, or embedding (hand-crafted plus the metric-learning embedding, trained first)", DefaultValueFactory = _ => "handcrafted" };
         features.AcceptOnlyFromAmong("handcrafted", "embedding");
         var embeddingEpochs = new Option<int>("--embedding-epochs") { Description = "Epochs of the metric-learning embedding (with --features embedding)", DefaultValueFactory = _ => 30 }.AtLeast(1);
+        var weights = new Option<string?>("--weights") { Description = "Track with these weights (from gnn train or an earlier --keep) instead of training", HelpName = "FILE" };
         var keep = new Option<string?>("--keep") { Description = "Write the model, the subset and the result folders here and keep them [default: a temporary folder, removed]", HelpName = "DIR" };
         var command = new Command("gnn-ctc", "GNN tracker on a CTC sequence with ground-truth masks as detections: train on some frames, track others; CTC measures and division recall beside nearest-neighbour linking")
         {
-            data, sequence, train, track, epochs, patience, seed, threshold, features, embeddingEpochs, keep,
+            data, sequence, train, track, epochs, patience, seed, threshold, features, embeddingEpochs, weights, keep,
         };
         command.SetAction(result =>
         {
@@ -35,7 +36,7 @@ internal static class GnnCtcCommand
                     ? new GnnEmbeddingOptions { Training = new CellEmbeddingTrainingOptions { MaxEpochs = result.GetValue(embeddingEpochs) } }
                     : null,
             };
-            return GnnCtc.Run(result.GetValue(data)!, result.GetValue(sequence)!, Range(result.GetValue(train)!), Range(result.GetValue(track)!), options, result.GetValue(threshold), result.GetValue(keep));
+            return GnnCtc.Run(result.GetValue(data)!, result.GetValue(sequence)!, Range(result.GetValue(train)!), Range(result.GetValue(track)!), options, result.GetValue(threshold), result.GetValue(keep), result.GetValue(weights));
         });
         return command;
     }

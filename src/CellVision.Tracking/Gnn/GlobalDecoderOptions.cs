@@ -38,6 +38,13 @@ public sealed record GlobalDecoderOptions
     public bool DivisionsFromEndedTracks { get; init; } = true;
 
     /// <summary>
+    /// Whether a cell that appears one frame after a cell continuing into a single child becomes that child's sister,
+    /// when it lies no farther from the mother than twice the child does (or than the mother's radius; default true).
+    /// The network often takes one daughter for the mother's continuation, and the other then appears from nowhere.
+    /// </summary>
+    public bool DivisionsFromAppearingCells { get; init; } = true;
+
+    /// <summary>
     /// The solver's time limit for each independent part of the assignment (default 60 s; parts are small, see
     /// <see cref="AssignmentSummary"/>). At the limit the part keeps the best assignment found, or a greedy one, and
     /// the result is marked not optimal.

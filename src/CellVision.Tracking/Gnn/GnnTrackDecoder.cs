@@ -48,6 +48,11 @@ public static class GnnTrackDecoder
                 links = EndedTrackDivisions.Add(scores, voxelSize, links);
             }
 
+            if (options.Global.DivisionsFromAppearingCells)
+            {
+                links = EndedTrackDivisions.AdoptAppearingDaughters(scores, voxelSize, links);
+            }
+
             raw = TrackForest.Build(scores.Nodes, links);
         }
 
