@@ -42,7 +42,7 @@ public class GlobalDecoderTests(ITestOutputHelper output)
         var scores = RandomScenes.Dense(seed, frames: 4, cellsPerFrame: 3, edgeShare: 0.6);
         var global = new GlobalDecoderOptions
         {
-            AppearCost = appear, DisappearCost = disappear, DivisionCost = division, MinimumEdgeProbability = 0, DivisionsFromEndedTracks = false,
+            AppearCost = appear, DisappearCost = disappear, DivisionCost = division, MinimumEdgeProbability = 0, DivisionsFromEndedTracks = false, DivisionsFromAppearingCells = false,
         };
         Assert.InRange(scores.Edges.Count, 5, 18);
 
@@ -89,7 +89,7 @@ public class GlobalDecoderTests(ITestOutputHelper output)
         scene.Edge(m0, m1, 0.97).Edge(m1, d1, 0.9).Edge(m1, d2, 0.85).Edge(d1, d1b, 0.95).Edge(d2, d2b, 0.95).Edge(d1, d2b, 0.05).Edge(d2, d1b, 0.04);
         var scores = scene.Scores();
 
-        var decoded = GnnTrackDecoder.Decode(scores, VoxelSize.Unit, new GnnDecodingOptions { Global = new() { DivisionsFromEndedTracks = false } });
+        var decoded = GnnTrackDecoder.Decode(scores, VoxelSize.Unit, new GnnDecodingOptions { Global = new() { DivisionsFromEndedTracks = false, DivisionsFromAppearingCells = false } });
 
         Assert.Equal([new TrackRecord(1, 0, 1, 0), new TrackRecord(2, 2, 3, 1), new TrackRecord(3, 2, 3, 1)], decoded.Tracks);
         Assert.Equal([1, 1, 2, 3, 2, 3], decoded.NodeLabels);
@@ -108,13 +108,36 @@ public class GlobalDecoderTests(ITestOutputHelper output)
         var scores = scene.Scores();
 
         var recovered = GnnTrackDecoder.Decode(scores, VoxelSize.Unit);
-        var plain = GnnTrackDecoder.Decode(scores, VoxelSize.Unit, new GnnDecodingOptions { Global = new() { DivisionsFromEndedTracks = false } });
+        var plain = GnnTrackDecoder.Decode(scores, VoxelSize.Unit, new GnnDecodingOptions { Global = new() { DivisionsFromEndedTracks = false, DivisionsFromAppearingCells = false } });
 
         Assert.Equal(recovered.NodeLabels[m1], recovered.Tracks.Single(t => t.Label == recovered.NodeLabels[d1]).Parent);
         Assert.Equal(recovered.NodeLabels[m1], recovered.Tracks.Single(t => t.Label == recovered.NodeLabels[d2]).Parent);
         Assert.All(plain.Tracks, t => Assert.Equal(0, t.Parent));
         TrackTableChecks.AssertProperLineage(recovered);
         TrackTableChecks.AssertConsistent(recovered, scores);
+    }
+
+    [Fact]
+    public void A_cell_that_appears_beside_a_mother_continuing_into_one_daughter_becomes_her_sister()
+    {
+        // The network took daughter d1 for the mother's continuation; d2 appears as close to the mother as d1, while a
+        // cell entering farther than twice that distance (and than the mother's radius) keeps no parent.
+        var scene = new GnnScene();
+        int m0 = scene.Cell(0, 50, 50), m1 = scene.Cell(1, 50, 51);
+        int d1 = scene.Cell(2, 46, 51), d2 = scene.Cell(2, 54, 51), entering = scene.Cell(2, 50, 65);
+        scene.Edge(m0, m1, 0.97).Edge(m1, d1, 0.9).Edge(m1, d2, 0.1).Edge(m1, entering, 0.05);
+        var scores = scene.Scores();
+
+        var adopted = GnnTrackDecoder.Decode(scores, VoxelSize.Unit);
+        var plain = GnnTrackDecoder.Decode(scores, VoxelSize.Unit, new GnnDecodingOptions { Global = new() { DivisionsFromAppearingCells = false } });
+
+        Assert.Contains(new CandidateEdge(m1, d1), adopted.Links);
+        Assert.Contains(new CandidateEdge(m1, d2), adopted.Links);
+        Assert.DoesNotContain(adopted.Links, l => l.Target == entering);
+        Assert.Equal(adopted.Tracks.Single(t => t.Label == adopted.NodeLabels[d1]).Parent, adopted.Tracks.Single(t => t.Label == adopted.NodeLabels[d2]).Parent);
+        Assert.DoesNotContain(plain.Links, l => l.Target == d2);
+        TrackTableChecks.AssertProperLineage(adopted);
+        TrackTableChecks.AssertConsistent(adopted, scores);
     }
 
     [Fact]
