@@ -37,10 +37,15 @@ public sealed class GnnCommandTests
         }
 
         var result = folder["01_RES"];
-        var track = CliRunner.Run("gnn", "track", "--images", Path.Combine(data, "01"), "--masks", masks, "--model", folder["gnn.pth"], "--out", result);
+        var track = CliRunner.Run("gnn", "track", "--images", Path.Combine(data, "01"), "--masks", masks, "--model", folder["gnn.pth"], "--out", result, "--lineage", folder["tracks.xml"]);
         Assert.True(track.ExitCode == 0, track.Error);
         Assert.Equal(12, Directory.GetFiles(result, "mask*.tif").Length);
         var tracks = CtcTrackFile.Read(Path.Combine(result, "res_track.txt"));
+
+        // The TrackMate file holds every tracked cell and the links of the track table.
+        var lineage = CellVision.IO.Lineage.LineageFiles.Read(folder["tracks.xml"]);
+        Assert.Equal(tracks.Sum(t => t.End - t.Begin + 1), lineage.SpotCount);
+        Assert.Equal(lineage.SpotCount - tracks.Count(t => t.Parent == 0), lineage.LinkCount);
         Assert.NotEmpty(tracks);
         Assert.All(tracks, t => Assert.True(t.Begin <= t.End && t.End <= 11 && (t.Parent == 0 || tracks.Any(p => p.Label == t.Parent && p.End < t.Begin))));
         using (var first = LabelFrame.Read(Path.Combine(result, "mask000.tif")))

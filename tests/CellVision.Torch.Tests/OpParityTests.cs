@@ -154,7 +154,9 @@ public sealed class OpParityTests
             {
                 var grad = inputs[i].Grad;
                 Assert.NotNull(grad);
-                TensorAssert.Close(Golden.Get(File, $"{name}/grad{i}"), grad, what: $"{name} gradient of input {i}");
+                // Gradients of convolutions sum many float32 products in the BLAS; another BLAS (the golden file was written with
+                // Debian's reference BLAS, the tests may run on OpenBLAS) sums them in another order.
+                TensorAssert.Close(Golden.Get(File, $"{name}/grad{i}"), grad, relativeTolerance: 1e-4, what: $"{name} gradient of input {i}");
             }
         }
     }

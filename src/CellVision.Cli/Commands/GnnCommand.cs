@@ -101,9 +101,10 @@ internal static class GnnCommand
         var features = new Option<string>("--features") { Description = "Node features the model was trained on: embedding, handcrafted or geometry (whether the weights read an embedding is seen from the file)", DefaultValueFactory = _ => "embedding" };
         features.AcceptOnlyFromAmong("embedding", "handcrafted", "geometry");
         var embeddingModel = new Option<string?>("--embedding-model") { Description = "The all_params.pth of a model trained with the embedding [default: NAME-embedding.pth beside --model]" };
+        var lineage = new Option<string?>("--lineage") { Description = "Also save the tracks as a lineage: TrackMate XML (.xml, opens in Fiji and Mastodon) or the lineage CSV (.csv)", HelpName = "FILE" };
         var command = new Command("track", "Track the cells of an instance segmentation with a trained GNN and write a CTC result folder")
         {
-            images, masks, model, output, decoder, features, embeddingModel,
+            images, masks, model, output, decoder, features, embeddingModel, lineage,
         };
         command.SetAction(result => context.Guard(() =>
         {
@@ -117,6 +118,14 @@ internal static class GnnCommand
             using var tracker = cv.Tracking.LoadGnn(result.GetValue(model)!, options);
             var tracks = cv.Tracking.TrackGnn(tracker, result.GetValue(images)!, result.GetValue(masks)!, result.GetValue(output)!, cancellationToken: context.CancellationToken);
             context.Console.WriteLine($"{tracks.Tracks.Count} tracks, {tracks.Graph.SpotCount} cells, {tracks.Graph.LinkCount} links written to {result.GetValue(output)}");
+            if (result.GetValue(lineage) is { } lineagePath)
+            {
+                foreach (var written in cv.Lineages.Save(tracks.Graph, lineagePath))
+                {
+                    context.Console.WriteLine($"lineage written to {written}");
+                }
+            }
+
             return 0;
         }));
         return command;

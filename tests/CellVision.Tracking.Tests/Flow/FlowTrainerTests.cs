@@ -8,6 +8,7 @@ using CellVision.Tracking;
 namespace CellVision.Tracking.Tests.Flow;
 
 /// <summary>Training the flow network on a small synthetic pair of frames in which two nuclei move.</summary>
+[Collection(CellVision.Tracking.Tests.Gnn.LibtorchGeneratorDefinition.Name)] // it seeds libtorch's process-wide generator
 public sealed class FlowTrainerTests
 {
     private static readonly bool[] KeepAll = [true, true, true, true];

@@ -9,6 +9,7 @@ namespace CellVision.Tracking.Tests.Flow;
 /// The flow U-Net reproduces ELEPHANT's flow model test (Golden/Flow/make_flow_golden.py checks its transcription against
 /// the values printed in ELEPHANT's test_models.py), uses ELEPHANT's state dict keys, and loads a Python-saved state dict.
 /// </summary>
+[Collection(CellVision.Tracking.Tests.Gnn.LibtorchGeneratorDefinition.Name)] // it seeds libtorch's process-wide generator
 public sealed class FlowUNetTests : IDisposable
 {
     private static readonly Lazy<IReadOnlyDictionary<string, object?>> Golden = new(() =>

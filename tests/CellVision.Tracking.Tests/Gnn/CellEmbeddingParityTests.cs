@@ -12,6 +12,7 @@ namespace CellVision.Tracking.Tests.Gnn;
 /// the reference's state-dict names and seeded weights, the eval-mode embedding of small 2-D and 3-D batches, the
 /// multi-similarity loss with its miner, and one train-mode Adam step.
 /// </summary>
+[Collection(LibtorchGeneratorDefinition.Name)] // it seeds libtorch's process-wide generator
 public sealed class CellEmbeddingParityTests(ITestOutputHelper output) : IDisposable
 {
     private const string Script = "Golden/Gnn/dml_reference.py";

@@ -10,6 +10,7 @@ namespace CellVision.Tracking.Tests.Gnn;
 /// the reference's state-dict keys and parameter counts, the same weights after the same seed, and with the same
 /// weights the same logits, loss, gradients and Adam update, in 2-D and 3-D, with and without embeddings.
 /// </summary>
+[Collection(LibtorchGeneratorDefinition.Name)] // it seeds libtorch's process-wide generator
 public sealed class CellTrackGnnParityTests(ITestOutputHelper output) : IDisposable
 {
     private readonly string folder = Directory.CreateTempSubdirectory("cellvision-gnn-model-").FullName;

@@ -6,6 +6,7 @@ using CellVision.Tracking;
 namespace CellVision.Tracking.Tests.Gnn;
 
 /// <summary>The GNN model's behaviour apart from parity: dropout, batching, thresholds, cosine, loading, checks.</summary>
+[Collection(LibtorchGeneratorDefinition.Name)] // it seeds libtorch's process-wide generator
 public sealed class CellTrackGnnTests
 {
     [Fact]
