@@ -51,7 +51,7 @@ internal static class GnnAstec
     private static void Train(GnnTracker tracker, string folder, string[] train, GnnTrackerOptions options, string? model, Stopwatch clock)
     {
         var lineages = train.Select(e => AstecEmbryo.Load(Path.Combine(folder, e)).BuildGraph(withLinks: true, out _)).ToList();
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"training on {string.Join(',', train)}: {lineages.Sum(l => l.SpotCount)} spots, {lineages.Sum(l => l.LinkCount)} links; gate={options.Graph.Gate} roi_multiplier={options.Graph.RoiMultiplier} radius={options.Graph.Radius} seed={options.Seed}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"training on {string.Join(',', train)}: {lineages.Sum(l => l.SpotCount)} spots, {lineages.Sum(l => l.LinkCount)} links; gate={options.Graph.Gate} roi_multiplier={options.Graph.RoiMultiplier} radius={options.Graph.Radius} division_labels={options.Graph.PositiveDivisionLinks} seed={options.Seed}"));
         foreach (var (name, lineage) in train.Zip(lineages))
         {
             clock.Restart();

@@ -18,11 +18,12 @@ internal static class GnnAstecCommand
         var multiplier = new Option<double>("--roi-multiplier") { Description = "Gate size in units of the largest spot's extent (when no --radius is given)", DefaultValueFactory = _ => 2 };
         var radius = new Option<double?>("--radius") { Description = "Radius of the radius gate in µm [default: the multiplier times the largest spot's extent]" };
         var seed = new Option<int>("--seed") { Description = "Seed of the initial weights, dropout and batch order", DefaultValueFactory = _ => 1 };
+        var divisions = new Option<bool>("--division-labels") { Description = "Train with mother→daughter links as positives (the reference labels them negative)" };
         var weights = new Option<string?>("--weights") { Description = "Relink with these weights (an earlier --model) instead of training", HelpName = "FILE" };
         var model = new Option<string?>("--model") { Description = "Save the trained weights here (.pth)", HelpName = "FILE" };
         var command = new Command("gnn-astec", "GNN tracker, geometry only, on ASTEC embryo lineages: train on some, relink another; beside nearest-parent and nearest-neighbour linking")
         {
-            data, train, track, epochs, patience, gate, multiplier, radius, seed, weights, model,
+            data, train, track, epochs, patience, gate, multiplier, radius, divisions, seed, weights, model,
         };
         command.SetAction(result =>
         {
@@ -37,6 +38,7 @@ internal static class GnnAstecCommand
                     Gate = result.GetValue(gate) == "radius" ? CandidateGate.Radius : CandidateGate.Box,
                     RoiMultiplier = result.GetValue(multiplier),
                     Radius = result.GetValue(radius),
+                    PositiveDivisionLinks = result.GetValue(divisions),
                 },
             };
             return GnnAstec.Run(result.GetValue(data)!, Split(result.GetValue(train)!), Split(result.GetValue(track)!), options, result.GetValue(model), result.GetValue(weights));

@@ -34,6 +34,11 @@ public static class CandidateGraphBuilder
         ArgumentNullException.ThrowIfNull(cells);
         options ??= new CandidateGraphOptions();
         options.Validate();
+        if (options.TrainingLabels && options.PositiveDivisionLinks)
+        {
+            throw new ArgumentException("Positive division links need the lineage's links; cells measured from masks carry no parents. Build the graph from spots.", nameof(options));
+        }
+
         if (cells.Count == 0)
         {
             throw new ArgumentException("There are no cells to build a graph of.", nameof(cells));
@@ -73,7 +78,7 @@ public static class CandidateGraphBuilder
         var statistics = CellSequenceStatistics.Of(sorted);
         var roi = options.Roi ?? statistics.Roi(options.RoiMultiplier);
         var radius = options.Radius ?? DefaultRadius(statistics, options.VoxelSize, options.RoiMultiplier);
-        return Assemble(input, names, features, roi, radius, options, embeddings);
+        return Assemble(input, names, features, roi, radius, options, embeddings, null);
     }
 
     /// <summary>
@@ -152,7 +157,21 @@ public static class CandidateGraphBuilder
         var extent = options.Roi is null || options.Radius is null ? SpotExtent(spots) : default;
         var roi = options.Roi ?? (m * extent.Z, m * extent.Y, m * extent.X);
         var radius = options.Radius ?? m * Math.Max(extent.Z, Math.Max(extent.Y, extent.X));
-        return Assemble(input, names, features, roi, radius, options, null);
+        List<(int, int)>? divisionLinks = null;
+        if (options.TrainingLabels && options.PositiveDivisionLinks)
+        {
+            var index = new Dictionary<Spot, int>(spots.Length);
+            for (var i = 0; i < spots.Length; i++)
+            {
+                index[spots[i]] = i;
+            }
+
+            divisionLinks = [.. spots.Where(spot => spot.Outgoing.Count >= 2).SelectMany(mother => mother.Outgoing
+                .Where(link => link.Target.Timepoint == mother.Timepoint + 1 && index.ContainsKey(link.Target))
+                .Select(link => (index[mother], index[link.Target])))];
+        }
+
+        return Assemble(input, names, features, roi, radius, options, null, divisionLinks);
     }
 
     /// <summary>The default radius of the radius gate: the multiplier times the largest physical extent along any axis.</summary>
@@ -190,13 +209,20 @@ public static class CandidateGraphBuilder
         return result;
     }
 
-    private static CandidateGraph Assemble(GateInput input, IReadOnlyList<string> names, double[] features, (double Z, double Y, double X) roi, double radius, CandidateGraphOptions options, float[]? embeddings)
+    private static CandidateGraph Assemble(GateInput input, IReadOnlyList<string> names, double[] features, (double Z, double Y, double X) roi, double radius, CandidateGraphOptions options, float[]? embeddings, List<(int, int)>? divisionLinks)
     {
         var edges = new List<(int Source, int Target)>();
         var positives = new HashSet<(int, int)>();
         if (options.TrainingLabels)
         {
             AddTrueLinks(input, edges, positives);
+            foreach (var link in divisionLinks ?? [])
+            {
+                if (positives.Add(link))
+                {
+                    edges.Add(link);
+                }
+            }
         }
 
         var positiveCount = edges.Count;

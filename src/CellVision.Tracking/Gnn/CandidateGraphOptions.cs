@@ -38,6 +38,14 @@ public sealed record CandidateGraphOptions
     /// </summary>
     public bool TrainingLabels { get; init; }
 
+    /// <summary>
+    /// Label a mother's links to her daughters positive too (default false: the reference labels them negative, since
+    /// daughters carry new track ids). Needs the lineage's links, so it applies to graphs of spots
+    /// (<see cref="CandidateGraphBuilder.BuildFromSpots(Core.Annotations.LineageGraph, CandidateGraphOptions?)"/>,
+    /// <see cref="TrainingWindows.CreateFromSpots"/>); cells measured from masks carry no parents and refuse it.
+    /// </summary>
+    public bool PositiveDivisionLinks { get; init; }
+
     /// <summary>Throws when a setting is out of range.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A setting is out of range.</exception>
     public void Validate()

@@ -68,6 +68,28 @@ public sealed class CandidateGraphBuilderTests
     }
 
     [Fact]
+    public void Division_edges_become_positive_when_asked_for_and_cells_without_parents_refuse_it()
+    {
+        var lineage = new LineageGraph();
+        var a0 = lineage.AddSpot(0, 10, 10, 5, 2);
+        var a1 = lineage.AddSpot(1, 11, 10, 5, 2);
+        var d1 = lineage.AddSpot(2, 9, 10, 5, 2);
+        var d2 = lineage.AddSpot(2, 30, 10, 5, 2); // outside the 8 µm box: a positive is kept even out of the gate
+        lineage.AddLink(a0, a1);
+        lineage.AddLink(a1, d1);
+        lineage.AddLink(a1, d2);
+
+        var graph = CandidateGraphBuilder.BuildFromSpots(lineage, new CandidateGraphOptions { TrainingLabels = true, PositiveDivisionLinks = true });
+
+        Assert.Equal([(0, 1), (1, 2), (1, 3)], Enumerable.Range(0, graph.EdgeCount).Select(e => (graph.Source(e), graph.Target(e))));
+        Assert.Equal([1f, 1f, 1f], graph.EdgeLabels!);
+        var windows = TrainingWindows.CreateFromSpots(lineage, new CandidateGraphOptions { PositiveDivisionLinks = true }, length: 3);
+        Assert.Equal(3, Assert.Single(windows).PositiveEdgeCount);
+
+        Assert.Throws<ArgumentException>(() => CandidateGraphBuilder.Build([Cell(0, 1, 1, (10, 10))], new CandidateGraphOptions { TrainingLabels = true, PositiveDivisionLinks = true }));
+    }
+
+    [Fact]
     public void Candidates_join_consecutive_present_frames_but_positives_need_a_one_frame_step()
     {
         CellFeatures[] cells = [Cell(0, 1, 1, (10, 10)), Cell(1, 1, 1, (11, 10)), Cell(3, 1, 1, (12, 10)), Cell(3, 2, 2, (12, 11))];
