@@ -19,11 +19,12 @@ internal static class GnnAstecCommand
         var radius = new Option<double?>("--radius") { Description = "Radius of the radius gate in µm [default: the multiplier times the largest spot's extent]" };
         var seed = new Option<int>("--seed") { Description = "Seed of the initial weights, dropout and batch order", DefaultValueFactory = _ => 1 };
         var divisions = new Option<bool>("--division-labels") { Description = "Train with mother→daughter links as positives (the reference labels them negative)" };
+        var divisionCost = new Option<double>("--division-cost") { Description = "The global decoder's cost of a division", DefaultValueFactory = _ => new GlobalDecoderOptions().DivisionCost };
         var weights = new Option<string?>("--weights") { Description = "Relink with these weights (an earlier --model) instead of training", HelpName = "FILE" };
         var model = new Option<string?>("--model") { Description = "Save the trained weights here (.pth)", HelpName = "FILE" };
         var command = new Command("gnn-astec", "GNN tracker, geometry only, on ASTEC embryo lineages: train on some, relink another; beside nearest-parent and nearest-neighbour linking")
         {
-            data, train, track, epochs, patience, gate, multiplier, radius, divisions, seed, weights, model,
+            data, train, track, epochs, patience, gate, multiplier, radius, divisions, divisionCost, seed, weights, model,
         };
         command.SetAction(result =>
         {
@@ -32,6 +33,7 @@ internal static class GnnAstecCommand
                 MaxEpochs = result.GetValue(epochs),
                 Patience = result.GetValue(patience),
                 Seed = result.GetValue(seed),
+                Decoding = new GnnDecodingOptions { Global = new GlobalDecoderOptions { DivisionCost = result.GetValue(divisionCost) } },
                 Graph = new CandidateGraphOptions
                 {
                     Features = NodeFeatureSet.Geometry,
