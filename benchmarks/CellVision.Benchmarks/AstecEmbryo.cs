@@ -71,30 +71,8 @@ internal sealed class AstecEmbryo
     }
 
     /// <summary>The median over all spots of the distance to the nearest other spot of the same frame.</summary>
-    public double MedianNearestNeighbourDistance()
-    {
-        var distances = new List<double>();
-        var indices = new int[2];
-        var squared = new double[2];
-        foreach (var frame in Rows.GroupBy(r => r.T))
-        {
-            var points = frame.Select(r => new Point3(r.X, r.Y, r.Z)).ToArray();
-            if (points.Length < 2)
-            {
-                continue;
-            }
-
-            var tree = KdTree3.Build(points);
-            foreach (var p in points)
-            {
-                tree.Nearest(p, indices, squared);
-                distances.Add(Math.Sqrt(squared[1]));
-            }
-        }
-
-        distances.Sort();
-        return distances[distances.Count / 2];
-    }
+    public double MedianNearestNeighbourDistance() =>
+        CellSpacing.MedianNearestNeighbourDistance(Rows.Select(r => (r.T, new Point3(r.X, r.Y, r.Z))));
 
     /// <summary>Every spot linked to its nearest spot one frame earlier (no threshold, no capacity).</summary>
     public HashSet<(int, int)> NearestParentBaseline()

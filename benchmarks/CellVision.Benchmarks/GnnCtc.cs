@@ -65,7 +65,7 @@ internal static class GnnCtc
                 Console.WriteLine($"gnn_{name} {truth.Report($"links:", links, seconds)}");
             }
 
-            foreach (var (label, threshold) in new[] { ("given", nnThreshold), ("median_nn_spacing", MedianSpacing(any!.Nodes)) })
+            foreach (var (label, threshold) in new[] { ("given", nnThreshold), ("median_nn_spacing", CellSpacing.MedianNearestNeighbourDistance(any!.Nodes.Select(n => (n.Frame, n.Position!.Value)))) })
             {
                 clock.Restart();
                 var links = NearestNeighbour(any!.Nodes, threshold);
@@ -120,31 +120,5 @@ internal static class GnnCtc
 
         new NearestNeighborLinker(new NearestNeighborLinkingOptions { DistanceThreshold = threshold }).LinkAll(graph);
         return [.. graph.Links.Select(l => (keys[l.Source], keys[l.Target]))];
-    }
-
-    /// <summary>The median over all cells of the distance to the nearest other cell of the same frame.</summary>
-    private static double MedianSpacing(IReadOnlyList<CellNode> nodes)
-    {
-        var distances = new List<double>();
-        var indices = new int[2];
-        var squared = new double[2];
-        foreach (var frame in nodes.GroupBy(n => n.Frame))
-        {
-            var points = frame.Select(n => n.Position!.Value).ToArray();
-            if (points.Length < 2)
-            {
-                continue;
-            }
-
-            var tree = KdTree3.Build(points);
-            foreach (var p in points)
-            {
-                tree.Nearest(p, indices, squared);
-                distances.Add(Math.Sqrt(squared[1]));
-            }
-        }
-
-        distances.Sort();
-        return distances[distances.Count / 2];
     }
 }
