@@ -12,7 +12,7 @@ namespace CellVision.Benchmarks;
 /// </summary>
 internal static class GnnAstec
 {
-    internal static int Run(string folder, string[] train, string[] track, GnnTrackerOptions options, string? model, string? weights)
+    internal static int Run(string folder, string[] train, string[] track, GnnTrackerOptions options, string? model, string? weights, string? scoresFolder = null)
     {
         using var tracker = weights is null ? new GnnTracker(options) : GnnTracker.Load(weights, options);
         var clock = Stopwatch.StartNew();
@@ -26,6 +26,11 @@ internal static class GnnAstec
             var data = AstecEmbryo.Load(Path.Combine(folder, embryo));
             var lineage = data.BuildGraph(withLinks: false, out var ids);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{embryo} spots={lineage.SpotCount} true_links={data.Truth.Links.Count} true_divisions={data.Truth.Divisions.Count}"));
+            if (scoresFolder is not null)
+            {
+                WriteScores(tracker, lineage, ids, Path.Combine(scoresFolder, $"{embryo}-scores.csv"));
+            }
+
             foreach (var decoder in new[] { GnnDecoder.Global, GnnDecoder.Reference })
             {
                 clock.Restart();
@@ -46,6 +51,21 @@ internal static class GnnAstec
         }
 
         return 0;
+    }
+
+    /// <summary>Writes every candidate link's probability (source_spot_id,target_spot_id,probability), for analysing decoders.</summary>
+    private static void WriteScores(GnnTracker tracker, Core.Annotations.LineageGraph lineage, Dictionary<Core.Annotations.Spot, int> ids, string path)
+    {
+        var prediction = tracker.Predict(CandidateGraphBuilder.BuildFromSpots(lineage, tracker.Options.Graph with { TrainingLabels = false }));
+        var graph = prediction.Graph;
+        using var writer = new StreamWriter(path);
+        writer.WriteLine("source_spot_id,target_spot_id,probability");
+        for (var e = 0; e < graph.EdgeCount; e++)
+        {
+            var source = ids[lineage.FindSpot(checked((int)graph.Nodes[graph.Source(e)].Label))!];
+            var target = ids[lineage.FindSpot(checked((int)graph.Nodes[graph.Target(e)].Label))!];
+            writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{source},{target},{prediction.Probabilities[e]:R}"));
+        }
     }
 
     private static void Train(GnnTracker tracker, string folder, string[] train, GnnTrackerOptions options, string? model, Stopwatch clock)

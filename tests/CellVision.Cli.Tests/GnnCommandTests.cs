@@ -66,6 +66,14 @@ public sealed class GnnCommandTests
         // The reference decoder runs too.
         var reference = CliRunner.Run("gnn", "track", "--images", Path.Combine(data, "01"), "--masks", masks, "--model", folder["gnn.pth"], "--out", folder["02_RES"], "--decoder", "reference");
         Assert.True(reference.ExitCode == 0, reference.Error);
+
+        // So does edge-by-edge division pricing; an unknown division model is refused.
+        var twoEdges = CliRunner.Run("gnn", "track", "--images", Path.Combine(data, "01"), "--masks", masks, "--model", folder["gnn.pth"], "--out", folder["04_RES"], "--divisions", "two-edges");
+        Assert.True(twoEdges.ExitCode == 0, twoEdges.Error);
+        Assert.True(File.Exists(Path.Combine(folder["04_RES"], "res_track.txt")));
+        var unknown = CliRunner.Run("gnn", "track", "--images", Path.Combine(data, "01"), "--masks", masks, "--model", folder["gnn.pth"], "--out", folder["05_RES"], "--divisions", "three");
+        Assert.NotEqual(0, unknown.ExitCode);
+        Assert.False(Directory.Exists(folder["05_RES"]));
     }
 
     [Fact]

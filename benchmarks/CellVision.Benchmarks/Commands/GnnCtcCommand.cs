@@ -19,11 +19,15 @@ internal static class GnnCtcCommand
         var features = new Option<string>("--features") { Description = "Node features: handcrafted, or embedding (hand-crafted plus the metric-learning embedding, trained first)", DefaultValueFactory = _ => "handcrafted" };
         features.AcceptOnlyFromAmong("handcrafted", "embedding");
         var embeddingEpochs = new Option<int>("--embedding-epochs") { Description = "Epochs of the metric-learning embedding (with --features embedding)", DefaultValueFactory = _ => 30 }.AtLeast(1);
+        var divisionModel = new Option<string>("--divisions") { Description = "How the global decoder prices a division: midpoint or two-edges", DefaultValueFactory = _ => "midpoint" };
+        divisionModel.AcceptOnlyFromAmong("midpoint", "two-edges");
+        var divisionCost = new Option<double>("--division-cost") { Description = "The global decoder's cost of a division", DefaultValueFactory = _ => new GlobalDecoderOptions().DivisionCost };
+        var midpointWeight = new Option<double>("--midpoint-weight") { Description = "Nats per unit of the mother's distance to her daughters' midpoint over their separation", DefaultValueFactory = _ => new GlobalDecoderOptions().MidpointWeight };
         var weights = new Option<string?>("--weights") { Description = "Track with these weights (from gnn train or an earlier --keep) instead of training", HelpName = "FILE" };
         var keep = new Option<string?>("--keep") { Description = "Write the model, the subset and the result folders here and keep them [default: a temporary folder, removed]", HelpName = "DIR" };
         var command = new Command("gnn-ctc", "GNN tracker on a CTC sequence with ground-truth masks as detections: train on some frames, track others; CTC measures and division recall beside nearest-neighbour linking")
         {
-            data, sequence, train, track, epochs, patience, seed, threshold, features, embeddingEpochs, weights, keep,
+            data, sequence, train, track, epochs, patience, seed, threshold, features, embeddingEpochs, divisionModel, divisionCost, midpointWeight, weights, keep,
         };
         command.SetAction(result =>
         {
@@ -35,6 +39,15 @@ internal static class GnnCtcCommand
                 Embedding = result.GetValue(features) == "embedding"
                     ? new GnnEmbeddingOptions { Training = new CellEmbeddingTrainingOptions { MaxEpochs = result.GetValue(embeddingEpochs) } }
                     : null,
+                Decoding = new GnnDecodingOptions
+                {
+                    Global = new GlobalDecoderOptions
+                    {
+                        Divisions = result.GetValue(divisionModel) == "two-edges" ? DivisionModel.TwoEdges : DivisionModel.Midpoint,
+                        DivisionCost = result.GetValue(divisionCost),
+                        MidpointWeight = result.GetValue(midpointWeight),
+                    },
+                },
             };
             return GnnCtc.Run(result.GetValue(data)!, result.GetValue(sequence)!, Range(result.GetValue(train)!), Range(result.GetValue(track)!), options, result.GetValue(threshold), result.GetValue(keep), result.GetValue(weights));
         });

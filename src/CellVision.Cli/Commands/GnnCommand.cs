@@ -98,20 +98,26 @@ internal static class GnnCommand
         var output = new Option<string>("--out") { Description = "The result folder to write (maskNNN.tif and res_track.txt), e.g. DIR/01_RES", Required = true };
         var decoder = new Option<string>("--decoder") { Description = "global: an exact assignment, at most one parent and two children per cell; reference: cell-tracker-gnn's post-processing", DefaultValueFactory = _ => "global" };
         decoder.AcceptOnlyFromAmong("global", "reference");
+        var divisions = new Option<string>("--divisions") { Description = "How the global decoder prices a division: midpoint (by where the mother sits between her daughters) or two-edges (by the daughters' edges)", DefaultValueFactory = _ => "midpoint" };
+        divisions.AcceptOnlyFromAmong("midpoint", "two-edges");
         var features = new Option<string>("--features") { Description = "Node features the model was trained on: embedding, handcrafted or geometry (whether the weights read an embedding is seen from the file)", DefaultValueFactory = _ => "embedding" };
         features.AcceptOnlyFromAmong("embedding", "handcrafted", "geometry");
         var embeddingModel = new Option<string?>("--embedding-model") { Description = "The all_params.pth of a model trained with the embedding [default: NAME-embedding.pth beside --model]" };
         var lineage = new Option<string?>("--lineage") { Description = "Also save the tracks as a lineage: TrackMate XML (.xml, opens in Fiji and Mastodon) or the lineage CSV (.csv)", HelpName = "FILE" };
         var command = new Command("track", "Track the cells of an instance segmentation with a trained GNN and write a CTC result folder")
         {
-            images, masks, model, output, decoder, features, embeddingModel, lineage,
+            images, masks, model, output, decoder, divisions, features, embeddingModel, lineage,
         };
         command.SetAction(result => context.Guard(() =>
         {
             var options = new GnnTrackerOptions
             {
                 Graph = new CandidateGraphOptions { Features = result.GetValue(features) == "geometry" ? NodeFeatureSet.Geometry : NodeFeatureSet.HandCrafted },
-                Decoding = new GnnDecodingOptions { Decoder = result.GetValue(decoder) == "reference" ? GnnDecoder.Reference : GnnDecoder.Global },
+                Decoding = new GnnDecodingOptions
+                {
+                    Decoder = result.GetValue(decoder) == "reference" ? GnnDecoder.Reference : GnnDecoder.Global,
+                    Global = new GlobalDecoderOptions { Divisions = result.GetValue(divisions) == "two-edges" ? DivisionModel.TwoEdges : DivisionModel.Midpoint },
+                },
                 Embedding = new GnnEmbeddingOptions { ModelPath = result.GetValue(embeddingModel) },
             };
             var cv = new CellVisionContext();

@@ -4,12 +4,16 @@ namespace CellVision.Tracking;
 /// Splits the assignment into independent parts. An edge ties its source's children to its target's parents, and no
 /// constraint or cost ties a cell's parents to its children, so edges that share no (source, out) or (target, in) slot
 /// through a chain of edges can be chosen separately: the optimum of the whole is the sum of the parts' optima. With
-/// edges between consecutive frames a part never spans more than one frame pair, and is usually a small cluster.
+/// edges between consecutive frames a part never spans more than one frame pair, and is usually a small cluster. A
+/// division pair ties its mother's children side to both daughters' parent sides.
 /// </summary>
 internal static class AssignmentParts
 {
-    /// <summary>Groups of indices into <paramref name="edges"/>, whole components packed up to about <paramref name="maxEdges"/> edges each, in edge order.</summary>
-    public static List<List<int>> Split(IReadOnlyList<CandidateEdge> edges, int nodeCount, int maxEdges)
+    /// <summary>
+    /// Groups of item indices (edges first, then pairs numbered from <c>edges.Count</c>), whole components packed up to
+    /// about <paramref name="maxEdges"/> items each, in item order.
+    /// </summary>
+    public static List<List<int>> Split(IReadOnlyList<CandidateEdge> edges, IReadOnlyList<DivisionPair> pairs, int nodeCount, int maxEdges)
     {
         // Slots: 2v is v's "children" side, 2v + 1 its "parent" side; an edge joins its source's 2s to its target's 2t + 1.
         var root = new int[2 * nodeCount];
@@ -20,17 +24,19 @@ internal static class AssignmentParts
 
         foreach (var (source, target) in edges)
         {
-            var (a, b) = (Find(root, 2 * source), Find(root, 2 * target + 1));
-            if (a != b)
-            {
-                root[Math.Max(a, b)] = Math.Min(a, b);
-            }
+            Union(root, 2 * source, 2 * target + 1);
+        }
+
+        foreach (var (mother, first, second) in pairs)
+        {
+            Union(root, 2 * mother, 2 * first + 1);
+            Union(root, 2 * mother, 2 * second + 1);
         }
 
         var components = new Dictionary<int, List<int>>();
-        for (var k = 0; k < edges.Count; k++)
+        for (var k = 0; k < edges.Count + pairs.Count; k++)
         {
-            var r = Find(root, 2 * edges[k].Source);
+            var r = Find(root, 2 * (k < edges.Count ? edges[k].Source : pairs[k - edges.Count].Mother));
             (components.TryGetValue(r, out var list) ? list : components[r] = []).Add(k);
         }
 
@@ -53,6 +59,15 @@ internal static class AssignmentParts
         }
 
         return parts;
+    }
+
+    private static void Union(int[] root, int i, int j)
+    {
+        var (a, b) = (Find(root, i), Find(root, j));
+        if (a != b)
+        {
+            root[Math.Max(a, b)] = Math.Min(a, b);
+        }
     }
 
     private static int Find(int[] root, int i)

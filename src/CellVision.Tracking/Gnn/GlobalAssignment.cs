@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using CellVision.Core.Geometry;
 using Google.OrTools.Sat;
 
 namespace CellVision.Tracking;
@@ -15,6 +16,9 @@ namespace CellVision.Tracking;
 /// </code>
 /// The model handed to CP-SAT substitutes a_v and d_v (fewer variables, the same optimum): Σ_in(v) x_e ≤ 1,
 /// Σ_out(v) x_e ≤ 1 + s_v, and minimise Σ (−logit(p_e) − A_target − D_source)·x_e + Σ (S + D_v)·s_v + Σ (A_v + D_v).
+/// That is <see cref="DivisionModel.TwoEdges"/>. With <see cref="DivisionModel.Midpoint"/> a division is instead one
+/// binary y per hypothesis (<see cref="DivisionPairs"/>) that takes both daughters' parent slots and the mother's child
+/// slot: Σ_in(v) (x_e + y) ≤ 1 and Σ_out(v) (x_e + y) ≤ 1, with the pair's own cost in place of its two edges'.
 /// A and D are 0 in the first and last frame when <see cref="GlobalDecoderOptions.FreeAtSequenceEnds"/> is set.
 /// Costs are in nats, scaled to integer millinats for CP-SAT. The program falls apart into independent parts
 /// (<see cref="AssignmentParts"/>), each solved to optimality on its own.
@@ -33,7 +37,7 @@ internal static class GlobalAssignment
     /// <summary>The chosen links and how the solve went.</summary>
     /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
     public static (List<CandidateEdge> Links, AssignmentSummary Summary) Solve(
-        EdgeScores scores, GlobalDecoderOptions options, Action<GnnDecodingProgress>? report, Stopwatch clock, CancellationToken cancellationToken)
+        EdgeScores scores, VoxelSize voxelSize, GlobalDecoderOptions options, Action<GnnDecodingProgress>? report, Stopwatch clock, CancellationToken cancellationToken)
     {
         var nodes = scores.Nodes;
         var firstFrame = nodes.Count == 0 ? 0 : nodes.Min(n => n.Frame);
@@ -67,13 +71,26 @@ internal static class GlobalAssignment
             }
         }
 
-        var parts = AssignmentParts.Split(edges, nodes.Count, EdgesPerModel);
+        var pairs = new List<DivisionPair>();
+        if (options.Divisions == DivisionModel.Midpoint)
+        {
+            var singles = new Dictionary<CandidateEdge, long>(edges.Count);
+            for (var k = 0; k < edges.Count; k++)
+            {
+                singles[edges[k]] = Math.Min(weights[k], singles.GetValueOrDefault(edges[k], long.MaxValue));
+            }
+
+            (pairs, var pairWeights) = DivisionPairs.Build(scores, voxelSize, options, appear, disappear, singles, Scaled);
+            weights.AddRange(pairWeights);
+        }
+
+        var parts = AssignmentParts.Split(edges, pairs, nodes.Count, EdgesPerModel);
         var links = new List<CandidateEdge>();
         var total = new Part(constant, constant, true, 0, 0);
         for (var i = 0; i < parts.Count; i++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var part = SolvePart(parts[i], edges, weights, disappear, options, links, cancellationToken);
+            var part = SolvePart(parts[i], edges, pairs, weights, disappear, options, links, cancellationToken);
             total = new Part(total.Objective + part.Objective, total.Bound + part.Bound, total.IsOptimal && part.IsOptimal, total.Seconds + part.Seconds, total.Variables + part.Variables);
             report?.Invoke(new GnnDecodingProgress("solve", i + 1, parts.Count, clock.Elapsed));
         }
@@ -90,22 +107,36 @@ internal static class GlobalAssignment
         return Math.Log((1 - p) / p);
     }
 
-    /// <summary>Solves one part and adds its chosen links; a part the solver could not finish keeps the greedy assignment.</summary>
+    /// <summary>
+    /// Solves one part (indices into the edges, then the pairs after them) and adds its chosen links; a part the solver
+    /// could not finish keeps the greedy assignment.
+    /// </summary>
     private static Part SolvePart(
-        List<int> part, List<CandidateEdge> edges, List<long> weights, long[] disappear, GlobalDecoderOptions options, List<CandidateEdge> links, CancellationToken cancellationToken)
+        List<int> part, List<CandidateEdge> edges, List<DivisionPair> pairs, List<long> weights, long[] disappear, GlobalDecoderOptions options, List<CandidateEdge> links, CancellationToken cancellationToken)
     {
         var model = new CpModel();
         var terms = new List<BoolVar>(part.Count);
         var termWeights = new List<long>(part.Count);
         var incoming = new Dictionary<int, List<BoolVar>>();
         var outgoing = new Dictionary<int, List<BoolVar>>();
+        void Slot(Dictionary<int, List<BoolVar>> slots, int node, BoolVar variable) => (slots.TryGetValue(node, out var list) ? list : slots[node] = []).Add(variable);
         foreach (var k in part)
         {
             var x = model.NewBoolVar($"x{k}");
             terms.Add(x);
             termWeights.Add(weights[k]);
-            (incoming.TryGetValue(edges[k].Target, out var ins) ? ins : incoming[edges[k].Target] = []).Add(x);
-            (outgoing.TryGetValue(edges[k].Source, out var outs) ? outs : outgoing[edges[k].Source] = []).Add(x);
+            if (k < edges.Count)
+            {
+                Slot(incoming, edges[k].Target, x);
+                Slot(outgoing, edges[k].Source, x);
+            }
+            else
+            {
+                var pair = pairs[k - edges.Count];
+                Slot(incoming, pair.First, x);
+                Slot(incoming, pair.Second, x);
+                Slot(outgoing, pair.Mother, x);
+            }
         }
 
         foreach (var ins in incoming.Values.Where(list => list.Count > 1))
@@ -115,6 +146,13 @@ internal static class GlobalAssignment
 
         foreach (var (source, outs) in outgoing.Where(pair => pair.Value.Count > 1))
         {
+            if (options.Divisions == DivisionModel.Midpoint)
+            {
+                // One single edge or one division pair.
+                model.AddAtMostOne(outs);
+                continue;
+            }
+
             // Two children only with s_v, which pays the division cost and gives back the disappear cost.
             var s = model.NewBoolVar($"s{source}");
             model.Add(LinearExpr.Sum(outs) <= 1 + s);
@@ -149,8 +187,19 @@ internal static class GlobalAssignment
         {
             if (solved ? solver.BooleanValue(terms[i]) : greedy[i])
             {
-                links.Add(edges[part[i]]);
-                objective += weights[part[i]];
+                var k = part[i];
+                if (k < edges.Count)
+                {
+                    links.Add(edges[k]);
+                }
+                else
+                {
+                    var pair = pairs[k - edges.Count];
+                    links.Add(new CandidateEdge(pair.Mother, pair.First));
+                    links.Add(new CandidateEdge(pair.Mother, pair.Second));
+                }
+
+                objective += weights[k];
             }
         }
 
@@ -169,7 +218,7 @@ internal static class GlobalAssignment
         var take = new bool[part.Count];
         var hasParent = new HashSet<int>();
         var hasChild = new HashSet<int>();
-        foreach (var i in Enumerable.Range(0, part.Count).OrderBy(i => weights[part[i]]).ThenBy(i => i))
+        foreach (var i in Enumerable.Range(0, part.Count).Where(i => part[i] < edges.Count).OrderBy(i => weights[part[i]]).ThenBy(i => i))
         {
             var (source, target) = edges[part[i]];
             if (weights[part[i]] < 0 && !hasParent.Contains(target) && !hasChild.Contains(source))

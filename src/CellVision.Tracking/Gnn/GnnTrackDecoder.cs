@@ -42,7 +42,7 @@ public static class GnnTrackDecoder
         }
         else
         {
-            (var links, summary) = GlobalAssignment.Solve(scores, options.Global, report, clock, cancellationToken);
+            (var links, summary) = GlobalAssignment.Solve(scores, voxelSize, options.Global, report, clock, cancellationToken);
             if (options.Global.DivisionsFromEndedTracks)
             {
                 links = EndedTrackDivisions.Add(scores, voxelSize, links);

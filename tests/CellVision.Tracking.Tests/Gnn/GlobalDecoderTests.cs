@@ -43,6 +43,7 @@ public class GlobalDecoderTests(ITestOutputHelper output)
         var global = new GlobalDecoderOptions
         {
             AppearCost = appear, DisappearCost = disappear, DivisionCost = division, MinimumEdgeProbability = 0, DivisionsFromEndedTracks = false, DivisionsFromAppearingCells = false,
+            Divisions = DivisionModel.TwoEdges,
         };
         Assert.InRange(scores.Edges.Count, 5, 18);
 
@@ -60,6 +61,80 @@ public class GlobalDecoderTests(ITestOutputHelper output)
 
         Assert.Equal(best, Cost(scores, decoded.Links, global), 2);
         Assert.Equal(best, decoded.Assignment!.Objective, 2);
+    }
+
+    [Theory]
+    [InlineData(11, 1.0, 1.0, 1.0, 4.0)]
+    [InlineData(12, 0.0, 0.0, 0.0, 0.0)]
+    [InlineData(13, 2.0, 0.5, 0.2, 8.0)]
+    [InlineData(14, 0.3, 3.0, 1.5, 2.0)]
+    [InlineData(16, 1.0, 1.0, 0.0, 4.0)]
+    [InlineData(17, 0.5, 0.5, 1.0, 6.0)]
+    public void The_midpoint_assignment_is_the_brute_force_optimum(int seed, double appear, double disappear, double division, double weight)
+    {
+        var scores = RandomScenes.Dense(seed, frames: 4, cellsPerFrame: 3, edgeShare: 0.6);
+        var global = new GlobalDecoderOptions
+        {
+            AppearCost = appear, DisappearCost = disappear, DivisionCost = division, MidpointWeight = weight, MinimumEdgeProbability = 0,
+            DivisionsFromEndedTracks = false, DivisionsFromAppearingCells = false,
+        };
+        Assert.InRange(scores.Edges.Count, 5, 18);
+
+        var decoded = GnnTrackDecoder.Decode(scores, VoxelSize.Unit, new GnnDecodingOptions { Global = global });
+
+        var best = double.PositiveInfinity;
+        var divisions = 0;
+        for (var mask = 0; mask < 1 << scores.Edges.Count; mask++)
+        {
+            var links = Enumerable.Range(0, scores.Edges.Count).Where(e => (mask >> e & 1) == 1).Select(e => scores.Edges[e]).ToList();
+            if (links.GroupBy(l => l.Target).All(g => g.Count() == 1) && links.GroupBy(l => l.Source).All(g => g.Count() <= 2))
+            {
+                var cost = MidpointCost(scores, links, global);
+                best = Math.Min(best, cost);
+                divisions += cost < double.PositiveInfinity && links.GroupBy(l => l.Source).Any(g => g.Count() == 2) ? 1 : 0;
+            }
+        }
+
+        Assert.True(divisions > 0, "The scene allows no division.");
+        Assert.Equal(best, MidpointCost(scores, decoded.Links, global), 2);
+        Assert.Equal(best, decoded.Assignment!.Objective, 2);
+        Assert.True(decoded.Assignment.IsOptimal);
+    }
+
+    [Fact]
+    public void A_daughter_the_network_gives_to_a_neighbour_returns_to_the_mother_between_her_daughters()
+    {
+        // The network sees daughter a as the mother's continuation and daughter b, nearer to neighbour n than to the
+        // mother, as n's: priced edge by edge the division loses; the mother sits halfway between a and b.
+        var scene = new GnnScene();
+        int m = scene.Cell(0, 50, 50), n = scene.Cell(0, 50, 66);
+        int a = scene.Cell(1, 50, 43), b = scene.Cell(1, 50, 58), c = scene.Cell(1, 52, 66);
+        scene.Edge(m, a, 0.95).Edge(m, b, 0.02).Edge(n, b, 0.3).Edge(n, c, 0.95).Edge(m, c, 0.001);
+        var scores = scene.Scores();
+        var heuristicsOff = new GlobalDecoderOptions { DivisionsFromEndedTracks = false, DivisionsFromAppearingCells = false };
+
+        var midpoint = GnnTrackDecoder.Decode(scores, VoxelSize.Unit, new GnnDecodingOptions { Global = heuristicsOff });
+        var twoEdges = GnnTrackDecoder.Decode(scores, VoxelSize.Unit, new GnnDecodingOptions { Global = heuristicsOff with { Divisions = DivisionModel.TwoEdges } });
+
+        Assert.Equal([new CandidateEdge(m, a), new CandidateEdge(m, b), new CandidateEdge(n, c)], midpoint.Links);
+        Assert.DoesNotContain(new CandidateEdge(m, b), twoEdges.Links);
+        TrackTableChecks.AssertProperLineage(midpoint);
+        TrackTableChecks.AssertConsistent(midpoint, scores);
+    }
+
+    [Fact]
+    public void A_cell_entering_beside_a_continuing_mother_does_not_become_her_daughter()
+    {
+        // The mother sits on her continuation a; x enters on one side: the offset ratio is near 0.5, above the neutral 0.4.
+        var scene = new GnnScene();
+        int m = scene.Cell(0, 50, 50);
+        int a = scene.Cell(1, 50, 51), x = scene.Cell(1, 50, 80);
+        scene.Edge(m, a, 0.95).Edge(m, x, 0.05);
+        var scores = scene.Scores();
+
+        var decoded = GnnTrackDecoder.Decode(scores, VoxelSize.Unit);
+
+        Assert.Equal([new CandidateEdge(m, a)], decoded.Links);
     }
 
     [Fact]
@@ -107,8 +182,10 @@ public class GlobalDecoderTests(ITestOutputHelper output)
         scene.Edge(m0, m1, 0.97).Edge(m1, d1, 0.08).Edge(m1, d2, 0.06).Edge(far1, far2, 0.9);
         var scores = scene.Scores();
 
-        var recovered = GnnTrackDecoder.Decode(scores, VoxelSize.Unit);
-        var plain = GnnTrackDecoder.Decode(scores, VoxelSize.Unit, new GnnDecodingOptions { Global = new() { DivisionsFromEndedTracks = false, DivisionsFromAppearingCells = false } });
+        // Edge-by-edge division pricing: the midpoint model would take this division by itself.
+        var twoEdges = new GlobalDecoderOptions { Divisions = DivisionModel.TwoEdges };
+        var recovered = GnnTrackDecoder.Decode(scores, VoxelSize.Unit, new GnnDecodingOptions { Global = twoEdges });
+        var plain = GnnTrackDecoder.Decode(scores, VoxelSize.Unit, new GnnDecodingOptions { Global = twoEdges with { DivisionsFromEndedTracks = false, DivisionsFromAppearingCells = false } });
 
         Assert.Equal(recovered.NodeLabels[m1], recovered.Tracks.Single(t => t.Label == recovered.NodeLabels[d1]).Parent);
         Assert.Equal(recovered.NodeLabels[m1], recovered.Tracks.Single(t => t.Label == recovered.NodeLabels[d2]).Parent);
@@ -128,8 +205,9 @@ public class GlobalDecoderTests(ITestOutputHelper output)
         scene.Edge(m0, m1, 0.97).Edge(m1, d1, 0.9).Edge(m1, d2, 0.1).Edge(m1, entering, 0.05);
         var scores = scene.Scores();
 
-        var adopted = GnnTrackDecoder.Decode(scores, VoxelSize.Unit);
-        var plain = GnnTrackDecoder.Decode(scores, VoxelSize.Unit, new GnnDecodingOptions { Global = new() { DivisionsFromAppearingCells = false } });
+        var twoEdges = new GlobalDecoderOptions { Divisions = DivisionModel.TwoEdges };
+        var adopted = GnnTrackDecoder.Decode(scores, VoxelSize.Unit, new GnnDecodingOptions { Global = twoEdges });
+        var plain = GnnTrackDecoder.Decode(scores, VoxelSize.Unit, new GnnDecodingOptions { Global = twoEdges with { DivisionsFromAppearingCells = false } });
 
         Assert.Contains(new CandidateEdge(m1, d1), adopted.Links);
         Assert.Contains(new CandidateEdge(m1, d2), adopted.Links);
@@ -250,6 +328,59 @@ public class GlobalDecoderTests(ITestOutputHelper output)
         Assert.Throws<ArgumentOutOfRangeException>(() => GnnTrackDecoder.Decode(scores, VoxelSize.Unit, new GnnDecodingOptions { Global = new() { AppearCost = -1 } }));
         Assert.Throws<ArgumentOutOfRangeException>(() => GnnTrackDecoder.Decode(scores, new VoxelSize(0, 1, 1)));
     }
+
+    /// <summary>
+    /// The objective recomputed from a link set with <see cref="DivisionModel.Midpoint"/>: a single child costs its edge's
+    /// log-odds; two children cost the better edge (when negative), the division cost and the midpoint term; plus appear
+    /// and disappear costs. Infinite for daughters at one place.
+    /// </summary>
+    private static double MidpointCost(EdgeScores scores, IReadOnlyList<CandidateEdge> links, GlobalDecoderOptions options)
+    {
+        var first = scores.Nodes.Min(n => n.Frame);
+        var last = scores.Nodes.Max(n => n.Frame);
+        double EdgeCost(CandidateEdge link)
+        {
+            var e = Enumerable.Range(0, scores.Edges.Count).First(k => scores.Edges[k] == link);
+            var p = Math.Clamp(scores.Probabilities[e], 1e-6, 1 - 1e-6);
+            return Math.Log((1 - p) / p);
+        }
+
+        var cost = 0.0;
+        for (var v = 0; v < scores.Nodes.Count; v++)
+        {
+            var children = links.Where(l => l.Source == v).ToArray();
+            if (children.Length == 1)
+            {
+                cost += EdgeCost(children[0]);
+            }
+            else if (children.Length == 2)
+            {
+                var (mother, d1, d2) = (Position(scores.Nodes[v]), Position(scores.Nodes[children[0].Target]), Position(scores.Nodes[children[1].Target]));
+                var separation = Math.Sqrt(d1.SquaredDistanceTo(d2));
+                if (separation == 0)
+                {
+                    return double.PositiveInfinity;
+                }
+
+                var ratio = Math.Sqrt(mother.SquaredDistanceTo(new Point3((d1.X + d2.X) / 2, (d1.Y + d2.Y) / 2, (d1.Z + d2.Z) / 2))) / separation;
+                cost += Math.Min(Math.Min(EdgeCost(children[0]), EdgeCost(children[1])), 0) + options.DivisionCost + options.MidpointWeight * (ratio - options.NeutralMidpointRatio);
+            }
+
+            if (!links.Any(l => l.Target == v) && scores.Nodes[v].Frame != first)
+            {
+                cost += options.AppearCost;
+            }
+
+            if (children.Length == 0 && scores.Nodes[v].Frame != last)
+            {
+                cost += options.DisappearCost;
+            }
+        }
+
+        return cost;
+    }
+
+    private static Point3 Position(CellNode node) => new(node.Column, node.Row, node.Depth);
 
     /// <summary>The objective recomputed from a link set: edge log-odds costs plus appear, disappear and division costs.</summary>
     private static double Cost(EdgeScores scores, IReadOnlyList<CandidateEdge> links, GlobalDecoderOptions options)
