@@ -48,7 +48,7 @@ public static class FloodFillTrainer
         Check(volumes, coordinates, patch);
 
         var step = checkpoint is null ? 0 : Resume(network, checkpoint);
-        var random = new Random(HashCode.Combine(options.Seed, step));
+        var random = new Random(unchecked((options.Seed * 1_000_003) + (int)step));
         var offsets = Offsets(network.Deltas, options.FieldOfViewMoves, new Random(options.Seed));
         var (pad, activation, threshold) = (Logit(options.SeedPad), Logit(options.SeedActivation), Logit(options.MoveThreshold));
         var (mean, scale) = ((float)options.ImageMean, (float)options.ImageStandardDeviation);
