@@ -26,6 +26,26 @@ internal static class Parsing
         },
     };
 
+    /// <summary>An option of three integers of at least 0 written <c>Z,Y,X</c> (a radius or margin in voxels).</summary>
+    internal static Option<(int Z, int Y, int X)> Extent(string name, string description, (int, int, int) defaultValue) => new(name)
+    {
+        Description = description,
+        DefaultValueFactory = _ => defaultValue,
+        CustomParser = parsed =>
+        {
+            var text = parsed.Tokens.Single().Value;
+            var parts = text.Split(',');
+            if (parts.Length == 3 && parts.All(p => int.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out _)))
+            {
+                var v = parts.Select(p => int.Parse(p, CultureInfo.InvariantCulture)).ToArray();
+                return (v[0], v[1], v[2]);
+            }
+
+            parsed.AddError($"{name} takes three integers of at least 0, Z,Y,X, not '{text}'.");
+            return default;
+        },
+    };
+
     /// <summary>An option of three positive numbers written <c>X,Y,Z</c> (a voxel size in µm).</summary>
     internal static Option<Core.Geometry.VoxelSize?> VoxelSize(string name) => new(name)
     {

@@ -22,7 +22,7 @@ public static class FloodFillTrainer
     /// </summary>
     /// <param name="network">The network to train.</param>
     /// <param name="volumes">The training volumes.</param>
-    /// <param name="coordinates">Patch centres (volume index, Z, Y, X), visited in order and cyclically; balanced and shuffled ones come from the coordinate builder.</param>
+    /// <param name="coordinates">Patch centres, visited in order and cyclically; balanced and shuffled ones come from <see cref="FloodFillCoordinates"/>.</param>
     /// <param name="options">The settings; null for the reference's.</param>
     /// <param name="checkpoint">The checkpoint path (.pth), or null for none.</param>
     /// <param name="progress">Receives every step.</param>
@@ -33,7 +33,7 @@ public static class FloodFillTrainer
     public static long Train(
         FloodFillNetwork network,
         IReadOnlyList<FloodFillTrainingVolume> volumes,
-        IReadOnlyList<(int Volume, int Z, int Y, int X)> coordinates,
+        IReadOnlyList<FloodFillCoordinate> coordinates,
         FloodFillTrainingOptions? options = null,
         string? checkpoint = null,
         IProgress<FloodFillTrainingProgress>? progress = null,
@@ -135,7 +135,7 @@ public static class FloodFillTrainer
     /// <summary>log(p / (1 − p)) in single precision, as the reference stores its thresholds.</summary>
     internal static float Logit(double p) => (float)Math.Log(p / (1 - p));
 
-    private static void Check(IReadOnlyList<FloodFillTrainingVolume> volumes, IReadOnlyList<(int Volume, int Z, int Y, int X)> coordinates, (int Z, int Y, int X) patch)
+    private static void Check(IReadOnlyList<FloodFillTrainingVolume> volumes, IReadOnlyList<FloodFillCoordinate> coordinates, (int Z, int Y, int X) patch)
     {
         if (coordinates.Count == 0)
         {

@@ -1,9 +1,13 @@
+using System.Numerics;
 using CellVision.Core.Volumes;
 using CellVision.Segmentation;
 
 namespace CellVision;
 
-/// <summary>Image preparation: contrast-limited adaptive histogram equalisation exactly as scikit-image computes it.</summary>
+/// <summary>
+/// Image preparation and segmentation: contrast-limited adaptive histogram equalisation exactly as scikit-image computes
+/// it, and the training data of flood-filling networks (partitions and balanced coordinates, as google/ffn prepares them).
+/// </summary>
 public sealed class SegmentationCatalog
 {
     internal SegmentationCatalog(CellVisionContext context) => ArgumentNullException.ThrowIfNull(context);
@@ -27,4 +31,55 @@ public sealed class SegmentationCatalog
     /// <param name="cancellationToken">Stops between blocks.</param>
     public void Clahe(IChunkedVolume input, IChunkedVolume output, ClaheOptions? options = null, IProgress<(int Done, int Total)>? progress = null, CancellationToken cancellationToken = default) =>
         Segmentation.Clahe.Equalize(input, output, options, progress, cancellationToken);
+
+    /// <summary>
+    /// The training partitions of a label volume (google/ffn's <c>compute_partitions.py</c>): every object voxel is put in
+    /// a partition by the fraction of the box around it that its own label fills; 0 is background, 255 the excluded border.
+    /// </summary>
+    /// <typeparam name="T">The label type (an integer type); 0 is background.</typeparam>
+    /// <param name="labels">The ground-truth labels, Z, Y, X.</param>
+    /// <param name="options">Thresholds, box radius and minimum label size; null for the README's defaults (12 thresholds, radius 24, 10000 voxels).</param>
+    /// <param name="exclusionMask">Optional mask of the labels' shape; voxels whose box touches it become 255.</param>
+    /// <param name="progress">Receives the labels done and the labels to do, from worker threads.</param>
+    /// <param name="cancellationToken">Stops between labels.</param>
+    /// <returns>The partition volume (the labels' shape) and the count of each partition; the caller disposes it.</returns>
+    public FloodFillPartitionMap FloodFillPartitions<T>(
+        Volume<T> labels,
+        FloodFillPartitionOptions? options = null,
+        Volume<bool>? exclusionMask = null,
+        IProgress<(int Done, int Total)>? progress = null,
+        CancellationToken cancellationToken = default)
+        where T : unmanaged, IBinaryInteger<T> =>
+        Segmentation.FloodFillPartitions.Compute(labels, options, exclusionMask, progress, cancellationToken);
+
+    /// <summary>
+    /// Balanced, shuffled training centres drawn from partition volumes (google/ffn's <c>build_coordinates.py</c>):
+    /// every partition value inside the margins, background included, appears as often as the largest.
+    /// </summary>
+    /// <param name="partitions">One or more partition volumes (from <see cref="FloodFillPartitions{T}"/>).</param>
+    /// <param name="names">The volumes' names, one per volume; null names them by index.</param>
+    /// <param name="options">Margin and seed; null for a margin of 24 voxels and an unseeded order, as the reference.</param>
+    /// <param name="cancellationToken">Stops between volumes and partitions.</param>
+    /// <returns>The coordinates with the volumes they point into and the partition counts.</returns>
+    public FloodFillCoordinateSet FloodFillCoordinates(
+        IReadOnlyList<Volume<byte>> partitions,
+        IReadOnlyList<string>? names = null,
+        FloodFillCoordinateOptions? options = null,
+        CancellationToken cancellationToken = default) =>
+        Segmentation.FloodFillCoordinates.Build(partitions, names, options, cancellationToken);
+
+    /// <summary>Writes training coordinates to a file (the format of <see cref="FloodFillCoordinateFile"/>), under a temporary name renamed when complete.</summary>
+    /// <param name="path">The file to create or replace.</param>
+    /// <param name="coordinates">The coordinates.</param>
+    /// <param name="cancellationToken">Stops the write; nothing is left at <paramref name="path"/>.</param>
+    public void SaveFloodFillCoordinates(string path, FloodFillCoordinateSet coordinates, CancellationToken cancellationToken = default) =>
+        FloodFillCoordinateFile.Write(path, coordinates, cancellationToken);
+
+    /// <summary>Reads training coordinates written by <see cref="SaveFloodFillCoordinates"/>, checking every field.</summary>
+    /// <param name="path">The file.</param>
+    /// <param name="cancellationToken">Stops the read.</param>
+    /// <returns>The coordinates with their volumes and partition counts.</returns>
+    /// <exception cref="InvalidDataException">The file is damaged or not a coordinate file.</exception>
+    public FloodFillCoordinateSet LoadFloodFillCoordinates(string path, CancellationToken cancellationToken = default) =>
+        FloodFillCoordinateFile.Read(path, cancellationToken);
 }

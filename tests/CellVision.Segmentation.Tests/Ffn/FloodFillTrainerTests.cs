@@ -87,9 +87,9 @@ public sealed class FloodFillTrainerTests : IDisposable
     public void Coordinates_too_near_the_border_and_mismatched_volumes_are_refused()
     {
         using var network = new FloodFillNetwork(Small);
-        var near = Assert.Throws<ArgumentException>(() => FloodFillTrainer.Train(network, [volume], [(0, 5, 20, 20)]));
+        var near = Assert.Throws<ArgumentException>(() => FloodFillTrainer.Train(network, [volume], [new FloodFillCoordinate(0, 5, 20, 20)]));
         Assert.Contains("closer than the patch radius (6, 6, 6)", near.Message);
-        Assert.Throws<ArgumentException>(() => FloodFillTrainer.Train(network, [volume], [(1, 20, 20, 20)]));
+        Assert.Throws<ArgumentException>(() => FloodFillTrainer.Train(network, [volume], [new FloodFillCoordinate(1, 20, 20, 20)]));
         Assert.Throws<ArgumentException>(() => FloodFillTrainer.Train(network, [volume], []));
         using var otherLabels = new Volume<uint>(40, 40, 39);
         Assert.Throws<ArgumentException>(() => FloodFillTrainer.Train(network, [volume with { Labels = otherLabels }], Centres()));
@@ -120,7 +120,7 @@ public sealed class FloodFillTrainerTests : IDisposable
 
     private static int Window(int z, int y, int x) => ((z * 9) + y) * 9 + x;
 
-    private static List<(int, int, int, int)> Centres() => [(0, 20, 20, 20), (0, 14, 25, 17), (0, 26, 15, 22), (0, 18, 18, 26)];
+    private static List<FloodFillCoordinate> Centres() => [new(0, 20, 20, 20), new(0, 14, 25, 17), new(0, 26, 15, 22), new(0, 18, 18, 26)];
 
     private static FloodFillTrainingVolume Crop(int size)
     {

@@ -1,0 +1,285 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Numerics;
+using System.Text.Json.Nodes;
+using CellVision.Core.Volumes;
+using CellVision.IO.Movies;
+using CellVision.IO.Tiff;
+using CellVision.IO.Zarr;
+using CellVision.IO.Zarr.Codecs;
+using CellVision.IO.Zarr.V3;
+using CellVision.Segmentation;
+using Spectre.Console;
+
+namespace CellVision.Cli.Commands;
+
+/// <summary><c>cellvision ffn partitions|coordinates</c>: flood-filling networks, from ground truth to training data.</summary>
+internal static class FfnCommand
+{
+    internal static Command Create(CommandContext context)
+    {
+        var command = new Command("ffn", "Flood-filling networks (google/ffn) for instance segmentation of EM volumes: prepare training data");
+        command.Subcommands.Add(Partitions(context));
+        command.Subcommands.Add(Coordinates(context));
+        return command;
+    }
+
+    private static Command Partitions(CommandContext context)
+    {
+        var labels = new Option<string>("--labels") { Description = "Ground-truth label volume, Z,Y,X (TIFF, Zarr, OME-Zarr, BDV, …; integer labels, 0 = background)", Required = true };
+        var output = new Option<string>("--out") { Description = "Partition volume to write: a uint8 Zarr array in 64³ chunks, or a TIFF when the name ends with .tif (must not exist)", Required = true };
+        var thresholds = new Option<string>("--thresholds") { Description = "Box fractions separating the partitions, increasing, in (0, 1]", DefaultValueFactory = _ => string.Join(',', FloodFillPartitionOptions.ReferenceThresholds.Select(t => t.ToString(CultureInfo.InvariantCulture))) };
+        var radius = Parsing.Extent("--lom-radius", "Half-size Z,Y,X in voxels of the box whose fraction of the voxel's own label is measured; also the excluded border (FOV radius + one move)", (24, 24, 24));
+        var minimumSize = new Option<int>("--min-size") { Description = "Labels with fewer voxels become background", DefaultValueFactory = _ => 10000 };
+        var mask = new Option<string?>("--mask") { Description = "Optional exclusion mask of the labels' shape (non-zero = masked); voxels whose box touches it become 255" };
+        var command = new Command("partitions", "Partition the voxels of a label volume by how much of the box around them their own object fills (compute_partitions.py): 0 background, 1 … thresholds + 1 objects, 255 excluded")
+        {
+            labels, output, thresholds, radius, minimumSize, mask,
+        };
+        command.SetAction(result => context.Guard(() =>
+        {
+            var target = result.GetValue(output)!;
+            if (File.Exists(target) || Directory.Exists(target))
+            {
+                return context.Fail($"'{target}' already exists; choose a new name so that nothing is overwritten.");
+            }
+
+            var options = new FloodFillPartitionOptions
+            {
+                Thresholds = ParseThresholds(result.GetValue(thresholds)!),
+                LomRadius = result.GetValue(radius),
+                MinimumSize = result.GetValue(minimumSize),
+            };
+            options.Validate();
+            var source = result.GetValue(labels)!;
+            using var exclusion = result.GetValue(mask) is { } maskPath ? ReadMask(maskPath, context.CancellationToken) : null;
+            var read = ReadLabels(source, context.CancellationToken);
+            var watch = Stopwatch.StartNew();
+            using var map = read switch
+            {
+                Volume<ushort> v => Compute(v, options, exclusion, context),
+                Volume<uint> v => Compute(v, options, exclusion, context),
+                Volume<int> v => Compute(v, options, exclusion, context),
+                Volume<ulong> v => Compute(v, options, exclusion, context),
+                Volume<long> v => Compute(v, options, exclusion, context),
+                _ => throw new UnreachableException("ReadLabels returns only the label types above."),
+            };
+            var seconds = watch.Elapsed.TotalSeconds;
+            WritePartitions(target, map, options, context.CancellationToken);
+            var counts = string.Join(", ", map.Counts.Select((c, v) => $"{v}: {c}"));
+            context.Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"partitions of {source} ({map.Volume.Depth}×{map.Volume.Height}×{map.Volume.Width}) in {seconds:F2} s, written to {target}"));
+            context.Console.WriteLine($"voxels per partition inside the border: {counts}; excluded by the mask: {map.ExcludedCount}");
+            return 0;
+        }));
+        return command;
+    }
+
+    private static Command Coordinates(CommandContext context)
+    {
+        var partitions = new Option<string>("--partitions") { Description = "Partition volumes written by 'ffn partitions', comma-separated; a coordinate's volume index is the position here", Required = true };
+        var output = new Option<string>("--out") { Description = "Coordinate file to write (16 bytes per centre; see FloodFillCoordinateFile; must not exist)", Required = true };
+        var margin = Parsing.Extent("--margin", "Voxels Z,Y,X along each face never sampled (FOV radius + one move)", (24, 24, 24));
+        var seed = new Option<int?>("--seed") { Description = "Seed of the permutations and the shuffle: the same seed gives the same file [default: a different order each run, as the reference]" };
+        var command = new Command("coordinates", "Draw training centres from partition volumes, every partition equally often, shuffled (build_coordinates.py)")
+        {
+            partitions, output, margin, seed,
+        };
+        command.SetAction(result => context.Guard(() =>
+        {
+            var target = result.GetValue(output)!;
+            if (File.Exists(target) || Directory.Exists(target))
+            {
+                return context.Fail($"'{target}' already exists; choose a new name so that nothing is overwritten.");
+            }
+
+            var paths = result.GetValue(partitions)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            if (paths.Length == 0)
+            {
+                return context.Fail("--partitions names no volume.");
+            }
+
+            var volumes = new List<Volume<byte>>();
+            try
+            {
+                foreach (var path in paths)
+                {
+                    volumes.Add(ReadPartitions(path, context.CancellationToken));
+                }
+
+                var options = new FloodFillCoordinateOptions { Margin = result.GetValue(margin), Seed = result.GetValue(seed) };
+                var cv = new CellVisionContext();
+                var set = cv.Segmentation.FloodFillCoordinates(volumes, paths, options, context.CancellationToken);
+                cv.Segmentation.SaveFloodFillCoordinates(target, set, context.CancellationToken);
+                var counts = string.Join(", ", set.PartitionCounts.OrderBy(p => p.Key).Select(p => $"{p.Key}: {p.Value}"));
+                context.Console.WriteLine($"{set.Coordinates.Count} centres ({set.PartitionCounts.Count} partitions × {set.Coordinates.Count / set.PartitionCounts.Count}) from {paths.Length} volume(s) written to {target}");
+                context.Console.WriteLine($"voxels per partition inside the margins: {counts}");
+                return 0;
+            }
+            finally
+            {
+                volumes.ForEach(v => v.Dispose());
+            }
+        }));
+        return command;
+    }
+
+    private static FloodFillPartitionMap Compute<T>(Volume<T> labels, FloodFillPartitionOptions options, Volume<bool>? exclusion, CommandContext context)
+        where T : unmanaged, IBinaryInteger<T>
+    {
+        using (labels)
+        {
+            return new CellVisionContext().Segmentation.FloodFillPartitions(labels, options, exclusion, cancellationToken: context.CancellationToken);
+        }
+    }
+
+    private static double[] ParseThresholds(string text)
+    {
+        var parts = text.Split(',', StringSplitOptions.TrimEntries);
+        var values = new double[parts.Length];
+        for (var i = 0; i < parts.Length; i++)
+        {
+            if (!double.TryParse(parts[i], NumberStyles.Float, CultureInfo.InvariantCulture, out values[i]))
+            {
+                throw new ArgumentException($"--thresholds takes comma-separated numbers, not '{text}'.");
+            }
+        }
+
+        return values;
+    }
+
+    /// <summary>
+    /// Reads one Z,Y,X label volume: 32- and 64-bit integer Zarr arrays and 32-bit TIFF stacks as they are, anything
+    /// else through <see cref="MovieFiles"/> (8- and 16-bit, every format <c>convert</c> reads).
+    /// </summary>
+    private static object ReadLabels(string path, CancellationToken cancellationToken)
+    {
+        if (OpenWideZarr(path) is { } zarr)
+        {
+            var (array, type) = zarr;
+            return (type.Kind, type.Size) switch
+            {
+                (ZarrElementKind.UInt, 4) => array.ReadVolume<uint>(array.Bounds, cancellationToken),
+                (ZarrElementKind.Int, 4) => array.ReadVolume<int>(array.Bounds, cancellationToken),
+                (ZarrElementKind.UInt, 8) => array.ReadVolume<ulong>(array.Bounds, cancellationToken),
+                (ZarrElementKind.Int, 8) => array.ReadVolume<long>(array.Bounds, cancellationToken),
+                _ => throw new NotSupportedException($"'{path}' holds {type} voxels; labels are integers."),
+            };
+        }
+
+        if (File.Exists(path) && MovieFiles.Guess(path, forWriting: false) == MovieFormat.Tiff)
+        {
+            using var tiff = TiffFile.Open(path);
+            var page = tiff.Pages[0];
+            if (page.BitsPerSample == 32 && page.SampleFormat is TiffSampleFormat.UnsignedInteger or TiffSampleFormat.SignedInteger)
+            {
+                return page.SampleFormat == TiffSampleFormat.UnsignedInteger ? tiff.ReadStack<uint>(cancellationToken) : tiff.ReadStack<int>(cancellationToken);
+            }
+        }
+
+        return ReadSingle(path, cancellationToken);
+    }
+
+    /// <summary>A three-dimensional Zarr array (v2 or v3) of 4- or 8-byte elements, or null for anything else.</summary>
+    private static (ChunkedArray Array, ZarrDataType Type)? OpenWideZarr(string path)
+    {
+        if (File.Exists(Path.Combine(path, ".zarray")))
+        {
+            var v2 = ZarrArray.Open(path);
+            return v2.Rank == 3 && v2.ElementSize >= 4 ? (v2, v2.Metadata.DataType) : null;
+        }
+
+        var v3Metadata = Path.Combine(path, "zarr.json");
+        if (File.Exists(v3Metadata) && JsonNode.Parse(File.ReadAllText(v3Metadata))?["node_type"]?.GetValue<string>() == "array")
+        {
+            var v3 = ZarrV3Array.Open(path);
+            return v3.Rank == 3 && v3.ElementSize >= 4 ? (v3, v3.DataType) : null;
+        }
+
+        return null;
+    }
+
+    /// <summary>Reads a one-timepoint 8- or 16-bit volume in any format <c>convert</c> reads.</summary>
+    private static Volume<ushort> ReadSingle(string path, CancellationToken cancellationToken)
+    {
+        var frames = MovieFiles.Read(path, MovieFiles.Guess(path, forWriting: false), cancellationToken);
+        if (frames.Count != 1)
+        {
+            frames.ForEach(f => f.Dispose());
+            throw new ArgumentException($"'{path}' holds {frames.Count} timepoints; give one Z,Y,X volume.");
+        }
+
+        return frames[0];
+    }
+
+    private static Volume<bool> ReadMask(string path, CancellationToken cancellationToken)
+    {
+        using var source = ReadSingle(path, cancellationToken);
+        var mask = new Volume<bool>(source.Depth, source.Height, source.Width, source.VoxelSize, source.Origin);
+        var values = source.Span;
+        var flags = mask.Span;
+        for (var i = 0; i < values.Length; i++)
+        {
+            flags[i] = values[i] != 0;
+        }
+
+        return mask;
+    }
+
+    private static Volume<byte> ReadPartitions(string path, CancellationToken cancellationToken)
+    {
+        using var source = ReadSingle(path, cancellationToken);
+        var partitions = new Volume<byte>(source.Depth, source.Height, source.Width, source.VoxelSize, source.Origin);
+        var values = source.Span;
+        var bytes = partitions.Span;
+        for (var i = 0; i < values.Length; i++)
+        {
+            if (values[i] > byte.MaxValue)
+            {
+                partitions.Dispose();
+                throw new ArgumentException($"'{path}' holds the value {values[i]}; partition volumes hold 0 … 255.");
+            }
+
+            bytes[i] = (byte)values[i];
+        }
+
+        return partitions;
+    }
+
+    /// <summary>Writes the partitions as a TIFF (by name) or a uint8 Zarr array, under a temporary name renamed when complete.</summary>
+    private static void WritePartitions(string target, FloodFillPartitionMap map, FloodFillPartitionOptions options, CancellationToken cancellationToken)
+    {
+        var volume = map.Volume;
+        if (MovieFiles.Guess(target, forWriting: true) == MovieFormat.Tiff)
+        {
+            TiffWriter.Write(target, volume, new TiffWriteOptions { Compression = TiffCompression.Deflate });
+            return;
+        }
+
+        var partial = $"{Path.TrimEndingDirectorySeparator(target)}.{Guid.NewGuid():N}.partial";
+        try
+        {
+            long[] shape = [volume.Depth, volume.Height, volume.Width];
+            var array = ZarrArray.Create<byte>(partial, shape, [.. shape.Select(s => Math.Min(s, 64))], new ZlibCompressor(1), fillValue: FloodFillPartitions.Excluded);
+            array.Write(volume, cancellationToken: cancellationToken);
+            array.WriteAttributes(new JsonObject
+            {
+                ["lom_radius_zyx"] = new JsonArray(options.LomRadius.Z, options.LomRadius.Y, options.LomRadius.X),
+                ["thresholds"] = new JsonArray([.. options.Thresholds.Select(t => JsonValue.Create(t))]),
+                ["min_size"] = options.MinimumSize,
+                ["partition_counts"] = new JsonArray([.. map.Counts.Select(c => JsonValue.Create(c))]),
+                ["excluded_count"] = map.ExcludedCount,
+                ["voxel_size_xyz_um"] = new JsonArray(volume.VoxelSize.X, volume.VoxelSize.Y, volume.VoxelSize.Z),
+            });
+            Directory.Move(partial, target);
+        }
+        finally
+        {
+            if (Directory.Exists(partial))
+            {
+                Directory.Delete(partial, recursive: true);
+            }
+        }
+    }
+}
