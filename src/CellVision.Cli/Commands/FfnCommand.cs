@@ -19,10 +19,210 @@ internal static class FfnCommand
 {
     internal static Command Create(CommandContext context)
     {
-        var command = new Command("ffn", "Flood-filling networks (google/ffn) for instance segmentation of EM volumes: prepare training data");
+        var command = new Command("ffn", "Flood-filling networks (google/ffn) for instance segmentation of EM volumes: prepare training data, train, import the reference's weights");
         command.Subcommands.Add(Partitions(context));
         command.Subcommands.Add(Coordinates(context));
+        command.Subcommands.Add(Train(context));
+        command.Subcommands.Add(Import(context));
         return command;
+    }
+
+    private static Command Train(CommandContext context)
+    {
+        var images = new Option<string>("--image") { Description = "Raw EM volumes, comma-separated, in the order of the coordinate file's volumes (8- or 16-bit; any format convert reads)", Required = true };
+        var labels = new Option<string>("--labels") { Description = "Ground-truth label volumes, comma-separated, one per image", Required = true };
+        var coordinates = new Option<string>("--coordinates") { Description = "Training centres written by 'ffn coordinates'", Required = true };
+        var model = new Option<string>("--model") { Description = "Weights to write (.pth); a checkpoint MODEL.step beside it is kept, and an interrupted run resumes from both", Required = true };
+        var steps = new Option<long>("--steps") { Description = "Optimiser steps in all, counting resumed ones", DefaultValueFactory = _ => new FloodFillTrainingOptions().MaxSteps };
+        var batch = new Option<int>("--batch-size") { Description = "Independent examples per step", DefaultValueFactory = _ => new FloodFillTrainingOptions().BatchSize };
+        var learningRate = new Option<double>("--learning-rate") { Description = "SGD learning rate", DefaultValueFactory = _ => new FloodFillTrainingOptions().LearningRate };
+        var depth = new Option<int>("--depth") { Description = "Convolution modules of the network (the published FIB-25 model: 12)", DefaultValueFactory = _ => new FloodFillNetworkOptions().Depth };
+        var features = new Option<int>("--features") { Description = "Feature maps per convolution", DefaultValueFactory = _ => new FloodFillNetworkOptions().Features };
+        var fov = Parsing.Extent("--fov", "Field of view Z,Y,X in voxels (odd)", new FloodFillNetworkOptions().FieldOfView);
+        var deltas = Parsing.Extent("--deltas", "Move step Z,Y,X in voxels", new FloodFillNetworkOptions().Deltas);
+        var mean = new Option<double>("--image-mean") { Description = "Subtracted from raw intensities", DefaultValueFactory = _ => 128 };
+        var deviation = new Option<double>("--image-stddev") { Description = "Raw intensities are divided by this after the mean is subtracted", DefaultValueFactory = _ => 33 };
+        var seed = new Option<int>("--seed") { Description = "Seed of the initial weights, the move order and the augmentations", DefaultValueFactory = _ => 0 };
+        var command = new Command("train", "Train a flood-filling network on labelled volumes from balanced training centres (google/ffn train.py)")
+        {
+            images, labels, coordinates, model, steps, batch, learningRate, depth, features, fov, deltas, mean, deviation, seed,
+        };
+        command.SetAction(result => context.Guard(() =>
+        {
+            var networkOptions = new FloodFillNetworkOptions { Depth = result.GetValue(depth), Features = result.GetValue(features), FieldOfView = result.GetValue(fov), Deltas = result.GetValue(deltas) };
+            var trainingOptions = new FloodFillTrainingOptions
+            {
+                MaxSteps = result.GetValue(steps),
+                BatchSize = result.GetValue(batch),
+                LearningRate = result.GetValue(learningRate),
+                ImageMean = result.GetValue(mean),
+                ImageStandardDeviation = result.GetValue(deviation),
+                Seed = result.GetValue(seed),
+            };
+            networkOptions.Validate();
+            trainingOptions.Validate();
+            var imagePaths = Split(result.GetValue(images)!);
+            var labelPaths = Split(result.GetValue(labels)!);
+            if (imagePaths.Length != labelPaths.Length)
+            {
+                return context.Fail($"--image names {imagePaths.Length} volume(s) but --labels names {labelPaths.Length}; give one label volume per image.");
+            }
+
+            var cv = new CellVisionContext(result.GetValue(seed));
+            var set = cv.Segmentation.LoadFloodFillCoordinates(result.GetValue(coordinates)!, context.CancellationToken);
+            if (set.Volumes.Count != imagePaths.Length)
+            {
+                return context.Fail($"The coordinate file has {set.Volumes.Count} volume(s) ({string.Join(", ", set.Volumes.Select(v => v.Name))}) but {imagePaths.Length} image(s) were given.");
+            }
+
+            var volumes = new List<FloodFillTrainingVolume>();
+            try
+            {
+                for (var v = 0; v < imagePaths.Length; v++)
+                {
+                    volumes.Add(ReadTrainingVolume(imagePaths[v], labelPaths[v], set.Volumes[v], context.CancellationToken));
+                }
+
+                var path = result.GetValue(model)!;
+                var resumed = File.Exists(path) && File.Exists(path + ".step");
+                using var network = resumed ? FloodFillNetwork.Load(path) : cv.Segmentation.CreateFloodFillNetwork(networkOptions);
+                if (resumed && network.Options != networkOptions)
+                {
+                    context.Console.WriteLine($"resuming {path}: the network's shape is read from it ({network.Options.Depth} modules, {network.Options.Features} features, field of view {network.FieldOfView})");
+                }
+
+                var last = cv.Segmentation.TrainFloodFill(network, volumes, set.Coordinates, trainingOptions, path, new TrainingReport(context), context.CancellationToken);
+                context.Console.WriteLine($"trained to step {last}; weights saved to {path}");
+                return 0;
+            }
+            finally
+            {
+                foreach (var volume in volumes)
+                {
+                    volume.Image.Dispose();
+                    volume.Labels.Dispose();
+                }
+            }
+        }));
+        return command;
+    }
+
+    private static Command Import(CommandContext context)
+    {
+        var npz = new Option<string>("--npz") { Description = "The reference's TensorFlow variables (seed_update/conv{i}_{a,b}/weights|biases) saved with numpy.savez", Required = true };
+        var output = new Option<string>("--out") { Description = "Weights to write (.pth; must not exist)", Required = true };
+        var fov = Parsing.Extent("--fov", "The checkpoint's field of view Z,Y,X (the published FIB-25 model: 33,33,33)", (33, 33, 33));
+        var deltas = Parsing.Extent("--deltas", "The checkpoint's move step Z,Y,X (the published FIB-25 model: 8,8,8)", (8, 8, 8));
+        var command = new Command("import", "Convert a google/ffn TensorFlow checkpoint, exported to .npz, into CellVision weights")
+        {
+            npz, output, fov, deltas,
+        };
+        command.SetAction(result => context.Guard(() =>
+        {
+            var target = result.GetValue(output)!;
+            if (File.Exists(target) || Directory.Exists(target))
+            {
+                return context.Fail($"'{target}' already exists; choose a new name so that nothing is overwritten.");
+            }
+
+            using var network = FloodFillNetwork.FromTensorFlowNpz(result.GetValue(npz)!, result.GetValue(fov), result.GetValue(deltas));
+            network.Save(target);
+            var parameters = network.Parameters().Sum(p => p.Shape.Aggregate(1L, (a, b) => a * b));
+            context.Console.WriteLine($"{network.Options.Depth} modules, {network.Options.Features} features, {parameters} parameters, field of view {network.FieldOfView}, deltas {network.Deltas}: written to {target}");
+            return 0;
+        }));
+        return command;
+    }
+
+    /// <summary>Reads one training pair: raw intensities as floats and labels as 32-bit ids, of the shape the coordinate file recorded.</summary>
+    private static FloodFillTrainingVolume ReadTrainingVolume(string imagePath, string labelPath, FloodFillCoordinateVolume expected, CancellationToken cancellationToken)
+    {
+        using var raw = ReadSingle(imagePath, cancellationToken);
+        if ((raw.Depth, raw.Height, raw.Width) != (expected.Depth, expected.Height, expected.Width))
+        {
+            throw new ArgumentException($"'{imagePath}' is {raw.Depth}×{raw.Height}×{raw.Width} but the coordinates were drawn from '{expected.Name}', {expected.Depth}×{expected.Height}×{expected.Width} (Z×Y×X).");
+        }
+
+        var image = new Volume<float>(raw.Depth, raw.Height, raw.Width, raw.VoxelSize, raw.Origin);
+        var source = raw.Span;
+        var target = image.Span;
+        for (var i = 0; i < source.Length; i++)
+        {
+            target[i] = source[i];
+        }
+
+        try
+        {
+            var labels = ReadLabels(labelPath, cancellationToken) switch
+            {
+                Volume<ushort> v => ToUInt32(v, labelPath),
+                Volume<uint> v => v,
+                Volume<int> v => ToUInt32(v, labelPath),
+                Volume<ulong> v => ToUInt32(v, labelPath),
+                Volume<long> v => ToUInt32(v, labelPath),
+                _ => throw new UnreachableException("ReadLabels returns only the label types above."),
+            };
+            if ((labels.Depth, labels.Height, labels.Width) != (raw.Depth, raw.Height, raw.Width))
+            {
+                labels.Dispose();
+                throw new ArgumentException($"'{labelPath}' is {labels.Depth}×{labels.Height}×{labels.Width} but its image '{imagePath}' is {raw.Depth}×{raw.Height}×{raw.Width} (Z×Y×X).");
+            }
+
+            return new FloodFillTrainingVolume(image, labels);
+        }
+        catch
+        {
+            image.Dispose();
+            throw;
+        }
+    }
+
+    private static Volume<uint> ToUInt32<T>(Volume<T> labels, string path)
+        where T : unmanaged, IBinaryInteger<T>
+    {
+        using (labels)
+        {
+            var result = new Volume<uint>(labels.Depth, labels.Height, labels.Width, labels.VoxelSize, labels.Origin);
+            var source = labels.Span;
+            var target = result.Span;
+            for (var i = 0; i < source.Length; i++)
+            {
+                var wide = ulong.CreateSaturating(source[i]);
+                if (T.IsNegative(source[i]) || wide > uint.MaxValue)
+                {
+                    result.Dispose();
+                    throw new ArgumentException($"'{path}' holds the label {source[i]}; labels for training must lie in 0..{uint.MaxValue}.");
+                }
+
+                target[i] = (uint)wide;
+            }
+
+            return result;
+        }
+    }
+
+    private static string[] Split(string text) => text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    /// <summary>Prints the loss, the examples' voxel precision, recall and F1 and the speed about every 10 s.</summary>
+    private sealed class TrainingReport(CommandContext context) : IProgress<FloodFillTrainingProgress>
+    {
+        private TimeSpan? last;
+        private double loss;
+        private int steps;
+        private long tp, fp, fn;
+
+        public void Report(FloodFillTrainingProgress value)
+        {
+            (loss, steps, tp, fp, fn) = (loss + value.Loss, steps + 1, tp + value.TruePositives, fp + value.FalsePositives, fn + value.FalseNegatives);
+            if (last is { } previous && value.Elapsed - previous < TimeSpan.FromSeconds(10) && value.Step != value.MaxSteps)
+            {
+                return;
+            }
+
+            context.Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"step {value.Step}/{value.MaxSteps}: loss {loss / steps:F4}, precision {(double)tp / (tp + fp):F3}, recall {(double)tp / (tp + fn):F3}, F1 {2.0 * tp / ((2.0 * tp) + fp + fn):F3}, {value.Step / Math.Max(value.Elapsed.TotalSeconds, 1e-9):F2} steps/s"));
+            (last, loss, steps, tp, fp, fn) = (value.Elapsed, 0, 0, 0, 0, 0);
+        }
     }
 
     private static Command Partitions(CommandContext context)

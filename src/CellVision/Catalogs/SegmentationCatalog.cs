@@ -1,3 +1,4 @@
+using CellVision.Torch;
 using System.Numerics;
 using CellVision.Core.Volumes;
 using CellVision.Segmentation;
@@ -10,7 +11,13 @@ namespace CellVision;
 /// </summary>
 public sealed class SegmentationCatalog
 {
-    internal SegmentationCatalog(CellVisionContext context) => ArgumentNullException.ThrowIfNull(context);
+    private readonly CellVisionContext context;
+
+    internal SegmentationCatalog(CellVisionContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        this.context = context;
+    }
 
     /// <summary>
     /// CLAHE of a 16-bit volume (scikit-image's <c>equalize_adapthist</c>), returned as 16-bit intensities
@@ -82,4 +89,29 @@ public sealed class SegmentationCatalog
     /// <exception cref="InvalidDataException">The file is damaged or not a coordinate file.</exception>
     public FloodFillCoordinateSet LoadFloodFillCoordinates(string path, CancellationToken cancellationToken = default) =>
         FloodFillCoordinateFile.Read(path, cancellationToken);
+
+    /// <summary>Creates an untrained flood-filling network (Glorot-uniform weights, as the reference), seeded by the context's seed when it has one.</summary>
+    /// <param name="options">The network's shape; null for the published FIB-25 model's.</param>
+    /// <returns>The network; the caller disposes it.</returns>
+    public FloodFillNetwork CreateFloodFillNetwork(FloodFillNetworkOptions? options = null) =>
+        context.Seed is int seed ? TorchRuntime.Seeded(unchecked((ulong)seed), () => new FloodFillNetwork(options)) : new FloodFillNetwork(options);
+
+    /// <summary>Trains a flood-filling network (<see cref="FloodFillTrainer.Train"/>), resuming from the checkpoint when it exists.</summary>
+    /// <param name="network">The network to train.</param>
+    /// <param name="volumes">The training volumes, indexed as the coordinates' volumes.</param>
+    /// <param name="coordinates">Balanced, shuffled training centres (<see cref="FloodFillCoordinates"/>).</param>
+    /// <param name="options">The training settings; null for the reference's.</param>
+    /// <param name="checkpoint">Where the weights and the step count are saved while training, or null.</param>
+    /// <param name="progress">Receives every step.</param>
+    /// <param name="cancellationToken">Stops between steps, after a checkpoint.</param>
+    /// <returns>The last step taken.</returns>
+    public long TrainFloodFill(
+        FloodFillNetwork network,
+        IReadOnlyList<FloodFillTrainingVolume> volumes,
+        IReadOnlyList<FloodFillCoordinate> coordinates,
+        FloodFillTrainingOptions? options = null,
+        string? checkpoint = null,
+        IProgress<FloodFillTrainingProgress>? progress = null,
+        CancellationToken cancellationToken = default) =>
+        FloodFillTrainer.Train(network, volumes, coordinates, options, checkpoint, progress, cancellationToken);
 }
