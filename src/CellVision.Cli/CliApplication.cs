@@ -26,6 +26,7 @@ internal static class CliApplication
             root.Subcommands.Add(DetectCommand.Create(context));
             root.Subcommands.Add(LinkCommand.Create(context));
             root.Subcommands.Add(EvaluateCommand.Create(context));
+            root.Subcommands.Add(SegmentationScoreCommand.Create(context));
             root.Subcommands.Add(GnnCommand.Create(context));
             var output = new StringWriter();
             var exitCode = root.Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });
