@@ -18,19 +18,25 @@ internal static class KeyRadixSort
             return;
         }
 
+        // One read of the keys counts the digits of every pass.
+        var passes = (bits + DigitBits - 1) / DigitBits;
+        var histograms = new int[passes * Buckets];
+        foreach (var key in keys)
+        {
+            for (var pass = 0; pass < passes; pass++)
+            {
+                histograms[(pass * Buckets) + (int)((key >> (pass * DigitBits)) & (Buckets - 1))]++;
+            }
+        }
+
         var keyBuffer = new ulong[length];
         var valueBuffer = new int[length];
-        Span<int> offsets = stackalloc int[Buckets];
         Span<ulong> sourceKeys = keys, targetKeys = keyBuffer;
         Span<int> sourceValues = values, targetValues = valueBuffer;
-        for (var shift = 0; shift < bits; shift += DigitBits)
+        for (var pass = 0; pass < passes; pass++)
         {
-            offsets.Clear();
-            foreach (var key in sourceKeys)
-            {
-                offsets[(int)((key >> shift) & (Buckets - 1))]++;
-            }
-
+            var shift = pass * DigitBits;
+            var offsets = histograms.AsSpan(pass * Buckets, Buckets);
             if (offsets[(int)((sourceKeys[0] >> shift) & (Buckets - 1))] == length)
             {
                 continue; // every key has this digit: the pass would not move anything

@@ -68,18 +68,28 @@ internal sealed class LabelContingency
         where TTruth : unmanaged, IBinaryInteger<TTruth>
         where TTest : unmanaged, IBinaryInteger<TTest>
     {
-        var perBlock = new (ulong[] Keys, int[] Counts)[blocks.Count];
+        var perBlock = new (ulong[] Keys, int[] Counts, int Kept)[blocks.Count];
         blocks.ForEach((b, block, start, count) =>
         {
             var keys = new ulong[count];
             var counts = new int[count];
             var runs = Runs(b.Truth(start, count), b.Test(start, count), (t, s) => ((t - truthMin) << testBits) | (s - testMin), keys, counts);
-            var distinct = KeyRadixSort.SortAndFold(keys.AsSpan(0, runs), counts.AsSpan(0, runs), bits);
-            perBlock[block] = (keys[..distinct], counts[..distinct]);
+
+            // Folding pays where pairs repeat (real label volumes); runs of mostly distinct pairs go to the final sort as they are.
+            var kept = 2 * runs > count ? runs : KeyRadixSort.SortAndFold(keys.AsSpan(0, runs), counts.AsSpan(0, runs), bits);
+            perBlock[block] = (keys, counts, kept);
         });
 
-        var allKeys = perBlock.SelectMany(p => p.Keys).ToArray();
-        var allCounts = perBlock.SelectMany(p => p.Counts).ToArray();
+        var allKeys = new ulong[perBlock.Sum(p => (long)p.Kept)];
+        var allCounts = new int[allKeys.Length];
+        var at = 0;
+        foreach (var (keys, counts, kept) in perBlock)
+        {
+            Array.Copy(keys, 0, allKeys, at, kept);
+            Array.Copy(counts, 0, allCounts, at, kept);
+            at += kept;
+        }
+
         var pairs = KeyRadixSort.SortAndFold(allKeys, allCounts, bits);
         var testMask = testBits == 64 ? ulong.MaxValue : (1UL << testBits) - 1;
         var truthLabels = new long[pairs];
