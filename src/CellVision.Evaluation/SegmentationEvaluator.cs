@@ -151,7 +151,7 @@ public static class SegmentationEvaluator
         var precision = (double)(joint - n) / (test - n);
         var recall = (double)(joint - n) / (truth - n);
 
-        // In scikit-image's operand order (its precision is this recall), so the error matches it to the last bit.
+        // In scikit-image's operand order (its precision is this recall), so the error matches it bit for bit while its float sums are exact.
         var fScore = 2.0 * recall * precision / (recall + precision);
         return (1.0 - fScore, precision, recall);
     }
