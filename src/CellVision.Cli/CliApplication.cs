@@ -26,6 +26,7 @@ internal static class CliApplication
             root.Subcommands.Add(DetectCommand.Create(context));
             root.Subcommands.Add(LinkCommand.Create(context));
             root.Subcommands.Add(EvaluateCommand.Create(context));
+            root.Subcommands.Add(SegmentationScoreCommand.Create(context));
             root.Subcommands.Add(GnnCommand.Create(context));
             root.Subcommands.Add(FfnCommand.Create(context));
             var output = new StringWriter();

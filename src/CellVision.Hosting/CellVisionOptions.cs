@@ -48,4 +48,7 @@ public sealed class CellVisionOptions
 
     /// <summary>Which Cell Tracking Challenge measures are computed and with which AOGM weights (all of them, the CTC's weights).</summary>
     public CtcEvaluationOptions CtcEvaluation { get; set; } = new();
+
+    /// <summary>The ground truth labels that the segmentation measures ignore (scikit-image: none for VOI, 0 for the adapted Rand error).</summary>
+    public SegmentationEvaluationOptions SegmentationEvaluation { get; set; } = new();
 }

@@ -17,9 +17,9 @@ public static class CellVisionServiceCollectionExtensions
     /// Adds CellVision: <see cref="CellVisionOptions"/> and each of its sections as <see cref="IOptions{TOptions}"/>
     /// (<see cref="PredictionOptions"/>, <see cref="SpotExtractionOptions"/>, <see cref="DetectionTrainingOptions"/>,
     /// <see cref="LabelOptions"/>, <see cref="SuppressionOptions"/>, <see cref="NearestNeighborLinkingOptions"/>, <see cref="ClaheOptions"/>,
-    /// <see cref="CtcEvaluationOptions"/>, <see cref="GnnTrackerOptions"/>), validated when first built, and the singleton
+    /// <see cref="CtcEvaluationOptions"/>, <see cref="SegmentationEvaluationOptions"/>, <see cref="GnnTrackerOptions"/>), validated when first built, and the singleton
     /// services <see cref="IMovieStore"/>, <see cref="INucleusDetector"/>, <see cref="ITrackLinker"/>,
-    /// <see cref="IClaheService"/>, <see cref="ICtcService"/> and <see cref="IGnnTracking"/>, which log every operation through <see cref="Logging.ILogger{TCategoryName}"/>.
+    /// <see cref="IClaheService"/>, <see cref="ICtcService"/>, <see cref="ISegmentationEvaluationService"/> and <see cref="IGnnTracking"/>, which log every operation through <see cref="Logging.ILogger{TCategoryName}"/>.
     /// Logging and options are added too (a host adds its own logger providers).
     /// </summary>
     /// <remarks>
@@ -51,6 +51,7 @@ public static class CellVisionServiceCollectionExtensions
         AddSection(services, o => o.Linking);
         AddSection(services, o => o.Clahe);
         AddSection(services, o => o.CtcEvaluation);
+        AddSection(services, o => o.SegmentationEvaluation);
         AddSection(services, o => o.GnnTracking);
 
         services.TryAddSingleton<IMovieStore, MovieStore>();
@@ -67,6 +68,7 @@ public static class CellVisionServiceCollectionExtensions
         services.TryAddSingleton<ITrackLinker, TrackLinker>();
         services.TryAddSingleton<IClaheService, ClaheService>();
         services.TryAddSingleton<ICtcService, CtcService>();
+        services.TryAddSingleton<ISegmentationEvaluationService, SegmentationEvaluationService>();
         services.TryAddSingleton<IGnnTracking, GnnTracking>();
         return services;
     }

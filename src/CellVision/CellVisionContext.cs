@@ -9,7 +9,7 @@ namespace CellVision;
 /// capability through its catalogs — <see cref="Movies"/> (open and save any supported format), <see cref="Detection"/>
 /// (train ELEPHANT's nucleus detector from a few annotated nuclei, detect), <see cref="Tracking"/> (link nuclei into
 /// lineages, with or without optical flow), <see cref="Lineages"/> (TrackMate, CSV and Cell Tracking Challenge files,
-/// CTC scores) and <see cref="Segmentation"/> (CLAHE).
+/// CTC scores) and <see cref="Segmentation"/> (CLAHE, segmentation scores).
 /// </summary>
 /// <remarks>
 /// With a seed, everything random that the context starts is drawn from it: the networks' initial weights, training
@@ -67,6 +67,6 @@ public sealed class CellVisionContext
     /// <summary>Lineage files (TrackMate XML, CSV, Cell Tracking Challenge) and their scores.</summary>
     public LineageCatalog Lineages { get; }
 
-    /// <summary>Image preparation: CLAHE exactly as scikit-image, in memory or block-wise over chunked volumes.</summary>
+    /// <summary>Image preparation: CLAHE exactly as scikit-image, in memory or block-wise over chunked volumes; segmentation scores (VOI, adapted Rand error).</summary>
     public SegmentationCatalog Segmentation { get; }
 }

@@ -21,6 +21,7 @@ public class RegistrationTests
             (typeof(ITrackLinker), typeof(TrackLinker)),
             (typeof(IClaheService), typeof(ClaheService)),
             (typeof(ICtcService), typeof(CtcService)),
+            (typeof(ISegmentationEvaluationService), typeof(SegmentationEvaluationService)),
         ];
         foreach (var (service, implementation) in expected)
         {
@@ -42,6 +43,7 @@ public class RegistrationTests
         Assert.Equal(new NearestNeighborLinkingOptions(), host.Get<IOptions<NearestNeighborLinkingOptions>>().Value);
         Assert.Equal(new ClaheOptions(), host.Get<IOptions<ClaheOptions>>().Value);
         Assert.Equal(new CtcEvaluationOptions(), host.Get<IOptions<CtcEvaluationOptions>>().Value);
+        Assert.Equal(new SegmentationEvaluationOptions(), host.Get<IOptions<SegmentationEvaluationOptions>>().Value);
 
         // A few of the reference values themselves (ELEPHANT's client, scikit-image, the CTC).
         Assert.Equal((24, 384, 384), host.Get<IOptions<PredictionOptions>>().Value.PatchSize);
@@ -50,6 +52,7 @@ public class RegistrationTests
         Assert.Equal(5.0, host.Get<IOptions<NearestNeighborLinkingOptions>>().Value.DistanceThreshold);
         Assert.Equal(0.01, host.Get<IOptions<ClaheOptions>>().Value.ClipLimit);
         Assert.Same(AogmWeights.Ctc, host.Get<IOptions<CtcEvaluationOptions>>().Value.Weights);
+        Assert.Equal([0L], host.Get<IOptions<SegmentationEvaluationOptions>>().Value.AdaptedRandIgnoredLabels);
     }
 
     [Fact]
@@ -106,12 +109,14 @@ public class RegistrationTests
             o.Linking = o.Linking with { DistanceThreshold = -1 };
             o.Clahe = o.Clahe with { ClipLimit = 2 };
             o.Prediction = null!;
+            o.SegmentationEvaluation = o.SegmentationEvaluation with { AdaptedRandIgnoredLabels = null! };
         });
 
         var exception = Assert.Throws<OptionsValidationException>(() => host.Get<ITrackLinker>());
         Assert.Contains(exception.Failures, f => f.Contains("Linking.DistanceThreshold", StringComparison.Ordinal));
         Assert.Contains(exception.Failures, f => f.Contains("Clahe.ClipLimit", StringComparison.Ordinal));
         Assert.Contains(exception.Failures, f => f.Contains("Prediction must not be null", StringComparison.Ordinal));
+        Assert.Contains(exception.Failures, f => f.Contains("SegmentationEvaluation.AdaptedRandIgnoredLabels", StringComparison.Ordinal));
         Assert.Throws<OptionsValidationException>(() => host.Get<IOptions<ClaheOptions>>().Value);
     }
 

@@ -134,6 +134,27 @@ internal sealed class CellVisionOptionsValidator : IValidateOptions<CellVisionOp
                 failures.Add($"CtcEvaluation.Weights.{exception.ParamName}: {FirstLine(exception.Message)}");
             }
         }
+
+        CheckSegmentationEvaluation(failures, options.SegmentationEvaluation);
+    }
+
+    private static void CheckSegmentationEvaluation(List<string> failures, SegmentationEvaluationOptions? options)
+    {
+        if (options is null)
+        {
+            failures.Add("SegmentationEvaluation must not be null.");
+            return;
+        }
+
+        if (options.VariationOfInformationIgnoredLabels is null)
+        {
+            failures.Add("SegmentationEvaluation.VariationOfInformationIgnoredLabels must not be null; use an empty list to count every voxel.");
+        }
+
+        if (options.AdaptedRandIgnoredLabels is null)
+        {
+            failures.Add("SegmentationEvaluation.AdaptedRandIgnoredLabels must not be null; use an empty list to count every voxel.");
+        }
     }
 
     private static string FirstLine(string message) => message.Split('\n')[0].Trim();

@@ -1,13 +1,15 @@
 using CellVision.Torch;
 using System.Numerics;
 using CellVision.Core.Volumes;
+using CellVision.Evaluation;
 using CellVision.Segmentation;
 
 namespace CellVision;
 
 /// <summary>
 /// Image preparation and segmentation: contrast-limited adaptive histogram equalisation exactly as scikit-image computes
-/// it, and the training data of flood-filling networks (partitions and balanced coordinates, as google/ffn prepares them).
+/// it, flood-filling networks (training data as google/ffn prepares it, the network and its training), and the scores of
+/// an instance segmentation against ground truth (variation of information, adapted Rand error).
 /// </summary>
 public sealed class SegmentationCatalog
 {
@@ -114,4 +116,23 @@ public sealed class SegmentationCatalog
         IProgress<FloodFillTrainingProgress>? progress = null,
         CancellationToken cancellationToken = default) =>
         FloodFillTrainer.Train(network, volumes, coordinates, options, checkpoint, progress, cancellationToken);
+
+    /// <summary>
+    /// Scores a label volume against ground truth of the same shape: the variation of information split into
+    /// H(segmentation | ground truth) and H(ground truth | segmentation) in bits, and the adapted Rand error with its
+    /// precision and recall, as scikit-image 0.19.3's <c>variation_of_information</c> and <c>adapted_rand_error</c>
+    /// compute them (<see cref="SegmentationEvaluator"/>).
+    /// </summary>
+    /// <typeparam name="TTruth">The ground truth's voxel type (any integer type).</typeparam>
+    /// <typeparam name="TTest">The segmentation's voxel type (any integer type).</typeparam>
+    /// <param name="groundTruth">The reference labels.</param>
+    /// <param name="segmentation">The labels to score.</param>
+    /// <param name="options">The ground truth labels each measure ignores; null for scikit-image's defaults (none for VOI, 0 for the adapted Rand error).</param>
+    /// <param name="cancellationToken">Stops between blocks of voxels.</param>
+    /// <returns>The scores.</returns>
+    /// <exception cref="ArgumentException">The shapes differ.</exception>
+    public SegmentationScores Score<TTruth, TTest>(Volume<TTruth> groundTruth, Volume<TTest> segmentation, SegmentationEvaluationOptions? options = null, CancellationToken cancellationToken = default)
+        where TTruth : unmanaged, IBinaryInteger<TTruth>
+        where TTest : unmanaged, IBinaryInteger<TTest> =>
+        SegmentationEvaluator.Evaluate(groundTruth, segmentation, options, cancellationToken);
 }
