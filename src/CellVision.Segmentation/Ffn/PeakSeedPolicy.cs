@@ -39,8 +39,8 @@ internal static class PeakSeedPolicy
             return [];
         }
 
-        var distance = EdgeDistanceTransform.Compute(isEdge, shape, cancellationToken);
-        var peaks = LocalMaximumPeaks.Find(WithNoise(distance, excluded), shape, PeakDistance, cancellationToken);
+        var distance = Distances(isEdge, excluded, shape, cancellationToken);
+        var peaks = LocalMaximumPeaks.Find(WithNoise(distance), shape, PeakDistance, cancellationToken);
         var seeds = new List<(int Z, int Y, int X)>(peaks.Count);
         foreach (var index in peaks)
         {
@@ -67,18 +67,29 @@ internal static class PeakSeedPolicy
         return isEdge;
     }
 
-    /// <summary>
-    /// The peak image: the distance, −1 where excluded or not finite, plus <c>RandomState(42).rand()·1e-4</c> in C
-    /// order, summed in float64.
-    /// </summary>
-    internal static double[] WithNoise(float[] distance, ReadOnlySpan<bool> excluded)
+    /// <summary>The distance to the nearest edge voxel, −1 where seeding is excluded or the distance is not finite (no edge at all).</summary>
+    internal static float[] Distances(bool[] isEdge, ReadOnlySpan<bool> excluded, (int Depth, int Height, int Width) shape, CancellationToken cancellationToken)
+    {
+        var distance = EdgeDistanceTransform.Compute(isEdge, shape, cancellationToken);
+        for (var i = 0; i < distance.Length; i++)
+        {
+            if ((!excluded.IsEmpty && excluded[i]) || !float.IsFinite(distance[i]))
+            {
+                distance[i] = -1;
+            }
+        }
+
+        return distance;
+    }
+
+    /// <summary>The peak image: the distance plus <c>RandomState(42).rand()·1e-4</c> in C order, summed in float64.</summary>
+    internal static double[] WithNoise(float[] distance)
     {
         var random = new LegacyRandomState(NoiseSeed);
         var noisy = new double[distance.Length];
         for (var i = 0; i < noisy.Length; i++)
         {
-            var d = (!excluded.IsEmpty && excluded[i]) || !float.IsFinite(distance[i]) ? -1f : distance[i];
-            noisy[i] = d + (random.NextDouble() * 1e-4);
+            noisy[i] = distance[i] + (random.NextDouble() * 1e-4);
         }
 
         return noisy;

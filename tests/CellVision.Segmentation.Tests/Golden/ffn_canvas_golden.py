@@ -359,6 +359,7 @@ def cases(shared):
     yield "cells-anisotropic-masked", cells, flat, Options(
         init_activation=0.97, pad_value=0.1, move_threshold=0.85, segment_threshold=0.55, min_segment_size=300,
         disco_seed_threshold=0.02, image_mean=120.0, image_stddev=40.0), allowed
+    yield "cells-initial-activation-below-move-threshold", cells, cube, Options(init_activation=0.85), None
     yield "cells-no-disconnection-bias", synthetic_cells((52, 56, 60), 9, 11), cube, Options(
         disco_seed_threshold=-1.0, min_segment_size=200, min_boundary_dist=(0, 0, 0)), None
 
