@@ -234,27 +234,16 @@ internal sealed class FloodFillCanvas : IDisposable
             for (var dy = 0; dy < fieldOfView.Y; dy++, window += rowLength)
             {
                 image.Row(z0 + dz, y0 + dy).Slice(x0, rowLength).CopyTo(imageWindow.AsSpan(window, rowLength));
-                var seedRow = seed.Row(z0 + dz, y0 + dy).Slice(x0, rowLength);
-                var target = seedWindow.AsSpan(window, rowLength);
-                for (var x = 0; x < rowLength; x++)
-                {
-                    var value = seedRow[x];
-                    target[x] = float.IsNaN(value) ? padLogit : value;
-                }
+                WindowKernels.CopyReplacingNaN(seed.Row(z0 + dz, y0 + dy).Slice(x0, rowLength), seedWindow.AsSpan(window, rowLength), padLogit);
             }
         }
 
         network.Predict(imageWindow, seedWindow, logits, 1);
 
-        var reached = 0;
-        foreach (var value in logits)
+        var reached = WindowKernels.CountAtLeast(logits, moveLogit, out var hasNaN);
+        if (hasNaN)
         {
-            if (float.IsNaN(value))
-            {
-                throw new InvalidOperationException($"The flood-filling network returned NaN logits at position ({position.Z}, {position.Y}, {position.X}).");
-            }
-
-            reached += value >= moveLogit ? 1 : 0;
+            throw new InvalidOperationException($"The flood-filling network returned NaN logits at position ({position.Z}, {position.Y}, {position.X}).");
         }
 
         // The disconnected-seed bias: once some of the window reaches the move threshold, voxels already predicted
@@ -269,14 +258,7 @@ internal sealed class FloodFillCanvas : IDisposable
                 var predicted = logits.AsSpan(window, rowLength);
                 if (bias)
                 {
-                    for (var x = 0; x < rowLength; x++)
-                    {
-                        var old = seedRow[x];
-                        if (old < 0f && predicted[x] > old)
-                        {
-                            predicted[x] = old;
-                        }
-                    }
+                    WindowKernels.KeepFallenValues(seedRow, predicted);
                 }
 
                 predicted.CopyTo(seedRow);
