@@ -85,6 +85,26 @@ internal sealed class FloodFillCanvas : IDisposable
         set => maxId = value;
     }
 
+    /// <summary>
+    /// Starts from an existing segmentation (the reference's <c>init_segmentation_from_volume</c>): its objects are
+    /// never overwritten, and seeds and moves avoid them. Ids above <see cref="MaxId"/> raise it.
+    /// </summary>
+    /// <exception cref="ArgumentException">An id does not fit the canvas's int32 labels.</exception>
+    internal void Prefill(ReadOnlySpan<uint> labels)
+    {
+        var target = segmentation.Span;
+        for (var i = 0; i < target.Length; i++)
+        {
+            if (labels[i] > int.MaxValue)
+            {
+                throw new ArgumentException($"The existing segmentation holds id {labels[i]}; flood filling keeps ids up to {int.MaxValue}.", nameof(labels));
+            }
+
+            target[i] = (int)labels[i];
+            maxId = Math.Max(maxId, target[i]);
+        }
+    }
+
     /// <summary>The seed policy's seeds for the current segmentation and allowed region (spec A.3.8).</summary>
     internal List<(int Z, int Y, int X)> FindSeeds(CancellationToken cancellationToken)
     {

@@ -9,7 +9,7 @@ namespace CellVision.Segmentation;
 /// network's field of view moves to the face maxima of its own prediction until no valid move is left; the object is
 /// then accepted or rejected by the reference's rules and written without overwriting earlier objects.
 /// </summary>
-public static class FloodFillSegmenter
+public static partial class FloodFillSegmenter
 {
     /// <summary>Segments a volume of any numeric voxel type (uint8 for EM, as in the reference).</summary>
     /// <typeparam name="T">The voxel type; a floating-point image must be finite.</typeparam>

@@ -8,7 +8,8 @@ namespace CellVision.Segmentation.Tests.FloodFill;
 /// by the same stand-in network, on a 100³ FIB-25 crop and on synthetic cells: seed-policy arrays bit for bit, the seeds,
 /// every attempt's outcome and visited positions in order, the accepted objects, the −1 markers and the labels.
 /// </summary>
-public sealed class FloodFillCanvasGoldenTests(FloodFillGoldenFixture golden) : IClassFixture<FloodFillGoldenFixture>
+[Collection(FloodFillGoldenFixture.Collection)]
+public sealed class FloodFillCanvasGoldenTests(FloodFillGoldenFixture golden)
 {
     public static TheoryData<string> Cases => FloodFillGoldenFixture.CaseNames;
 
@@ -117,9 +118,9 @@ public sealed class FloodFillCanvasGoldenTests(FloodFillGoldenFixture golden) : 
         Assert.True(differing.Count == 0, $"{what}: {differing.Count} of {expected.Length} voxels differ, first at {differing.FirstOrDefault()} ({actual[differing.FirstOrDefault()]} vs {expected[differing.FirstOrDefault()]})");
     }
 
-    private static (int Z, int Y, int X) Position(JsonNode node) => (node[0]!.GetValue<int>(), node[1]!.GetValue<int>(), node[2]!.GetValue<int>());
+    internal static (int Z, int Y, int X) Position(JsonNode node) => (node[0]!.GetValue<int>(), node[1]!.GetValue<int>(), node[2]!.GetValue<int>());
 
-    private static List<(int Z, int Y, int X)> Positions(JsonNode node) => [.. node.AsArray().Select(p => Position(p!))];
+    internal static List<(int Z, int Y, int X)> Positions(JsonNode node) => [.. node.AsArray().Select(p => Position(p!))];
 
     private static int FirstDifference(List<(int Z, int Y, int X)> expected, IReadOnlyList<(int Z, int Y, int X)> actual)
     {
@@ -132,7 +133,7 @@ public sealed class FloodFillCanvasGoldenTests(FloodFillGoldenFixture golden) : 
         return i;
     }
 
-    private static FloodFillSeedOutcome Outcome(string name) => name switch
+    internal static FloodFillSeedOutcome Outcome(string name) => name switch
     {
         "invalid" => FloodFillSeedOutcome.Invalid,
         "near-segment" => FloodFillSeedOutcome.NearSegment,

@@ -6,6 +6,9 @@ namespace CellVision.Segmentation.Tests.FloodFill;
 /// <summary>Runs Golden/ffn_canvas_golden.py once into a temporary folder and reads its cases.</summary>
 public sealed class FloodFillGoldenFixture : IDisposable
 {
+    /// <summary>The test collection that shares one run of the script.</summary>
+    public const string Collection = "flood-fill golden";
+
     private readonly string folder = Directory.CreateTempSubdirectory("cellvision-ffn-canvas-").FullName;
 
     public FloodFillGoldenFixture()
@@ -19,6 +22,9 @@ public sealed class FloodFillGoldenFixture : IDisposable
         ["fib25", "cells", "cells-anisotropic-masked", "cells-initial-activation-below-move-threshold", "cells-no-disconnection-bias"];
 
     internal JsonArray Manifest { get; }
+
+    /// <summary>The temporary folder holding the script's outputs.</summary>
+    internal string Folder => folder;
 
     public void Dispose() => Directory.Delete(folder, recursive: true);
 
@@ -40,30 +46,8 @@ public sealed class FloodFillGoldenFixture : IDisposable
             }
         }
 
-        var o = entry["options"]!;
-        var mbd = o["min_boundary_dist"]!.AsArray().Select(v => v!.GetValue<int>()).ToArray();
-        var options = new FloodFillInferenceOptions
-        {
-            ImageMean = o["image_mean"]!.GetValue<double>(),
-            ImageStandardDeviation = o["image_stddev"]!.GetValue<double>(),
-            InitialActivation = o["init_activation"]!.GetValue<double>(),
-            PadValue = o["pad_value"]!.GetValue<double>(),
-            MoveThreshold = o["move_threshold"]!.GetValue<double>(),
-            MinimumBoundaryDistance = (mbd[0], mbd[1], mbd[2]),
-            SegmentThreshold = o["segment_threshold"]!.GetValue<double>(),
-            MinimumSegmentSize = o["min_segment_size"]!.GetValue<int>(),
-            DisconnectedSeedThreshold = o["disco_seed_threshold"]!.GetValue<double>(),
-        };
-        var n = entry["network"]!;
-        var fov = n["fov"]!.AsArray().Select(v => v!.GetValue<int>()).ToArray();
-        var deltas = n["deltas"]!.AsArray().Select(v => v!.GetValue<int>()).ToArray();
-        var network = new StandInNetwork(
-            (fov[0], fov[1], fov[2]),
-            (deltas[0], deltas[1], deltas[2]),
-            n["level"]!.GetValue<float>(),
-            n["gain"]!.GetValue<float>(),
-            n["cap"]!.GetValue<float>(),
-            n["decay"]!.GetValue<float>());
+        var options = Options(entry["options"]!);
+        var network = Network(entry["network"]!);
         return new GoldenCase(
             name,
             raw,
@@ -77,6 +61,38 @@ public sealed class FloodFillGoldenFixture : IDisposable
             Floats(name + ".dt"),
             Ints(name + ".canvas"),
             File.ReadAllBytes(Path.Combine(folder, name + ".labels")));
+    }
+
+    /// <summary>The options the script wrote.</summary>
+    internal static FloodFillInferenceOptions Options(JsonNode o)
+    {
+        var mbd = o["min_boundary_dist"]!.AsArray().Select(v => v!.GetValue<int>()).ToArray();
+        return new FloodFillInferenceOptions
+        {
+            ImageMean = o["image_mean"]!.GetValue<double>(),
+            ImageStandardDeviation = o["image_stddev"]!.GetValue<double>(),
+            InitialActivation = o["init_activation"]!.GetValue<double>(),
+            PadValue = o["pad_value"]!.GetValue<double>(),
+            MoveThreshold = o["move_threshold"]!.GetValue<double>(),
+            MinimumBoundaryDistance = (mbd[0], mbd[1], mbd[2]),
+            SegmentThreshold = o["segment_threshold"]!.GetValue<double>(),
+            MinimumSegmentSize = o["min_segment_size"]!.GetValue<int>(),
+            DisconnectedSeedThreshold = o["disco_seed_threshold"]!.GetValue<double>(),
+        };
+    }
+
+    /// <summary>The stand-in network the script used.</summary>
+    internal static StandInNetwork Network(JsonNode n)
+    {
+        var fov = n["fov"]!.AsArray().Select(v => v!.GetValue<int>()).ToArray();
+        var deltas = n["deltas"]!.AsArray().Select(v => v!.GetValue<int>()).ToArray();
+        return new StandInNetwork(
+            (fov[0], fov[1], fov[2]),
+            (deltas[0], deltas[1], deltas[2]),
+            n["level"]!.GetValue<float>(),
+            n["gain"]!.GetValue<float>(),
+            n["cap"]!.GetValue<float>(),
+            n["decay"]!.GetValue<float>());
     }
 
     private float[] Floats(string file) => [.. System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(File.ReadAllBytes(Path.Combine(folder, file)))];
@@ -105,3 +121,7 @@ internal sealed record GoldenCase(
         Allowed?.Dispose();
     }
 }
+
+/// <summary>The classes that read the script's outputs, sharing one run.</summary>
+[CollectionDefinition(FloodFillGoldenFixture.Collection)]
+public sealed class FloodFillGoldenGroup : ICollectionFixture<FloodFillGoldenFixture>;

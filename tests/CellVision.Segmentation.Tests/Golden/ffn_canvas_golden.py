@@ -364,6 +364,56 @@ def cases(shared):
         disco_seed_threshold=-1.0, min_segment_size=200, min_boundary_dist=(0, 0, 0)), None
 
 
+# ----------------------------------------------------------------------------------------------------------------
+# Volumes larger than one canvas (CellVision's rule, not the reference's): subvolumes of one size that overlap by a
+# fixed number of voxels, the last one on each axis aligned with the volume's end, processed in Z, Y, X order. Each
+# canvas starts from the labels already written in its region (so new objects never overwrite them and seeds avoid
+# them) and numbers new objects above the largest id written so far; its labels are written back over its region.
+
+def subvolume_starts(length, size, overlap):
+    size = min(size, length)
+    return list(range(0, length - size, size - overlap)) + [length - size], size
+
+
+def segment_in_subvolumes(raw, network, options, size, overlap):
+    labels = np.zeros(raw.shape, dtype=np.uint32)
+    axes = [subvolume_starts(n, s, o) for n, s, o in zip(raw.shape, size, overlap)]
+    max_id = 0
+    subvolumes = []
+    for z in axes[0][0]:
+        for y in axes[1][0]:
+            for x in axes[2][0]:
+                corner = np.array([z, y, x])
+                region = tuple(slice(c, c + a[1]) for c, a in zip(corner, axes))
+                image = normalise(raw[region], options)
+                canvas = Canvas(image, network, options)
+                canvas.segmentation[...] = labels[region].astype(np.int32)
+                canvas.max_id = max_id
+                _, _, _, seeds = policy_peaks(image, canvas.segmentation > 0, None, canvas.margin)
+                attempts = canvas.segment_all(seeds)
+                labels[region] = np.maximum(canvas.segmentation, 0).astype(np.uint32)
+                max_id = max(max_id, canvas.max_id)
+                for a in attempts:
+                    a["seed"] = (np.array(a["seed"]) + corner).tolist()
+                    a["steps"] = [(np.array(p) + corner).tolist() for p in a["steps"]]
+                subvolumes.append(dict(corner=corner.tolist(), attempts=attempts))
+    return labels, subvolumes
+
+
+def write_subvolume_case(out, shared):
+    em = tifffile.imread(os.path.join(shared, "fib25-medulla-ts2", "derived", "raw_zyx_uint8.tif"))
+    raw = np.ascontiguousarray(em[100:172, 40:136, 120:216])
+    network = StandIn((33, 33, 33), (8, 8, 8), level=-0.15, gain=6.0, cap=5.0, decay=0.03)
+    options = Options(min_segment_size=500)
+    size, overlap = (72, 60, 60), (32, 32, 32)
+    labels, subvolumes = segment_in_subvolumes(raw, network, options, size, overlap)
+    raw.tofile(os.path.join(out, "subvolumes.raw"))
+    labels.tofile(os.path.join(out, "subvolumes.labels"))
+    with open(os.path.join(out, "subvolumes.json"), "w") as f:
+        json.dump(dict(shape=list(raw.shape), size=list(size), overlap=list(overlap), options=options.to_json(),
+                       network=network.params(), subvolumes=subvolumes), f)
+
+
 def main(out, shared):
     os.makedirs(out, exist_ok=True)
     manifest = []
@@ -393,6 +443,7 @@ def main(out, shared):
                                          segment=logit32(options.segment_threshold))))
     with open(os.path.join(out, "manifest.json"), "w") as f:
         json.dump(manifest, f, indent=1)
+    write_subvolume_case(out, shared)
 
 
 if __name__ == "__main__":
