@@ -117,6 +117,14 @@ public sealed class FloodFillSegmenterTests
         Assert.Equal(3, network.Calls);
     }
 
+    [Fact]
+    public void NaNLogitsStopTheRunWithThePosition()
+    {
+        using var image = SyntheticBlobs();
+        var error = Assert.Throws<InvalidOperationException>(() => FloodFillSegmenter.Segment(image, new NaNNetwork()).Dispose());
+        Assert.Contains("NaN logits at position (", error.Message, StringComparison.Ordinal);
+    }
+
     /// <summary>Bright spheres on a dark background: several seeds, each grows for several steps.</summary>
     private static Volume<byte> SyntheticBlobs()
     {
@@ -134,6 +142,19 @@ public sealed class FloodFillSegmenterTests
         }
 
         return image;
+    }
+
+    private sealed class NaNNetwork : IFloodFillNetwork
+    {
+        public (int Z, int Y, int X) FieldOfView => (33, 33, 33);
+
+        public (int Z, int Y, int X) Deltas => (8, 8, 8);
+
+        public void Predict(ReadOnlySpan<float> image, ReadOnlySpan<float> seed, Span<float> logits, int batchSize)
+        {
+            seed.CopyTo(logits);
+            logits[logits.Length - 3] = float.NaN;
+        }
     }
 
     private sealed class CancellingNetwork(IFloodFillNetwork inner, CancellationTokenSource source, int afterCalls) : IFloodFillNetwork
