@@ -41,7 +41,36 @@ public sealed class FfnTrainCommandTests : IDisposable
         using var network = FloodFillNetwork.Load(folder["ffn.pth"]);
         Assert.Equal((2, 4, (9, 9, 9), (2, 2, 2)), (network.Options.Depth, network.Options.Features, network.FieldOfView, network.Deltas));
 
-        var (code, _, error) = CliRunner.Run("ffn", "train", "--image", $"{folder["raw.tif"]},{folder["raw.tif"]}", "--labels", folder["labels.tif"], "--coordinates", folder["c.bin"], "--model", folder["other.pth"]);
+        // Segmenting with the trained weights writes what the library computes, as OME-Zarr labels and as TIFF.
+        var segmented = Run("ffn", "segment", "--image", folder["raw.tif"], "--model", folder["ffn.pth"], "--out", folder["seg.ome.zarr"], "--min-segment-size", "10");
+        Assert.Contains("written to", segmented);
+        Run("ffn", "segment", "--image", folder["raw.tif"], "--model", folder["ffn.pth"], "--out", folder["seg.tif"], "--min-segment-size", "10");
+        using (var rawTiff = TiffFile.Open(folder["raw.tif"]))
+        using (var raw = rawTiff.ReadStack<byte>())
+        using (var expected = FloodFillSegmenter.Segment(raw, network, new FloodFillInferenceOptions { MinimumSegmentSize = 10 }))
+        using (var labelsTiff = TiffFile.Open(folder["seg.tif"]))
+        using (var written = labelsTiff.ReadStack<uint>())
+        {
+            Assert.Equal(expected.Segmentation.Span.ToArray(), written.Span.ToArray());
+            var ome = CellVision.IO.OmeZarr.OmeZarrImage.Open(folder["seg.ome.zarr"]).OpenLabels("ffn");
+            Assert.Equal(expected.Segmentation.Span.ToArray(), ome.Levels[0].Array.Read<uint>(ome.Levels[0].Array.Bounds));
+        }
+
+        // Subvolume by subvolume into a Zarr array; a second run resumes into it.
+        using (var rawTiff = TiffFile.Open(folder["raw.tif"]))
+        using (var raw = rawTiff.ReadStack<byte>())
+        {
+            var zarr = CellVision.IO.Zarr.ZarrArray.Create<byte>(folder["raw.zarr"], [36, 40, 44], [16, 16, 16]);
+            zarr.Write(raw);
+        }
+
+        Assert.Contains("subvolumes", Run("ffn", "segment", "--image", folder["raw.zarr"], "--model", folder["ffn.pth"], "--out", folder["sub.zarr"], "--subvolume", "24,24,24", "--overlap", "10,10,10", "--min-segment-size", "10"));
+        Assert.Contains("resuming", Run("ffn", "segment", "--image", folder["raw.zarr"], "--model", folder["ffn.pth"], "--out", folder["sub.zarr"], "--subvolume", "24,24,24", "--overlap", "10,10,10", "--min-segment-size", "10"));
+        var (code, _, error) = CliRunner.Run("ffn", "segment", "--image", folder["raw.tif"], "--model", folder["ffn.pth"], "--out", folder["sub2.zarr"], "--subvolume", "24,24,24", "--overlap", "10,10,10");
+        Assert.Equal(2, code);
+        Assert.Contains("not one", error);
+
+        (code, _, error) = CliRunner.Run("ffn", "train", "--image", $"{folder["raw.tif"]},{folder["raw.tif"]}", "--labels", folder["labels.tif"], "--coordinates", folder["c.bin"], "--model", folder["other.pth"]);
         Assert.Equal(2, code);
         Assert.Contains("one label volume per image", error);
         Assert.False(File.Exists(folder["other.pth"]));

@@ -24,6 +24,7 @@ internal static class FfnCommand
         command.Subcommands.Add(Coordinates(context));
         command.Subcommands.Add(Train(context));
         command.Subcommands.Add(Import(context));
+        command.Subcommands.Add(FfnSegmentCommand.Create(context));
         return command;
     }
 
@@ -401,7 +402,7 @@ internal static class FfnCommand
     }
 
     /// <summary>Reads a one-timepoint 8- or 16-bit volume in any format <c>convert</c> reads.</summary>
-    private static Volume<ushort> ReadSingle(string path, CancellationToken cancellationToken)
+    internal static Volume<ushort> ReadSingle(string path, CancellationToken cancellationToken)
     {
         var frames = MovieFiles.Read(path, MovieFiles.Guess(path, forWriting: false), cancellationToken);
         if (frames.Count != 1)
@@ -413,7 +414,7 @@ internal static class FfnCommand
         return frames[0];
     }
 
-    private static Volume<bool> ReadMask(string path, CancellationToken cancellationToken)
+    internal static Volume<bool> ReadMask(string path, CancellationToken cancellationToken)
     {
         using var source = ReadSingle(path, cancellationToken);
         var mask = new Volume<bool>(source.Depth, source.Height, source.Width, source.VoxelSize, source.Origin);

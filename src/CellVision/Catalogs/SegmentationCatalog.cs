@@ -135,4 +135,17 @@ public sealed class SegmentationCatalog
         where TTruth : unmanaged, IBinaryInteger<TTruth>
         where TTest : unmanaged, IBinaryInteger<TTest> =>
         SegmentationEvaluator.Evaluate(groundTruth, segmentation, options, cancellationToken);
+
+    /// <summary>Segments a volume with a flood-filling network, seed after seed (<see cref="FloodFillSegmenter.Segment{T}"/>).</summary>
+    /// <typeparam name="T">The voxel type (uint8 or uint16 EM; floats must be finite).</typeparam>
+    /// <param name="image">The raw image.</param>
+    /// <param name="network">The network, e.g. <see cref="FloodFillNetwork.Load"/>.</param>
+    /// <param name="options">Inference settings; null for the reference request's.</param>
+    /// <param name="allowed">Where seeds and field-of-view centres may go; null for everywhere.</param>
+    /// <param name="progress">Receives a report after every seed.</param>
+    /// <param name="cancellationToken">Checked before every network step.</param>
+    /// <returns>The labels, objects and seed outcomes; the caller disposes it.</returns>
+    public FloodFillResult FloodFill<T>(Volume<T> image, IFloodFillNetwork network, FloodFillInferenceOptions? options = null, Volume<bool>? allowed = null, IProgress<FloodFillProgress>? progress = null, CancellationToken cancellationToken = default)
+        where T : unmanaged, INumberBase<T> =>
+        FloodFillSegmenter.Segment(image, network, options, allowed, progress, cancellationToken);
 }
