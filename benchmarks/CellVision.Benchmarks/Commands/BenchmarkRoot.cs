@@ -61,5 +61,6 @@ internal static class BenchmarkRoot
         GnnAstecCommand.Create(),
         GnnCtcCommand.Create(),
         GnnSpeedCommand.Create(),
+        FfnFib25Command.Create(),
     ];
 }
