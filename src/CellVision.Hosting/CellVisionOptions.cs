@@ -51,4 +51,7 @@ public sealed class CellVisionOptions
 
     /// <summary>The ground truth labels that the segmentation measures ignore (scikit-image: none for VOI, 0 for the adapted Rand error).</summary>
     public SegmentationEvaluationOptions SegmentationEvaluation { get; set; } = new();
+
+    /// <summary>Flood-filling inference (<see cref="IFloodFillSegmentation"/>); the reference request's values by default.</summary>
+    public FloodFillInferenceOptions FloodFillInference { get; set; } = new();
 }

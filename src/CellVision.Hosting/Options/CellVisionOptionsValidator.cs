@@ -136,6 +136,21 @@ internal sealed class CellVisionOptionsValidator : IValidateOptions<CellVisionOp
         }
 
         CheckSegmentationEvaluation(failures, options.SegmentationEvaluation);
+        if (options.FloodFillInference is not { } floodFill)
+        {
+            failures.Add("FloodFillInference must not be null.");
+        }
+        else
+        {
+            try
+            {
+                floodFill.Validate();
+            }
+            catch (ArgumentException exception)
+            {
+                failures.Add($"FloodFillInference: {FirstLine(exception.Message)}");
+            }
+        }
     }
 
     private static void CheckSegmentationEvaluation(List<string> failures, SegmentationEvaluationOptions? options)
