@@ -17,19 +17,20 @@ namespace CellVision.Benchmarks;
 /// </summary>
 internal static class FfnFib25
 {
-    internal static int Run(string folder, string model, int firstPlane, FloodFillInferenceOptions options, string? output)
+    internal static int Run(string folder, string model, int firstPlane, (int Y, int X, int Height, int Width)? area, FloodFillInferenceOptions options, string? output)
     {
         using var rawTiff = TiffFile.Open(Path.Combine(folder, "derived", "raw_zyx_uint8.tif"));
         using var raw = rawTiff.ReadStack<byte>();
         using var truthTiff = TiffFile.Open(Path.Combine(folder, "derived", "gt_bodies_zyx_uint16.tif"));
         using var truth = truthTiff.ReadStack<ushort>();
         var depth = raw.Depth - firstPlane;
-        var block = Box.FromZyx(firstPlane, 0, 0, depth, raw.Height, raw.Width);
+        var (y0, x0, height, width) = area ?? (0, 0, raw.Height, raw.Width);
+        var block = Box.FromZyx(firstPlane, y0, x0, depth, height, width);
         using var image = raw.Crop(block);
         using var groundTruth = truth.Crop(block);
         using var network = FloodFillNetwork.Load(model);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"model {model}: {network.Options.Depth} modules, {network.Options.Features} features, field of view {network.FieldOfView}, deltas {network.Deltas}; block z {firstPlane}-{raw.Depth - 1} ({depth}×{raw.Height}×{raw.Width})"));
+            $"model {model}: {network.Options.Depth} modules, {network.Options.Features} features, field of view {network.FieldOfView}, deltas {network.Deltas}; block z {firstPlane}-{raw.Depth - 1}, y {y0}-{y0 + height - 1}, x {x0}-{x0 + width - 1} ({depth}×{height}×{width})"));
 
         var clock = Stopwatch.StartNew();
         var lastReport = TimeSpan.Zero;
