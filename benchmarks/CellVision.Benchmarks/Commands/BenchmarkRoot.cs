@@ -62,5 +62,6 @@ internal static class BenchmarkRoot
         GnnCtcCommand.Create(),
         GnnSpeedCommand.Create(),
         FfnFib25Command.Create(),
+        FfnSpeedCommand.Create(),
     ];
 }
