@@ -28,6 +28,7 @@ import torch.nn.functional as F
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tests", "CellVision.Segmentation.Tests", "Golden"))
 import ffn_canvas_golden as canvas_ref  # noqa: E402
+import ffn_model_golden as model_ref  # noqa: E402
 import skimage.feature  # noqa: E402
 import tifffile  # noqa: E402
 from scipy import ndimage  # noqa: E402
@@ -81,18 +82,8 @@ def load_weights(path):
 
 
 def forward(params, depth, image, seed):
-    """x = [image, seed]; conv0_a, relu, conv0_b; depth - 1 residual modules; relu; conv_lom; seed + update."""
-    net = torch.cat([image, seed], dim=1)
-    net = F.conv3d(net, params["conv0_a.weight"], params["conv0_a.bias"], padding=1)
-    net = F.conv3d(F.relu(net), params["conv0_b.weight"], params["conv0_b.bias"], padding=1)
-    for i in range(1, depth):
-        x_in = net
-        net = F.relu(net)
-        net = F.relu(F.conv3d(net, params[f"conv{i}_a.weight"], params[f"conv{i}_a.bias"], padding=1))
-        net = F.conv3d(net, params[f"conv{i}_b.weight"], params[f"conv{i}_b.bias"], padding=1)
-        net = net + x_in
-    update = F.conv3d(F.relu(net), params["conv_lom.weight"], params["conv_lom.bias"])
-    return seed + update
+    """The transcription's ConvStack3D forward (ffn_model_golden.py) for a network of any depth."""
+    return model_ref.forward(params, image, seed, depth)
 
 
 class TorchNetwork:

@@ -53,12 +53,12 @@ def state_dict(variables):
     return state
 
 
-def forward(params, image, seed):
+def forward(params, image, seed, depth=DEPTH):
     """x = [image, seed]; conv0_a, relu, conv0_b; residual modules; relu; conv_lom; seed + update."""
     net = torch.cat([image, seed], dim=1)
     net = F.conv3d(net, params["conv0_a.weight"], params["conv0_a.bias"], padding=1)
     net = F.conv3d(F.relu(net), params["conv0_b.weight"], params["conv0_b.bias"], padding=1)
-    for i in range(1, DEPTH):
+    for i in range(1, depth):
         x_in = net
         net = F.relu(net)
         net = F.relu(F.conv3d(net, params[f"conv{i}_a.weight"], params[f"conv{i}_a.bias"], padding=1))
