@@ -44,6 +44,14 @@ public sealed record FloodFillInferenceOptions
     /// </summary>
     public double DisconnectedSeedThreshold { get; init; }
 
+    /// <summary>
+    /// Run every float32 CPU 3-D convolution on oneDNN (default; see <see cref="CellVision.Torch.Conv3dKernels"/>).
+    /// PyTorch's own choice sends a single field of view of a small network (for example 16 features at 25³) to a
+    /// kernel about five times slower; results differ from it by float32 rounding only. False reproduces PyTorch's
+    /// choice and its results.
+    /// </summary>
+    public bool OneDnnConvolutions { get; init; } = true;
+
     /// <summary>Checks every value and returns this instance.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A value is outside its documented range.</exception>
     public FloodFillInferenceOptions Validate()

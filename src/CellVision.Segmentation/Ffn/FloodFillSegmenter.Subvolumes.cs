@@ -1,5 +1,6 @@
 using System.Numerics;
 using CellVision.Core.Volumes;
+using CellVision.Torch;
 
 namespace CellVision.Segmentation;
 
@@ -54,6 +55,7 @@ public static partial class FloodFillSegmenter
         var segments = new List<FloodFillSegment>();
         var attempts = new List<FloodFillAttempt>();
         long steps = 0;
+        using var kernels = options.OneDnnConvolutions ? Conv3dKernels.ForceOneDnn() : null;
         for (var index = 0; index < grid.Count; index++)
         {
             var box = grid[index];

@@ -1,5 +1,6 @@
 using System.Numerics;
 using CellVision.Core.Volumes;
+using CellVision.Torch;
 
 namespace CellVision.Segmentation;
 
@@ -74,6 +75,7 @@ public static partial class FloodFillSegmenter
             throw new ArgumentException($"The allowed region is {allowed.Depth}×{allowed.Height}×{allowed.Width} voxels but the image is {normalized.Depth}×{normalized.Height}×{normalized.Width}.", nameof(allowed));
         }
 
+        using var kernels = options.OneDnnConvolutions ? Conv3dKernels.ForceOneDnn() : null;
         using var canvas = new FloodFillCanvas(normalized, network, options, allowed) { KeepVisited = keepVisited };
         var seeds = canvas.FindSeeds(cancellationToken);
         var attempts = canvas.SegmentAll(seeds, progress, cancellationToken);

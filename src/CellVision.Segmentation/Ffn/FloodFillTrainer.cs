@@ -73,7 +73,8 @@ public static class FloodFillTrainer
         }
 
         network.Train();
-        using var optimizer = new Sgd(network.Parameters(), options.LearningRate);
+        using var optimizer = CreateOptimizer(network, options);
+        using var kernels = options.OneDnnConvolutions ? Conv3dKernels.ForceOneDnn() : null;
         var clock = Stopwatch.StartNew();
         var lastCheckpoint = clock.Elapsed;
         try
@@ -133,6 +134,13 @@ public static class FloodFillTrainer
     }
 
     /// <summary>log(p / (1 − p)) in single precision, as the reference stores its thresholds.</summary>
+    internal static Optimizer CreateOptimizer(FloodFillNetwork network, FloodFillTrainingOptions options) => options.Optimizer switch
+    {
+        FloodFillOptimizer.Momentum => new Sgd(network.Parameters(), options.LearningRate, momentum: 0.9),
+        FloodFillOptimizer.Adam => new Adam(network.Parameters(), new AdamOptions { LearningRate = options.LearningRate, TensorFlowEpsilon = true }),
+        _ => new Sgd(network.Parameters(), options.LearningRate),
+    };
+
     internal static float Logit(double p) => (float)Math.Log(p / (1 - p));
 
     private static void Check(IReadOnlyList<FloodFillTrainingVolume> volumes, IReadOnlyList<FloodFillCoordinate> coordinates, (int Z, int Y, int X) patch)

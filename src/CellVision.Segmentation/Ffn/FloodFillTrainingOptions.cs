@@ -11,7 +11,10 @@ public sealed record FloodFillTrainingOptions
     /// <summary>Independent examples per step (default 4; 64 before 2018).</summary>
     public int BatchSize { get; init; } = 4;
 
-    /// <summary>The SGD learning rate (default 0.001).</summary>
+    /// <summary>The optimiser (default <see cref="FloodFillOptimizer.Sgd"/>, the reference's).</summary>
+    public FloodFillOptimizer Optimizer { get; init; } = FloodFillOptimizer.Sgd;
+
+    /// <summary>The optimiser's learning rate (default 0.001).</summary>
     public double LearningRate { get; init; } = 0.001;
 
     /// <summary>Every gradient entry is clipped to ± this value before the step (default 0.7).</summary>
@@ -50,6 +53,14 @@ public sealed record FloodFillTrainingOptions
     /// <summary>How often the checkpoint is written while training (default 300 s, as the reference).</summary>
     public TimeSpan CheckpointInterval { get; init; } = TimeSpan.FromSeconds(300);
 
+    /// <summary>
+    /// Run every float32 CPU 3-D convolution on oneDNN (default; see <see cref="CellVision.Torch.Conv3dKernels"/>).
+    /// PyTorch's own choice sends small batches of a small network (for example 16 features at 25³) to a
+    /// kernel about five times slower; results differ from it by float32 rounding only. False reproduces PyTorch's
+    /// choice and its results.
+    /// </summary>
+    public bool OneDnnConvolutions { get; init; } = true;
+
     /// <summary>Throws when a setting is out of range.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A setting is out of range.</exception>
     public void Validate()
@@ -57,6 +68,11 @@ public sealed record FloodFillTrainingOptions
         if (BatchSize is < 1 or > 4096)
         {
             throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, "The batch size must lie in 1..4096.");
+        }
+
+        if (!Enum.IsDefined(Optimizer))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Optimizer), Optimizer, "Unknown optimiser.");
         }
 
         if (!(LearningRate > 0 && double.IsFinite(LearningRate)))

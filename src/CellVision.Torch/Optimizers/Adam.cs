@@ -56,6 +56,7 @@ public class Adam : Optimizer
         var biasCorrection2 = 1 - Math.Pow(beta2, step);
         var stepSize = lr / biasCorrection1;
         var biasCorrection2Sqrt = Math.Sqrt(biasCorrection2);
+        var epsilon = Options.TensorFlowEpsilon ? Options.Epsilon / biasCorrection2Sqrt : Options.Epsilon;
 
         Tensor denominator;
         if (Options.AmsGrad)
@@ -63,11 +64,11 @@ public class Adam : Optimizer
             var max = maxSecondMoments[index] ??= ZerosLike(parameter);
             using var larger = Tensor.Where(max > exponentialAverageSquared, max, exponentialAverageSquared);
             max.CopyFrom(larger);
-            denominator = (max.Sqrt() / biasCorrection2Sqrt).AddInPlace(Options.Epsilon);
+            denominator = (max.Sqrt() / biasCorrection2Sqrt).AddInPlace(epsilon);
         }
         else
         {
-            denominator = (exponentialAverageSquared.Sqrt() / biasCorrection2Sqrt).AddInPlace(Options.Epsilon);
+            denominator = (exponentialAverageSquared.Sqrt() / biasCorrection2Sqrt).AddInPlace(epsilon);
         }
 
         parameter.AddQuotientInPlace(exponentialAverage, denominator, -stepSize);

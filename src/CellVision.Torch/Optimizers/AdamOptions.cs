@@ -24,6 +24,12 @@ public sealed record AdamOptions
     /// <summary>Decouple weight decay from the gradient (AdamW) instead of adding it to the gradient (Adam's L2).</summary>
     public bool Decoupled { get; init; }
 
+    /// <summary>
+    /// Add ε to the uncorrected √v, as TensorFlow's <c>AdamOptimizer</c> does (Kingma and Ba's "ε̂" form), instead of to
+    /// the bias-corrected √v̂ as PyTorch does (default false). The two differ in early steps where gradients are tiny.
+    /// </summary>
+    public bool TensorFlowEpsilon { get; init; }
+
     internal void Validate()
     {
         if (Beta1 is < 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(Beta1), Beta1, "Beta1 must lie in [0, 1).");

@@ -66,6 +66,29 @@ public sealed class FloodFillNetworkGoldenTests : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData(FloodFillOptimizer.Momentum, "momentum")]
+    [InlineData(FloodFillOptimizer.Adam, "adam")]
+    public void Two_clipped_steps_of_the_other_reference_optimisers_equal_their_TensorFlow_formulas(FloodFillOptimizer kind, string name)
+    {
+        using var network = FloodFillNetwork.FromTensorFlowNpz(folder["tf.npz"], Triple("fov"), Triple("deltas"));
+        network.Train();
+        var rate = manifest[kind == FloodFillOptimizer.Adam ? "adam_learning_rate" : "learning_rate"]!.GetValue<double>();
+        using var optimizer = FloodFillTrainer.CreateOptimizer(network, new FloodFillTrainingOptions { Optimizer = kind, LearningRate = rate });
+        var (image, seed, target) = (Read("image.bin"), Read("seed.bin"), Read("target.bin"));
+        var logits = new float[image.Length];
+
+        for (var step = 0; step < 2; step++)
+        {
+            FloodFillTrainingStep.Run(network, optimizer, manifest["clip"]!.GetValue<double>(), image, seed, target, logits, batch: 2);
+        }
+
+        foreach (var (parameterName, parameter) in network.NamedParameters())
+        {
+            AssertClose(Read($"{name}.{parameterName}.bin"), parameter.ToArray<float>(), 1e-6);
+        }
+    }
+
     [Fact]
     public void State_dicts_load_both_ways_with_CellVision_names()
     {

@@ -4,7 +4,8 @@ for the CellVision tests.
 
   ffn_model_golden.py make DIR    writes DIR/tf.npz (the reference's TensorFlow variable layout, random values),
                                   DIR/python.pth (the same weights under CellVision's names), inputs, the forward
-                                  output and the weights after one clipped SGD step, and DIR/manifest.json
+                                  output, the weights after one clipped SGD step and after two clipped steps of TensorFlow's
+                                  momentum and Adam optimisers (written from their update formulas), and DIR/manifest.json
   ffn_model_golden.py check DIR   loads DIR/csharp.pth (written by CellVision) and prints the largest difference of each
                                   tensor from DIR/python.pth, as JSON
 """
@@ -21,6 +22,7 @@ FOV = (7, 9, 11)
 DELTAS = (2, 2, 3)
 BATCH = 2
 LEARNING_RATE, CLIP = 0.1, 0.01
+ADAM_LEARNING_RATE, MOMENTUM = 1e-3, 0.9
 
 
 def names():
@@ -97,13 +99,45 @@ def make(folder):
     stepped = {k: v.detach().numpy() for k, v in params.items() if k.endswith(("weight", "bias"))}
     for key, value in stepped.items():
         value.astype(np.float32).tofile(os.path.join(folder, f"stepped.{key}.bin"))
+    for kind, rate in (("momentum", LEARNING_RATE), ("adam", ADAM_LEARNING_RATE)):
+        after = tf_optimizer_steps(state, image, seed, target, kind, rate, steps=2)
+        for key, value in after.items():
+            value.astype(np.float32).tofile(os.path.join(folder, f"{kind}.{key}.bin"))
     manifest = {
+        "adam_learning_rate": ADAM_LEARNING_RATE,
         "depth": DEPTH, "features": FEATURES, "fov": FOV, "deltas": DELTAS, "batch": BATCH,
         "learning_rate": LEARNING_RATE, "clip": CLIP, "loss": float(loss), "clipped_entries": clipped,
         "parameters": sorted(stepped),
     }
     with open(os.path.join(folder, "manifest.json"), "w") as f:
         json.dump(manifest, f)
+
+
+def tf_optimizer_steps(state, image, seed, target, kind, rate, steps):
+    """Clipped steps on the same batch with tf.train.MomentumOptimizer (accum = m·accum + g; w -= lr·accum) or
+    tf.train.AdamOptimizer (lr_t = lr·sqrt(1-b2^t)/(1-b1^t); w -= lr_t·m/(sqrt(v)+eps))."""
+    params = {k: v.clone().requires_grad_(k.endswith(("weight", "bias"))) for k, v in state.items()}
+    trained = [k for k in params if k.endswith(("weight", "bias"))]
+    slots = {k: (torch.zeros_like(params[k]), torch.zeros_like(params[k])) for k in trained}
+    beta1, beta2, eps = 0.9, 0.999, 1e-8
+    for t in range(1, steps + 1):
+        for k in trained:
+            params[k].grad = None
+        output = forward(params, torch.from_numpy(image), torch.from_numpy(seed))
+        F.binary_cross_entropy_with_logits(output, torch.from_numpy(target)).backward()
+        with torch.no_grad():
+            for k in trained:
+                g = params[k].grad.clamp(-CLIP, CLIP)
+                m, v = slots[k]
+                if kind == "momentum":
+                    m.mul_(MOMENTUM).add_(g)
+                    params[k] -= rate * m
+                else:
+                    m.mul_(beta1).add_((1 - beta1) * g)
+                    v.mul_(beta2).add_((1 - beta2) * g * g)
+                    lr_t = rate * np.sqrt(1 - beta2 ** t) / (1 - beta1 ** t)
+                    params[k] -= lr_t * m / (v.sqrt() + eps)
+    return {k: params[k].detach().numpy() for k in trained}
 
 
 def check(folder):
