@@ -36,7 +36,10 @@ internal static class FfnCommand
         var model = new Option<string>("--model") { Description = "Weights to write (.pth); a checkpoint MODEL.step beside it is kept, and an interrupted run resumes from both", Required = true };
         var steps = new Option<long>("--steps") { Description = "Optimiser steps in all, counting resumed ones", DefaultValueFactory = _ => new FloodFillTrainingOptions().MaxSteps };
         var batch = new Option<int>("--batch-size") { Description = "Independent examples per step", DefaultValueFactory = _ => new FloodFillTrainingOptions().BatchSize };
-        var optimizer = new Option<FloodFillOptimizer>("--optimizer") { Description = "sgd (the reference's default), momentum (0.9) or adam (converges in far fewer steps)", DefaultValueFactory = _ => new FloodFillTrainingOptions().Optimizer };
+        var optimizer = new Option<string>("--optimizer") { Description = "sgd (the reference's default), momentum (0.9) or adam (converges in far fewer steps)", DefaultValueFactory = _ => "sgd" };
+        optimizer.AcceptOnlyFromAmong("sgd", "momentum", "adam");
+        var policy = new Option<string>("--move-policy") { Description = "How the field of view walks over a training patch: fixed (the reference's default) or max-pred-moves (the inference movement queue, on patches one step larger)", DefaultValueFactory = _ => "fixed" };
+        policy.AcceptOnlyFromAmong("fixed", "max-pred-moves");
         var learningRate = new Option<double>("--learning-rate") { Description = "The optimiser's learning rate", DefaultValueFactory = _ => new FloodFillTrainingOptions().LearningRate };
         var depth = new Option<int>("--depth") { Description = "Convolution modules of the network (the published FIB-25 model: 12)", DefaultValueFactory = _ => new FloodFillNetworkOptions().Depth };
         var features = new Option<int>("--features") { Description = "Feature maps per convolution", DefaultValueFactory = _ => new FloodFillNetworkOptions().Features };
@@ -47,7 +50,7 @@ internal static class FfnCommand
         var seed = new Option<int>("--seed") { Description = "Seed of the initial weights, the move order and the augmentations", DefaultValueFactory = _ => 0 };
         var command = new Command("train", "Train a flood-filling network on labelled volumes from balanced training centres (google/ffn train.py)")
         {
-            images, labels, coordinates, model, steps, batch, optimizer, learningRate, depth, features, fov, deltas, mean, deviation, seed,
+            images, labels, coordinates, model, steps, batch, optimizer, learningRate, policy, depth, features, fov, deltas, mean, deviation, seed,
         };
         command.SetAction(result => context.Guard(() =>
         {
@@ -56,7 +59,8 @@ internal static class FfnCommand
             {
                 MaxSteps = result.GetValue(steps),
                 BatchSize = result.GetValue(batch),
-                Optimizer = result.GetValue(optimizer),
+                Optimizer = result.GetValue(optimizer) switch { "momentum" => FloodFillOptimizer.Momentum, "adam" => FloodFillOptimizer.Adam, _ => FloodFillOptimizer.Sgd },
+                MovePolicy = result.GetValue(policy) == "max-pred-moves" ? FloodFillMovePolicy.MaxPredictionMoves : FloodFillMovePolicy.Fixed,
                 LearningRate = result.GetValue(learningRate),
                 ImageMean = result.GetValue(mean),
                 ImageStandardDeviation = result.GetValue(deviation),

@@ -135,7 +135,7 @@ internal sealed class FaceMaxMovementQueue
     }
 
     /// <summary>The lattice cell of a coordinate relative to the seed: <c>floor((p − start + delta // 2) / max(delta, 1))</c>.</summary>
-    private static int Cell(int relative, int delta)
+    internal static int Cell(int relative, int delta)
     {
         var numerator = relative + (delta / 2);
         var denominator = Math.Max(delta, 1);

@@ -54,7 +54,12 @@ public static class FloodFillTrainer
         var (mean, scale) = ((float)options.ImageMean, (float)options.ImageStandardDeviation);
         var swapAllowed = options.PermuteYX && patch.Y == patch.X;
         var batch = options.BatchSize;
-        var examples = Enumerable.Range(0, batch).Select(_ => new FloodFillExample(patch, network.FieldOfView)).ToArray();
+        var maxPrediction = options.MovePolicy == FloodFillMovePolicy.MaxPredictionMoves;
+        var scoreThreshold = FloodFillInferenceOptions.Logit64(options.MoveThreshold);
+        var examples = Enumerable.Range(0, batch)
+            .Select(_ => maxPrediction ? new FloodFillExample(patch, network.FieldOfView, network.Deltas, scoreThreshold) : new FloodFillExample(patch, network.FieldOfView))
+            .ToArray();
+        var evaluation = options.EvaluationSize(network);
         var window = network.FieldOfView.Z * network.FieldOfView.Y * network.FieldOfView.X;
         var (image, seed, target, logits) = (new float[batch * window], new float[batch * window], new float[batch * window], new float[batch * window]);
         var next = (long)(step * batch % coordinates.Count);
@@ -96,7 +101,7 @@ public static class FloodFillTrainer
                     examples[b].WriteBack(logits.AsSpan(b * window, window));
                     if (!examples[b].MoveNext(offsets, threshold))
                     {
-                        var score = examples[b].Score(threshold);
+                        var score = examples[b].Score(threshold, evaluation);
                         (tp, fp, fn, tn) = (tp + score.TruePositives, fp + score.FalsePositives, fn + score.FalseNegatives, tn + score.TrueNegatives);
                         finished++;
                         Start(examples[b]);

@@ -35,6 +35,9 @@ public sealed record FloodFillTrainingOptions
     /// <summary>Moves of the field of view from the patch centre along each direction (default 1: 27 candidate positions).</summary>
     public int FieldOfViewMoves { get; init; } = 1;
 
+    /// <summary>How the field of view walks over each patch (default <see cref="FloodFillMovePolicy.Fixed"/>, the reference's).</summary>
+    public FloodFillMovePolicy MovePolicy { get; init; } = FloodFillMovePolicy.Fixed;
+
     /// <summary>Whether Y and X are swapped at random (default true; the reference's <c>permutable_axes</c> 1,2).</summary>
     public bool PermuteYX { get; init; } = true;
 
@@ -68,6 +71,11 @@ public sealed record FloodFillTrainingOptions
         if (BatchSize is < 1 or > 4096)
         {
             throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, "The batch size must lie in 1..4096.");
+        }
+
+        if (!Enum.IsDefined(MovePolicy))
+        {
+            throw new ArgumentOutOfRangeException(nameof(MovePolicy), MovePolicy, "Unknown move policy.");
         }
 
         if (!Enum.IsDefined(Optimizer))
@@ -114,12 +122,23 @@ public sealed record FloodFillTrainingOptions
         }
     }
 
-    /// <summary>The training patch for a network: the field of view plus 2 · deltas · moves on each axis (49³ by default).</summary>
+    /// <summary>
+    /// The training patch for a network: the field of view plus 2 · deltas · moves on each axis, with one move more for
+    /// <see cref="FloodFillMovePolicy.MaxPredictionMoves"/> (49³ and 65³ for the reference model).
+    /// </summary>
     /// <param name="network">The network.</param>
     /// <returns>The patch size, Z, Y, X.</returns>
     public (int Z, int Y, int X) PatchSize(IFloodFillNetwork network)
     {
         ArgumentNullException.ThrowIfNull(network);
+        var moves = FieldOfViewMoves + (MovePolicy == FloodFillMovePolicy.MaxPredictionMoves ? 1 : 0);
+        var (f, d) = (network.FieldOfView, network.Deltas);
+        return (f.Z + (2 * d.Z * moves), f.Y + (2 * d.Y * moves), f.X + (2 * d.X * moves));
+    }
+
+    /// <summary>The central crop that training-time scores cover: the field of view plus the fixed moves, whatever the policy.</summary>
+    internal (int Z, int Y, int X) EvaluationSize(IFloodFillNetwork network)
+    {
         var (f, d) = (network.FieldOfView, network.Deltas);
         return (f.Z + (2 * d.Z * FieldOfViewMoves), f.Y + (2 * d.Y * FieldOfViewMoves), f.X + (2 * d.X * FieldOfViewMoves));
     }

@@ -37,6 +37,23 @@ public sealed class FloodFillTrainerTests : IDisposable
     }
 
     [Fact]
+    public void The_max_prediction_policy_trains_on_larger_patches_and_scores_the_fixed_policys_crop()
+    {
+        using var network = new FloodFillNetwork(Small);
+        var options = new FloodFillTrainingOptions { BatchSize = 2, MaxSteps = 20, LearningRate = 0.01, MovePolicy = FloodFillMovePolicy.MaxPredictionMoves, Optimizer = FloodFillOptimizer.Adam };
+        var reports = new List<FloodFillTrainingProgress>();
+
+        FloodFillTrainer.Train(network, [volume], Centres(), options, progress: new SynchronousProgress<FloodFillTrainingProgress>(reports));
+
+        Assert.Equal((13, 13, 13), new FloodFillTrainingOptions().PatchSize(network));
+        Assert.Equal((17, 17, 17), options.PatchSize(network));
+        Assert.True(reports.Sum(r => r.Examples) >= 2, "no example finished its walk");
+        Assert.All(reports.Where(r => r.Examples > 0), r => Assert.Equal(r.Examples * 13L * 13 * 13, r.TruePositives + r.FalsePositives + r.FalseNegatives + r.TrueNegatives));
+        var nearBorder = new List<FloodFillCoordinate> { new(0, 7, 20, 20) };
+        Assert.Throws<ArgumentException>(() => FloodFillTrainer.Train(network, [volume], nearBorder, options));
+    }
+
+    [Fact]
     public void A_seeded_run_is_reproducible_and_a_checkpoint_resumes_where_it_stopped()
     {
         var options = new FloodFillTrainingOptions { BatchSize = 2, MaxSteps = 6, Seed = 3 };
