@@ -6,22 +6,22 @@ internal sealed class SemanticSample
     public SemanticSample(int inputLength, int outputLength)
     {
         Image = new float[inputLength];
-        Labels = new long[outputLength];
-        Mask = new float[outputLength];
-        MetricMask = new float[outputLength];
+        Labels = new int[outputLength];
+        Mask = new bool[outputLength];
+        MetricMask = new bool[outputLength];
     }
 
     /// <summary>The raw block, normalised to [−1, 1].</summary>
     public float[] Image { get; }
 
     /// <summary>Class ids of the output block.</summary>
-    public long[] Labels { get; }
+    public int[] Labels { get; }
 
-    /// <summary>1 inside the sample mask, 0 outside.</summary>
-    public float[] Mask { get; }
+    /// <summary>True inside the sample mask.</summary>
+    public bool[] Mask { get; }
 
-    /// <summary>1 where scores count, 0 elsewhere.</summary>
-    public float[] MetricMask { get; }
+    /// <summary>True where scores count.</summary>
+    public bool[] MetricMask { get; }
 
     /// <summary>The data set it came from.</summary>
     public int Volume { get; set; }

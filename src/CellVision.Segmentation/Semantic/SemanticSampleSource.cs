@@ -136,8 +136,8 @@ internal sealed class SemanticSampleSource
                     var (sz, sy, sx) = (Nearest(origin[0] + source[0]), Nearest(origin[1] + source[1]), Nearest(origin[2] + source[2]));
                     var inside = sz >= 0 && sy >= 0 && sx >= 0 && sz < volume.Labels.Depth && sy < volume.Labels.Height && sx < volume.Labels.Width;
                     sample.Labels[o] = inside ? volume.Labels[sz, sy, sx] : 0;
-                    sample.Mask[o] = !inside || volume.Mask is null || volume.Mask[sz, sy, sx] != 0 ? 1f : 0f;
-                    sample.MetricMask[o] = !inside || volume.MetricMask is null || volume.MetricMask[sz, sy, sx] != 0 ? 1f : 0f;
+                    sample.Mask[o] = !inside || volume.Mask is null || volume.Mask[sz, sy, sx] != 0;
+                    sample.MetricMask[o] = !inside || volume.MetricMask is null || volume.MetricMask[sz, sy, sx] != 0;
                     o++;
                 }
             }
