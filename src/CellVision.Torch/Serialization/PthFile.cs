@@ -85,6 +85,41 @@ public static class PthFile
     /// <exception cref="PthFormatException">The file is not a state dict, or is corrupt.</exception>
     public static StateDict LoadStateDict(string path) => ToStateDict(Load(path), path);
 
+    /// <summary>
+    /// Loads the state dict that a training checkpoint keeps under <paramref name="entry"/> of its top-level dict (as in
+    /// <c>torch.save({'model_state_dict': …, 'optimizer_state_dict': …}, path)</c>); the file's other contents are read and
+    /// released. A file whose top level is itself a state dict loads as well, so one call reads both layouts.
+    /// </summary>
+    /// <param name="path">The file.</param>
+    /// <param name="entry">The key of the state dict, e.g. <c>model_state_dict</c>.</param>
+    /// <returns>The tensors, in file order; dispose it to release them.</returns>
+    /// <exception cref="PthFormatException">The file holds neither a state dict nor a dict with a state dict under <paramref name="entry"/>, or is corrupt.</exception>
+    public static StateDict LoadStateDict(string path, string entry)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(entry);
+        var value = Load(path);
+        if (value is IReadOnlyDictionary<string, object?> dict && dict.Values.Any(v => v is not Tensor))
+        {
+            if (!dict.TryGetValue(entry, out var inner) || inner is not IReadOnlyDictionary<string, object?>)
+            {
+                DisposeTensors(value);
+                throw new PthFormatException($"{path}: the top level is neither a state dict nor a checkpoint with a state dict under '{entry}' (keys: {string.Join(", ", dict.Keys.Take(8))}).");
+            }
+
+            foreach (var (key, other) in dict)
+            {
+                if (key != entry)
+                {
+                    DisposeTensors(other);
+                }
+            }
+
+            return ToStateDict(inner, $"{path}['{entry}']");
+        }
+
+        return ToStateDict(value, path);
+    }
+
     /// <summary>Loads a file whose top level is a list of state dicts (for example one per model of an ensemble).</summary>
     /// <param name="path">The file.</param>
     /// <returns>The state dicts; dispose each to release its tensors.</returns>
