@@ -179,13 +179,13 @@ public static class SemanticPredictor
                 {
                     var values = new byte[image.Length];
                     raw.Read(box, values.AsSpan(), cancellationToken: token);
-                    Normalize(values, image, 255f);
+                    SemanticUNet.NormalizeInput(values, image);
                 }
                 else
                 {
                     var values = new ushort[image.Length];
                     raw.Read(box, values.AsSpan(), cancellationToken: token);
-                    Normalize(values, image, 65535f);
+                    Normalize(values, image);
                 }
 
                 await writer.WriteAsync((index, image), token).ConfigureAwait(false);
@@ -200,13 +200,13 @@ public static class SemanticPredictor
         }
     }
 
-    /// <summary>incasem's input scaling: divide by the type's maximum (gunpowder <c>Normalize</c>), then map [0, 1] to [−1, 1].</summary>
-    private static void Normalize<T>(T[] values, float[] image, float maximum)
-        where T : unmanaged, IConvertible
+    /// <summary>incasem's input scaling for 16-bit raw: gunpowder's <c>Normalize</c> (× float32 1/65535), then [0, 1] to [−1, 1].</summary>
+    private static void Normalize(ushort[] values, float[] image)
     {
+        const float Scale = (float)(1.0 / 65535);
         for (var i = 0; i < values.Length; i++)
         {
-            var unit = Convert.ToSingle(values[i], null) * (1f / maximum);
+            var unit = values[i] * Scale;
             image[i] = (unit * 2f) - 1f;
         }
     }

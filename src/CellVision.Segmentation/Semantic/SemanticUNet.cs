@@ -17,7 +17,7 @@ namespace CellVision.Segmentation;
 /// var output = network.GetOutputSize((204, 204, 204)); // (110, 110, 110)
 /// </code>
 /// </example>
-public sealed class SemanticUNet : Module<Tensor, Tensor>
+public sealed class SemanticUNet : Module<Tensor, Tensor>, ISemanticNetwork
 {
     private static readonly Size3 FinalKernel = new(3, 3, 3);
 
@@ -34,6 +34,9 @@ public sealed class SemanticUNet : Module<Tensor, Tensor>
 
     /// <summary>The network's shape.</summary>
     public SemanticUNetOptions Options { get; }
+
+    /// <inheritdoc />
+    public int Classes => Options.Classes;
 
     /// <summary>The U-Net.</summary>
     public ValidUNet UNet { get; }
@@ -114,6 +117,26 @@ public sealed class SemanticUNet : Module<Tensor, Tensor>
     /// <returns>The sizes.</returns>
     public IReadOnlyList<int> GetValidInputSizes(int axis, int maximum) =>
         UNet.GetValidInputSizes(axis, maximum, axis switch { 0 => (int)FinalPass.Crop.Depth, 1 => (int)FinalPass.Crop.Height, _ => (int)FinalPass.Crop.Width });
+
+    /// <inheritdoc />
+    public (int Z, int Y, int X) OutputSize((int Z, int Y, int X) inputSize) => GetOutputSize(inputSize);
+
+    /// <inheritdoc />
+    /// <exception cref="ArgumentException">The spans do not match the sizes, or the size does not fit the network.</exception>
+    public void PredictLogits(ReadOnlySpan<float> input, (int Z, int Y, int X) inputSize, Span<float> logits)
+    {
+        var (z, y, x) = GetOutputSize(inputSize);
+        if (input.Length != (long)inputSize.Z * inputSize.Y * inputSize.X || logits.Length != (long)Classes * z * y * x)
+        {
+            throw new ArgumentException($"Give {inputSize.Z}×{inputSize.Y}×{inputSize.X} input values and {Classes}×{z}×{y}×{x} logits (got {input.Length} and {logits.Length}).", nameof(input));
+        }
+
+        using var noGrad = GradientMode.NoGrad();
+        using var scope = DisposeScope.Enter();
+        var device = Parameters().First().Device;
+        var result = Forward(Tensor.FromSpan(input, [1, 1, inputSize.Z, inputSize.Y, inputSize.X]).To(device));
+        result.To(Device.Cpu).CopyTo(logits);
+    }
 
     /// <summary>Saves the weights as an incasem checkpoint, <c>{'model_state_dict': state_dict}</c>, which incasem's prediction reads.</summary>
     /// <param name="path">The <c>.pth</c> file; replaced if it exists, through a temporary file.</param>
