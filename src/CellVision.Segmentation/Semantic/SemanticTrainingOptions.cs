@@ -15,8 +15,43 @@ public sealed record SemanticTrainingOptions
     /// <summary>Upper clip of a class fraction in the loss balancing (incasem: 0.99).</summary>
     public double ClipMax { get; init; } = SemanticLoss.DefaultClipMax;
 
+    /// <summary>Optimiser steps to run in all, counting those of a resumed checkpoint (incasem: 200,000; its README fine-tunes for 5,000–15,000).</summary>
+    public long Iterations { get; init; } = 200_000;
+
+    /// <summary>The network's input block, Z, Y, X (incasem: 204³, which gives 110³ outputs).</summary>
+    public (int Z, int Y, int X) InputSize { get; init; } = (204, 204, 204);
+
+    /// <summary>The checkpoint is written every this many steps, and when training stops (incasem: 1,000).</summary>
+    public int CheckpointInterval { get; init; } = 1000;
+
+    /// <summary>The validation data sets are predicted and scored every this many steps (incasem: 1,000).</summary>
+    public int ValidationInterval { get; init; } = 1000;
+
+    /// <summary>How blocks are drawn; null for incasem's rules.</summary>
+    public SemanticSamplingOptions? Sampling { get; init; }
+
+    /// <summary>The augmentations; null for incasem's.</summary>
+    public SemanticAugmentationOptions? Augmentation { get; init; }
+
+    /// <summary>Seeds the draws of blocks and augmentations (default 0): the same seed and data give the same run.</summary>
+    public int Seed { get; init; }
+
+    /// <summary>
+    /// Run every float32 CPU 3-D convolution on oneDNN (default; see <see cref="CellVision.Torch.Conv3dKernels"/>):
+    /// results differ from PyTorch's own kernel choice by float32 rounding only.
+    /// </summary>
+    public bool OneDnnConvolutions { get; init; } = true;
+
     internal void Validate()
     {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(Iterations, nameof(Iterations));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(CheckpointInterval, nameof(CheckpointInterval));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(ValidationInterval, nameof(ValidationInterval));
+        if (InputSize.Z < 1 || InputSize.Y < 1 || InputSize.X < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(InputSize), InputSize, "The input block must be at least one voxel along each axis.");
+        }
+
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(LearningRate, nameof(LearningRate));
         ArgumentOutOfRangeException.ThrowIfNegative(WeightDecay, nameof(WeightDecay));
         if (!(ClipMin > 0 && ClipMin <= ClipMax && ClipMax <= 1))
