@@ -18,7 +18,9 @@ internal static class SemanticCommand
 {
     internal static Command Create(CommandContext context)
     {
-        var command = new Command("semantic", "Semantic segmentation of organelles (incasem): the metric exclusion mask and the scores as reported");
+        var command = new Command("semantic", "Semantic segmentation of organelles (incasem): training, block-wise prediction, the metric exclusion mask and the scores as reported");
+        command.Subcommands.Add(SemanticTrainCommand.Create(context));
+        command.Subcommands.Add(SemanticPredictCommand.Create(context));
         command.Subcommands.Add(MetricMask(context));
         command.Subcommands.Add(Evaluate(context));
         return command;

@@ -19,8 +19,6 @@ namespace CellVision.Segmentation;
 /// </example>
 public sealed class SemanticUNet : Module<Tensor, Tensor>, ISemanticNetwork
 {
-    private static readonly Size3 FinalKernel = new(3, 3, 3);
-
     /// <summary>Creates the network with PyTorch's default initialisation.</summary>
     /// <param name="options">The shape; null for incasem's.</param>
     /// <exception cref="ArgumentException">A setting is out of range.</exception>
@@ -29,7 +27,7 @@ public sealed class SemanticUNet : Module<Tensor, Tensor>, ISemanticNetwork
         Options = options ?? new SemanticUNetOptions();
         Options.Validate();
         UNet = RegisterModule("unet", new ValidUNet(Options.UNet));
-        FinalPass = RegisterModule("final_conv_pass", new ConvPass(Options.UNet.FeatureMaps, Options.Classes, [FinalKernel], activate: false));
+        FinalPass = RegisterModule("final_conv_pass", new ConvPass(Options.UNet.FeatureMaps, Options.Classes, [Options.FinalKernel], activate: false));
     }
 
     /// <summary>The network's shape.</summary>
@@ -41,7 +39,7 @@ public sealed class SemanticUNet : Module<Tensor, Tensor>, ISemanticNetwork
     /// <summary>The U-Net.</summary>
     public ValidUNet UNet { get; }
 
-    /// <summary>The final 3×3×3 convolution to the class logits.</summary>
+    /// <summary>The final convolution to the class logits (3×3×3 in incasem).</summary>
     public ConvPass FinalPass { get; }
 
     /// <summary>

@@ -32,6 +32,7 @@ internal static class SemanticUNetLayout
         return new SemanticUNetOptions
         {
             Classes = (int)final.Shape[0],
+            FinalKernel = new Size3(final.Shape[2], final.Shape[3], final.Shape[4]),
             UNet = new ValidUNetOptions
             {
                 InputChannels = (int)first[1],
