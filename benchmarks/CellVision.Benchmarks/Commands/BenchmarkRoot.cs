@@ -62,6 +62,7 @@ internal static class BenchmarkRoot
         GnnCtcCommand.Create(),
         GnnSpeedCommand.Create(),
         FfnFib25Command.Create(),
+        SemanticVncCommand.Create(),
         FfnSpeedCommand.Create(),
     ];
 }

@@ -43,6 +43,7 @@ internal static class DetectCommand
         };
         command.SetAction(result => context.Guard(() =>
         {
+            TorchThreads.UseAvailableCores();
             if (result.GetValue(epochs) < 1 || result.GetValue(crops) < 1)
             {
                 return context.Fail("--epochs and --crops must be at least 1.");
@@ -96,6 +97,7 @@ internal static class DetectCommand
         };
         command.SetAction(result => context.Guard(() =>
         {
+            TorchThreads.UseAvailableCores();
             if (result.GetValue(suppression) is < 0 or double.NaN)
             {
                 return context.Fail("--suppression-distance must not be negative.");

@@ -54,6 +54,7 @@ internal static class FfnCommand
         };
         command.SetAction(result => context.Guard(() =>
         {
+            TorchThreads.UseAvailableCores();
             var networkOptions = new FloodFillNetworkOptions { Depth = result.GetValue(depth), Features = result.GetValue(features), FieldOfView = result.GetValue(fov), Deltas = result.GetValue(deltas) };
             var trainingOptions = new FloodFillTrainingOptions
             {

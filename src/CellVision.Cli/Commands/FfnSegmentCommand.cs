@@ -37,6 +37,7 @@ internal static class FfnSegmentCommand
         };
         command.SetAction(result => context.Guard(() =>
         {
+            TorchThreads.UseAvailableCores();
             var options = new FloodFillInferenceOptions
             {
                 ImageMean = result.GetValue(mean),

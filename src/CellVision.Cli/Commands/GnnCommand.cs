@@ -36,6 +36,7 @@ internal static class GnnCommand
         };
         command.SetAction(result => context.Guard(() =>
         {
+            TorchThreads.UseAvailableCores();
             if (result.GetValue(epochs) < 1 || result.GetValue(patience) < 1 || result.GetValue(embeddingEpochs) < 1 || result.GetValue(embeddingPatience) < 0)
             {
                 return context.Fail("--epochs, --patience and --embedding-epochs must be at least 1, --embedding-patience at least 0.");
@@ -110,6 +111,7 @@ internal static class GnnCommand
         };
         command.SetAction(result => context.Guard(() =>
         {
+            TorchThreads.UseAvailableCores();
             var options = new GnnTrackerOptions
             {
                 Graph = new CandidateGraphOptions { Features = result.GetValue(features) == "geometry" ? NodeFeatureSet.Geometry : NodeFeatureSet.HandCrafted },

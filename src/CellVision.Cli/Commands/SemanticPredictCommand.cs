@@ -37,6 +37,7 @@ internal static class SemanticPredictCommand
         };
         command.SetAction(result => context.Guard(() =>
         {
+            TorchThreads.UseAvailableCores();
             var factors = SemanticTrainCommand.ParseFactors(result.GetValue(downsample)!);
             using var network = SemanticUNet.Load(result.GetValue(model)!, factors);
             var (source, inMemory) = OpenRaw(result.GetValue(raw)!, context.CancellationToken);

@@ -45,6 +45,7 @@ internal static class SemanticTrainCommand
         };
         command.SetAction(result => context.Guard(() =>
         {
+            TorchThreads.UseAvailableCores();
             var training = new List<SemanticTrainingVolume>();
             var validation = new List<SemanticTrainingVolume>();
             try
