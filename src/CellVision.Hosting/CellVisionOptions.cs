@@ -54,4 +54,10 @@ public sealed class CellVisionOptions
 
     /// <summary>Flood-filling inference (<see cref="IFloodFillSegmentation"/>); the reference request's values by default.</summary>
     public FloodFillInferenceOptions FloodFillInference { get; set; } = new();
+
+    /// <summary>Semantic block-wise prediction (<see cref="ISemanticSegmentation"/>); incasem's 204³ blocks by default.</summary>
+    public SemanticPredictionOptions SemanticPrediction { get; set; } = new();
+
+    /// <summary>Semantic training (<see cref="ISemanticSegmentation"/>); incasem's settings by default.</summary>
+    public SemanticTrainingOptions SemanticTraining { get; set; } = new();
 }

@@ -19,7 +19,7 @@ public static class CellVisionServiceCollectionExtensions
     /// <see cref="LabelOptions"/>, <see cref="SuppressionOptions"/>, <see cref="NearestNeighborLinkingOptions"/>, <see cref="ClaheOptions"/>,
     /// <see cref="CtcEvaluationOptions"/>, <see cref="SegmentationEvaluationOptions"/>, <see cref="GnnTrackerOptions"/>), validated when first built, and the singleton
     /// services <see cref="IMovieStore"/>, <see cref="INucleusDetector"/>, <see cref="ITrackLinker"/>,
-    /// <see cref="IClaheService"/>, <see cref="ICtcService"/>, <see cref="ISegmentationEvaluationService"/>, <see cref="IGnnTracking"/> and <see cref="IFloodFillSegmentation"/>, which log every operation through <see cref="Logging.ILogger{TCategoryName}"/>.
+    /// <see cref="IClaheService"/>, <see cref="ICtcService"/>, <see cref="ISegmentationEvaluationService"/>, <see cref="IGnnTracking"/>, <see cref="IFloodFillSegmentation"/> and <see cref="ISemanticSegmentation"/>, which log every operation through <see cref="Logging.ILogger{TCategoryName}"/>.
     /// Logging and options are added too (a host adds its own logger providers).
     /// </summary>
     /// <remarks>
@@ -54,6 +54,8 @@ public static class CellVisionServiceCollectionExtensions
         AddSection(services, o => o.SegmentationEvaluation);
         AddSection(services, o => o.GnnTracking);
         AddSection(services, o => o.FloodFillInference);
+        AddSection(services, o => o.SemanticPrediction);
+        AddSection(services, o => o.SemanticTraining);
 
         services.TryAddSingleton<IMovieStore, MovieStore>();
         services.TryAddSingleton<INucleusDetector>(provider => new NucleusDetector(
@@ -72,6 +74,7 @@ public static class CellVisionServiceCollectionExtensions
         services.TryAddSingleton<ISegmentationEvaluationService, SegmentationEvaluationService>();
         services.TryAddSingleton<IGnnTracking, GnnTracking>();
         services.TryAddSingleton<IFloodFillSegmentation, FloodFillSegmentation>();
+        services.TryAddSingleton<ISemanticSegmentation, SemanticSegmentation>();
         return services;
     }
 

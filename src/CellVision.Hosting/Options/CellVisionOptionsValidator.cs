@@ -151,6 +151,28 @@ internal sealed class CellVisionOptionsValidator : IValidateOptions<CellVisionOp
                 failures.Add($"FloodFillInference: {FirstLine(exception.Message)}");
             }
         }
+
+        Check(failures, "SemanticPrediction", options.SemanticPrediction, o => o.Validate());
+        Check(failures, "SemanticTraining", options.SemanticTraining, o => o.Validate());
+    }
+
+    private static void Check<T>(List<string> failures, string section, T? options, Action<T> validate)
+        where T : class
+    {
+        if (options is null)
+        {
+            failures.Add($"{section} must not be null.");
+            return;
+        }
+
+        try
+        {
+            validate(options);
+        }
+        catch (ArgumentException exception)
+        {
+            failures.Add($"{section}: {FirstLine(exception.Message)}");
+        }
     }
 
     private static void CheckSegmentationEvaluation(List<string> failures, SegmentationEvaluationOptions? options)

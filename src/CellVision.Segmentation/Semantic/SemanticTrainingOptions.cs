@@ -42,7 +42,9 @@ public sealed record SemanticTrainingOptions
     /// </summary>
     public bool OneDnnConvolutions { get; init; } = true;
 
-    internal void Validate()
+    /// <summary>Checks every value and returns this instance.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A value is out of range.</exception>
+    public SemanticTrainingOptions Validate()
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(Iterations, nameof(Iterations));
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(CheckpointInterval, nameof(CheckpointInterval));
@@ -58,5 +60,9 @@ public sealed record SemanticTrainingOptions
         {
             throw new ArgumentOutOfRangeException(nameof(ClipMin), $"The clips must satisfy 0 < ClipMin ≤ ClipMax ≤ 1; got {ClipMin} and {ClipMax}.");
         }
+
+        Sampling?.Validate();
+        Augmentation?.Validate();
+        return this;
     }
 }

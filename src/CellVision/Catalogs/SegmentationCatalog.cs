@@ -148,4 +148,75 @@ public sealed class SegmentationCatalog
     public FloodFillResult FloodFill<T>(Volume<T> image, IFloodFillNetwork network, FloodFillInferenceOptions? options = null, Volume<bool>? allowed = null, IProgress<FloodFillProgress>? progress = null, CancellationToken cancellationToken = default)
         where T : unmanaged, INumberBase<T> =>
         FloodFillSegmenter.Segment(image, network, options, allowed, progress, cancellationToken);
+
+    /// <summary>Creates an untrained semantic U-Net (incasem's shape by default), seeded by the context's seed when it has one.</summary>
+    /// <param name="options">The network's shape; null for incasem's (204³ → 110³, two classes).</param>
+    /// <returns>The network; the caller disposes it.</returns>
+    public SemanticUNet CreateSemanticNetwork(SemanticUNetOptions? options = null) =>
+        context.Seed is int seed ? TorchRuntime.Seeded(unchecked((ulong)seed), () => new SemanticUNet(options)) : new SemanticUNet(options);
+
+    /// <summary>Trains a semantic U-Net as incasem does (<see cref="SemanticTrainer.Train"/>), resuming from the checkpoint when it exists.</summary>
+    /// <param name="network">The network to train.</param>
+    /// <param name="training">The training data sets.</param>
+    /// <param name="options">Settings; null for incasem's.</param>
+    /// <param name="validation">Data sets scored during training, or null.</param>
+    /// <param name="checkpoint">Where the weights and the step count are saved while training, or null.</param>
+    /// <param name="progress">Receives every step.</param>
+    /// <param name="cancellationToken">Stops between steps, after a checkpoint.</param>
+    /// <returns>The last step taken.</returns>
+    public long TrainSemantic(
+        SemanticUNet network,
+        IReadOnlyList<SemanticTrainingVolume> training,
+        SemanticTrainingOptions? options = null,
+        IReadOnlyList<SemanticTrainingVolume>? validation = null,
+        string? checkpoint = null,
+        IProgress<SemanticTrainingProgress>? progress = null,
+        CancellationToken cancellationToken = default) =>
+        SemanticTrainer.Train(network, training, options, validation, checkpoint, progress, cancellationToken);
+
+    /// <summary>Predicts class probabilities and the segmentation block by block, as incasem does (<see cref="SemanticPredictor.Predict"/>).</summary>
+    /// <param name="raw">The raw image (uint8 or uint16), e.g. a Zarr array or an <see cref="InMemoryChunkedVolume{T}"/>.</param>
+    /// <param name="network">The network.</param>
+    /// <param name="targets">Where the probabilities and the segmentation go.</param>
+    /// <param name="options">Block size and pipelining; null for incasem's 204³ blocks.</param>
+    /// <param name="region">The region of interest; null for the whole volume.</param>
+    /// <param name="mask">Nonzero inside the sample; null for everywhere.</param>
+    /// <param name="finishedBlocks">Blocks an interrupted run already wrote.</param>
+    /// <param name="progress">Receives a report after each block is written.</param>
+    /// <param name="cancellationToken">Stops between blocks.</param>
+    /// <returns>The block layout.</returns>
+    public SemanticBlockGrid PredictSemantic(
+        IChunkedVolume raw,
+        ISemanticNetwork network,
+        SemanticPredictionTargets targets,
+        SemanticPredictionOptions? options = null,
+        Box? region = null,
+        IChunkedVolume? mask = null,
+        IReadOnlySet<int>? finishedBlocks = null,
+        IProgress<SemanticPredictionProgress>? progress = null,
+        CancellationToken cancellationToken = default) =>
+        SemanticPredictor.Predict(raw, network, targets, options, region, mask, finishedBlocks, progress, cancellationToken);
+
+    /// <summary>incasem's metric exclusion mask: 255 where scores count, 0 in a band around object boundaries (<see cref="MetricExclusionMask.Compute{T}"/>).</summary>
+    /// <typeparam name="T">The label type.</typeparam>
+    /// <param name="labels">The labels.</param>
+    /// <param name="options">Band widths and the class; null for 4/4 around every nonzero label.</param>
+    /// <param name="cancellationToken">Stops the computation.</param>
+    /// <returns>The mask; the caller disposes it.</returns>
+    public Volume<byte> MetricExclusionMask<T>(Volume<T> labels, MetricExclusionMaskOptions? options = null, CancellationToken cancellationToken = default)
+        where T : unmanaged, IBinaryInteger<T> =>
+        Segmentation.MetricExclusionMask.Compute(labels, options, cancellationToken);
+
+    /// <summary>F1, Jaccard, precision and recall of a class's probabilities as incasem reports them (<see cref="SemanticEvaluator"/>).</summary>
+    /// <typeparam name="TLabel">The label type.</typeparam>
+    /// <param name="probabilities">The class's softmax probabilities.</param>
+    /// <param name="labels">The ground-truth classes.</param>
+    /// <param name="classId">The class scored.</param>
+    /// <param name="mask">The sample mask, or null.</param>
+    /// <param name="metricMask">The metric mask, or null.</param>
+    /// <param name="options">Thresholds and border; null for 0.5 and 46 voxels.</param>
+    /// <returns>One score per threshold.</returns>
+    public IReadOnlyList<SemanticScores> ScoreSemantic<TLabel>(Volume<float> probabilities, Volume<TLabel> labels, long classId, Volume<byte>? mask = null, Volume<byte>? metricMask = null, SemanticEvaluationOptions? options = null)
+        where TLabel : unmanaged, IBinaryInteger<TLabel> =>
+        SemanticEvaluator.Evaluate(probabilities, labels, classId, mask, metricMask, options);
 }
