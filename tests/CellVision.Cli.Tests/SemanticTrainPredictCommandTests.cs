@@ -64,6 +64,14 @@ public sealed class SemanticTrainPredictCommandTests : IDisposable
         Assert.Contains($"resuming into {folder["pred.zarr"]}: {grid.Count} blocks already written", output, StringComparison.Ordinal);
         Assert.Equal(labelsRead, ZarrArray.Open(Path.Combine(folder["pred.zarr"], "segmentation")).Read<uint>(covered));
 
+        var region = string.Join(',', covered.Start.Concat(covered.Size));
+        (code, output, error) = CliRunner.Run("semantic", "evaluate", "--probabilities", Path.Combine(folder["pred.zarr"], "prob_maps", "class_1"), "--labels", folder["mito.tif"], "--region", region, "--border", "0");
+        Assert.True(code == 0, error);
+        Assert.Contains($"voxels_class_1 {covered.ElementCount}", output, StringComparison.Ordinal);
+        (code, output, error) = CliRunner.Run(["semantic", "train", "--raw", folder["raw.tif"], "--labels", folder["mito.tif"], "--region", "0,0,0,2,96,96", "--model", folder["first.pth"], "--iterations", "2", .. network]);
+        Assert.True(code == 0, error);
+        Assert.Equal("2", File.ReadAllText(folder["first.pth.step"]));
+
         (code, _, error) = CliRunner.Run(["semantic", "predict", "--model", folder["mito.pth"], "--downsample", "1,2,2", "--raw", folder["raw.tif"], "--out", folder["pred.zarr"], "--input-size", "1,44,44"]);
         Assert.NotEqual(0, code);
         Assert.Contains("was not written by this prediction", error, StringComparison.Ordinal);

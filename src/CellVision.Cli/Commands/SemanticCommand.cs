@@ -78,9 +78,10 @@ internal static class SemanticCommand
         var threshold = new Option<double?>("--threshold") { Description = "Probability at or above which a voxel is predicted (default 0.5)" };
         var thresholds = new Option<string?>("--thresholds") { Description = "Several thresholds, comma-separated: one score per threshold, named NAME@THRESHOLD" };
         var border = new Option<int>("--border") { Description = "Voxels left out on every side (incasem 05_evaluate_metric.py --roi_padding)", DefaultValueFactory = _ => defaults.Border };
+        var region = new Option<string?>("--region") { Description = "Score only this box Z0,Y0,X0,D,H,W (e.g. the region 'semantic predict' reports it covered), before --border" };
         var command = new Command("evaluate", "F1 (Dice), Jaccard, precision and recall of thresholded probabilities as incasem reports them, one 'name value' per line")
         {
-            probabilities, labels, classes, mask, metricMask, threshold, thresholds, border,
+            probabilities, labels, classes, mask, metricMask, threshold, thresholds, border, region,
         };
         command.SetAction(result => context.Guard(() =>
         {
@@ -108,7 +109,7 @@ internal static class SemanticCommand
             for (var c = 0; c < classIds.Length; c++)
             {
                 using var probability = ReadProbabilities(probabilityPaths[c], context.CancellationToken);
-                scores.AddRange(truth.Accept(new ScoreVisitor(probability, classIds[c], sample, metric, options)));
+                scores.AddRange(truth.Accept(new ScoreVisitor(probability, classIds[c], sample, metric, options, result.GetValue(region) is { } box ? SemanticPredictCommand.ParseRegion(box) : null)));
             }
 
             foreach (var level in levels)
@@ -263,9 +264,21 @@ internal static class SemanticCommand
         }
     }
 
-    private sealed class ScoreVisitor(Volume<float> probabilities, long classId, Volume<byte>? mask, Volume<byte>? metricMask, SemanticEvaluationOptions options) : ILabelVolumeVisitor<IReadOnlyList<SemanticScores>>
+    private sealed class ScoreVisitor(Volume<float> probabilities, long classId, Volume<byte>? mask, Volume<byte>? metricMask, SemanticEvaluationOptions options, Box? region) : ILabelVolumeVisitor<IReadOnlyList<SemanticScores>>
     {
         public IReadOnlyList<SemanticScores> Visit<T>(Volume<T> volume)
-            where T : unmanaged, IBinaryInteger<T> => SemanticEvaluator.Evaluate(probabilities, volume, classId, mask, metricMask, options);
+            where T : unmanaged, IBinaryInteger<T>
+        {
+            if (region is not { } box)
+            {
+                return SemanticEvaluator.Evaluate(probabilities, volume, classId, mask, metricMask, options);
+            }
+
+            using var labels = volume.Crop(box);
+            using var cropped = probabilities.Crop(box);
+            using var sample = mask?.Crop(box);
+            using var metric = metricMask?.Crop(box);
+            return SemanticEvaluator.Evaluate(cropped, labels, classId, sample, metric, options);
+        }
     }
 }

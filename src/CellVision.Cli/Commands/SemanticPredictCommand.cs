@@ -168,7 +168,7 @@ internal static class SemanticPredictCommand
         written.WriteLabels("semantic", labels, cancellationToken: cancellationToken);
     }
 
-    private static Box ParseRegion(string text)
+    internal static Box ParseRegion(string text)
     {
         var parts = text.Split(',');
         if (parts.Length != 6 || !parts.All(p => long.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out _)))

@@ -22,6 +22,8 @@ internal static class SemanticTrainCommand
         var raw = new Option<string?>("--raw") { Description = "Instead of --config: 8-bit raw volumes, comma-separated (any format convert reads)" };
         var labels = new Option<string?>("--labels") { Description = "With --raw: class-id volumes (0 = background, 1..K−1), one per raw volume" };
         var masks = new Option<string?>("--mask") { Description = "With --raw: sample masks (nonzero inside), one per raw volume" };
+        var region = new Option<string?>("--region") { Description = "With --raw: train on this box Z0,Y0,X0,D,H,W of every volume (e.g. the first sections)" };
+        var validationRegion = new Option<string?>("--validation-region") { Description = "With --validation-raw: score this box Z0,Y0,X0,D,H,W of every volume" };
         var validationRaw = new Option<string?>("--validation-raw") { Description = "With --raw: raw volumes scored during training" };
         var validationLabels = new Option<string?>("--validation-labels") { Description = "Their class ids" };
         var model = new Option<string>("--model") { Description = "Weights to write (.pth, an incasem checkpoint); MODEL.step beside it is kept, and an interrupted run resumes from both", Required = true };
@@ -40,7 +42,7 @@ internal static class SemanticTrainCommand
         var seed = new Option<int>("--seed") { Description = "Seed of the initial weights, the blocks and the augmentations", DefaultValueFactory = _ => 0 };
         var command = new Command("train", "Train incasem's semantic U-Net: random blocks with its foreground and mask rules, augmentations, balanced masked cross-entropy, Adam")
         {
-            config, dataDirectory, validationConfig, raw, labels, masks, validationRaw, validationLabels, model, classes, iterations, inputSize, featureMaps, downsample, kernel,
+            config, dataDirectory, validationConfig, raw, labels, masks, region, validationRaw, validationLabels, validationRegion, model, classes, iterations, inputSize, featureMaps, downsample, kernel,
             learningRate, weightDecay, augmentation, checkpointEvery, validateEvery, seed,
         };
         command.SetAction(result => context.Guard(() =>
@@ -61,10 +63,10 @@ internal static class SemanticTrainCommand
                 }
                 else if (result.GetValue(raw) is { } rawPaths && result.GetValue(labels) is { } labelPaths)
                 {
-                    LoadPlain(rawPaths, labelPaths, result.GetValue(masks), training, context.CancellationToken);
+                    LoadPlain(rawPaths, labelPaths, result.GetValue(masks), Region(result.GetValue(region)), training, context.CancellationToken);
                     if (result.GetValue(validationRaw) is { } vr && result.GetValue(validationLabels) is { } vl)
                     {
-                        LoadPlain(vr, vl, null, validation, context.CancellationToken);
+                        LoadPlain(vr, vl, null, Region(result.GetValue(validationRegion)), validation, context.CancellationToken);
                     }
                 }
                 else
@@ -173,7 +175,9 @@ internal static class SemanticTrainCommand
         return new SemanticSourceArray(array, attributes?.Resolution, attributes?.Offset);
     }
 
-    private static void LoadPlain(string rawPaths, string labelPaths, string? maskPaths, List<SemanticTrainingVolume> into, CancellationToken cancellationToken)
+    private static Box? Region(string? text) => text is null ? null : SemanticPredictCommand.ParseRegion(text);
+
+    private static void LoadPlain(string rawPaths, string labelPaths, string? maskPaths, Box? region, List<SemanticTrainingVolume> into, CancellationToken cancellationToken)
     {
         var raws = Split(rawPaths);
         var labels = Split(labelPaths);
@@ -195,6 +199,24 @@ internal static class SemanticTrainCommand
                 classIds.Dispose();
                 mask?.Dispose();
                 throw new ArgumentException($"'{raws[i]}', '{labels[i]}'{(mask is null ? string.Empty : $" and '{masks![i]}'")} differ in shape: {shapes}.");
+            }
+
+            if (region is { } box)
+            {
+                // The raw image keeps the context around the box, as the reference reads raw beyond its labels.
+                using (classIds)
+                using (mask)
+                {
+                    if (!raw.Bounds.Contains(box))
+                    {
+                        raw.Dispose();
+                        throw new ArgumentException($"--region {box} does not lie inside '{raws[i]}' ({string.Join('×', classIds.Shape)}).");
+                    }
+
+                    into.Add(new SemanticTrainingVolume(raw, classIds.Crop(box), ((int)box.Start[0], (int)box.Start[1], (int)box.Start[2]), mask?.Crop(box)));
+                }
+
+                continue;
             }
 
             into.Add(new SemanticTrainingVolume(raw, classIds, default, mask));
