@@ -63,6 +63,7 @@ internal static class BenchmarkRoot
         GnnSpeedCommand.Create(),
         FfnFib25Command.Create(),
         SemanticVncCommand.Create(),
+        SemanticSpeedCommand.Create(),
         FfnSpeedCommand.Create(),
     ];
 }
