@@ -55,10 +55,12 @@ internal static class SemanticTrainCommand
                 int? configuredClasses = null;
                 if (result.GetValue(config) is { } configPath)
                 {
-                    configuredClasses = LoadConfigured(configPath, result.GetValue(dataDirectory), training, context.CancellationToken);
+                    var size = result.GetValue(inputSize);
+                    var rawContext = (size.Z / 2, size.Y / 2, size.X / 2);
+                    configuredClasses = LoadConfigured(configPath, result.GetValue(dataDirectory), rawContext, training, context.CancellationToken);
                     if (result.GetValue(validationConfig) is { } validationPath)
                     {
-                        LoadConfigured(validationPath, result.GetValue(dataDirectory), validation, context.CancellationToken);
+                        LoadConfigured(validationPath, result.GetValue(dataDirectory), rawContext, validation, context.CancellationToken);
                     }
                 }
                 else if (result.GetValue(raw) is { } rawPaths && result.GetValue(labels) is { } labelPaths)
@@ -154,14 +156,14 @@ internal static class SemanticTrainCommand
         return factors;
     }
 
-    private static int LoadConfigured(string path, string? dataDirectory, List<SemanticTrainingVolume> into, CancellationToken cancellationToken)
+    /// <summary>Loads every dataset of a configuration, its raw image with up to half an input block of context (at least the network's).</summary>
+    private static int LoadConfigured(string path, string? dataDirectory, (int Z, int Y, int X) rawContext, List<SemanticTrainingVolume> into, CancellationToken cancellationToken)
     {
         var configuration = SemanticDataConfiguration.Load(path);
         SemanticDataLoader.Check(configuration, OpenZarr, dataDirectory);
         foreach (var dataset in configuration.Datasets)
         {
-            var volumes = SemanticDataLoader.Load(configuration, dataset, OpenZarr, dataDirectory, cancellationToken);
-            into.Add(new SemanticTrainingVolume(volumes.Raw, volumes.Labels, default, volumes.Mask, volumes.MetricMask));
+            into.Add(SemanticDataLoader.LoadForTraining(configuration, dataset, OpenZarr, rawContext, dataDirectory, cancellationToken));
         }
 
         return configuration.ClassCount + 1;

@@ -117,6 +117,58 @@ public static class SemanticDataLoader
         }
     }
 
+    /// <summary>
+    /// Reads one dataset for training: its labels, mask and metric mask over the region of interest, and its raw image
+    /// over that region grown by <paramref name="context"/> voxels per side where the raw array has them, as incasem
+    /// reads raw with the network's context (<c>data_sources_semantic_with_context.py</c>); beyond the array, training
+    /// pads as the reference does.
+    /// </summary>
+    /// <param name="configuration">The configuration the dataset belongs to.</param>
+    /// <param name="dataset">The entry to read.</param>
+    /// <param name="open">Opens an array of a container.</param>
+    /// <param name="context">Raw voxels to read beyond the region on each side, Z, Y, X (incasem: 47).</param>
+    /// <param name="dataDirectory">The directory the containers are relative to; null for the default.</param>
+    /// <param name="cancellationToken">Stops between arrays and chunks.</param>
+    /// <returns>The training volume; the caller disposes its volumes.</returns>
+    /// <exception cref="SemanticDataConfigurationException">An array is missing, does not fit or has the wrong element type.</exception>
+    public static SemanticTrainingVolume LoadForTraining(SemanticDataConfiguration configuration, SemanticDataset dataset, SemanticArrayOpener open, (int Z, int Y, int X) context, string? dataDirectory = null, CancellationToken cancellationToken = default)
+    {
+        var volumes = Load(configuration, dataset, open, dataDirectory, cancellationToken);
+        try
+        {
+            var (array, region) = Locate(configuration, dataset, open, dataDirectory, "raw", dataset.Raw);
+            long[] grow = [context.Z, context.Y, context.X];
+            var start = new long[3];
+            var end = new long[3];
+            for (var axis = 0; axis < 3; axis++)
+            {
+                start[axis] = Math.Max(0, region.Start[axis] - grow[axis]);
+                end[axis] = Math.Min(array.Shape[axis], region.Start[axis] + region.Size[axis] + grow[axis]);
+            }
+
+            var wide = Box.FromZyx(start[0], start[1], start[2], end[0] - start[0], end[1] - start[1], end[2] - start[2]);
+            var raw = new Volume<byte>((int)wide.Size[0], (int)wide.Size[1], (int)wide.Size[2], volumes.Raw.VoxelSize);
+            try
+            {
+                Read(configuration, dataset, "raw", array, wide, raw.Span, cancellationToken);
+            }
+            catch
+            {
+                raw.Dispose();
+                throw;
+            }
+
+            volumes.Raw.Dispose();
+            var offset = ((int)(region.Start[0] - start[0]), (int)(region.Start[1] - start[1]), (int)(region.Start[2] - start[2]));
+            return new SemanticTrainingVolume(raw, volumes.Labels, offset, volumes.Mask, volumes.MetricMask);
+        }
+        catch
+        {
+            volumes.Dispose();
+            throw;
+        }
+    }
+
     private static IEnumerable<(string Field, string Path)> Arrays(SemanticDataset dataset)
     {
         yield return ("raw", dataset.Raw);

@@ -58,6 +58,30 @@ public sealed class SemanticDataLoaderTests : IDisposable
     }
 
     [Fact]
+    public void Training_reads_raw_with_context_where_the_array_has_it()
+    {
+        var configuration = SemanticDataConfiguration.Parse(Config(), "c.json");
+        var volume = SemanticDataLoader.LoadForTraining(configuration, configuration.Datasets[0], Open, (2, 2, 2), data);
+        try
+        {
+            // The region sits at array voxel (1, 1, 1) + (2, 4, 5) in a 6×8×10 array: two more voxels per side fit
+            // except below Z, Y and X, where only one does.
+            Assert.Equal((1, 1, 1), volume.RawOffset);
+            Assert.Equal((5, 7, 8), (volume.Raw.Depth, volume.Raw.Height, volume.Raw.Width));
+            Assert.Equal(ZarrArray.Open(Path.Combine(data, "cells", "c.zarr", "volumes/raw")).Read<byte>(Core.Volumes.Box.FromZyx(0, 0, 0, 5, 7, 8)), volume.Raw.Span.ToArray());
+            Assert.Equal((2, 4, 5), (volume.Labels.Depth, volume.Labels.Height, volume.Labels.Width));
+            volume.Validate("d");
+        }
+        finally
+        {
+            volume.Raw.Dispose();
+            volume.Labels.Dispose();
+            volume.Mask?.Dispose();
+            volume.MetricMask?.Dispose();
+        }
+    }
+
+    [Fact]
     public void Absent_labels_and_masks_give_background_and_all_ones()
     {
         var configuration = SemanticDataConfiguration.Parse("""{"d": {"file": "cells/c.zarr", "offset": [2, 0, 1], "shape": [6, 8, 10], "voxel_size": [5, 5, 5], "raw": "volumes/raw"}}""", "c.json");
