@@ -5,5 +5,9 @@ namespace CellVision.Cli;
 /// <summary>Entry point of the <c>cellvision</c> command.</summary>
 internal static class Program
 {
-    private static int Main(string[] args) => CliApplication.Run(args, AnsiConsole.Console, Console.Error);
+    private static int Main(string[] args)
+    {
+        Commands.TorchThreads.UseAllCores = true;
+        return CliApplication.Run(args, AnsiConsole.Console, Console.Error);
+    }
 }
