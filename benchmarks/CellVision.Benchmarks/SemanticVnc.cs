@@ -102,11 +102,15 @@ internal static class SemanticVnc
             for (var c = 1; c < 3; c++)
             {
                 using var probabilities = maps[c].Crop(covered);
-                using var metric = MetricExclusionMask.Compute(truth, new MetricExclusionMaskOptions { InnerWidth = 4, OuterWidth = 4, ClassId = c });
                 var plain = SemanticEvaluator.Evaluate(probabilities, truth, c, options: new SemanticEvaluationOptions { Border = 0 })[0];
-                var masked = SemanticEvaluator.Evaluate(probabilities, truth, c, metricMask: metric, options: new SemanticEvaluationOptions { Border = 0 })[0];
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{ClassNames[c]}: F1 {plain.F1:F4} (precision {plain.Precision:F4}, recall {plain.Recall:F4}); with the 4/4 metric mask F1 {masked.F1:F4} (precision {masked.Precision:F4}, recall {masked.Recall:F4}, {masked.Voxels} of {plain.Voxels} voxels counted)"));
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{ClassNames[c]}: F1 {plain.F1:F4} (precision {plain.Precision:F4}, recall {plain.Recall:F4}) over {plain.Voxels} voxels"));
+                foreach (var withinSections in new[] { false, true })
+                {
+                    using var metric = MetricExclusionMask.Compute(truth, new MetricExclusionMaskOptions { InnerWidth = 4, OuterWidth = 4, ClassId = c, WithinSections = withinSections });
+                    var masked = SemanticEvaluator.Evaluate(probabilities, truth, c, metricMask: metric, options: new SemanticEvaluationOptions { Border = 0 })[0];
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"  with the 4/4 metric mask{(withinSections ? " within sections" : " (3-D cross, the reference's)")}: F1 {masked.F1:F4} (precision {masked.Precision:F4}, recall {masked.Recall:F4}; TP {masked.TruePositives}, FP {masked.FalsePositives}, FN {masked.FalseNegatives}; {masked.Voxels} voxels counted)"));
+                }
             }
         }
         finally

@@ -35,13 +35,14 @@ internal static class SemanticCommand
         var outer = new Option<int>("--outer-width") { Description = "Background voxels within this taxicab distance of the object are excluded (scipy binary_dilation iterations)", DefaultValueFactory = _ => defaults.OuterWidth };
         var classId = new Option<long?>("--class") { Description = "The label value that is the object; every nonzero label when left out" };
         var block = Parsing.Extent("--block", "Blocks Z,Y,X in which a Zarr array is processed", defaults.BlockShape);
+        var withinSections = new Option<bool>("--within-sections") { Description = "Measure the band within each Z section (serial sections) instead of with incasem's 3-D cross" };
         var command = new Command("metric-mask", "Exclude a band around object boundaries from the scores (incasem 60_create_metric_mask.py); Zarr labels to a Zarr mask go block by block")
         {
-            labels, output, inner, outer, classId, block,
+            labels, output, inner, outer, classId, block, withinSections,
         };
         command.SetAction(result => context.Guard(() =>
         {
-            var options = new MetricExclusionMaskOptions { InnerWidth = result.GetValue(inner), OuterWidth = result.GetValue(outer), ClassId = result.GetValue(classId), BlockShape = result.GetValue(block) };
+            var options = new MetricExclusionMaskOptions { InnerWidth = result.GetValue(inner), OuterWidth = result.GetValue(outer), ClassId = result.GetValue(classId), BlockShape = result.GetValue(block), WithinSections = result.GetValue(withinSections) };
             options.Validate();
             var source = result.GetValue(labels)!;
             var target = result.GetValue(output)!;

@@ -178,9 +178,9 @@ public static class MetricExclusionMask
             toBackground[i] = isObject[i] ? cap : (byte)0;
         }
 
-        TaxicabDistance.Transform(toObject, shape, cap, TaxicabDistance.Faces.None);
+        TaxicabDistance.Transform(toObject, shape, cap, TaxicabDistance.Faces.None, !options.WithinSections);
         cancellationToken.ThrowIfCancellationRequested();
-        TaxicabDistance.Transform(toBackground, shape, cap, borders);
+        TaxicabDistance.Transform(toBackground, shape, cap, borders, !options.WithinSections);
         cancellationToken.ThrowIfCancellationRequested();
         for (var i = 0; i < isObject.Length; i++)
         {

@@ -26,6 +26,14 @@ public sealed record MetricExclusionMaskOptions
     public long? ClassId { get; init; }
 
     /// <summary>
+    /// Measure the band within each Z section only (default false: the 3-D cross, as incasem). For serial sections whose
+    /// Z spacing is ten times the pixel size, the 3-D band reaches through whole sections (on a few sections it excludes
+    /// every object voxel); within sections it equals scipy's morphology with the in-plane cross
+    /// <c>[[0,0,0],[0,0,0],[0,0,0]], [[0,1,0],[1,1,1],[0,1,0]], [[0,0,0],[0,0,0],[0,0,0]]</c>.
+    /// </summary>
+    public bool WithinSections { get; init; }
+
+    /// <summary>
     /// Z, Y, X extent of the blocks a chunked volume is processed in (reference: 128³, the chunk of incasem's arrays);
     /// each block is read with <c>max(InnerWidth, OuterWidth)</c> voxels of context per side.
     /// </summary>

@@ -12,9 +12,10 @@ internal static class TaxicabDistance
 {
     /// <summary>
     /// Turns <paramref name="distances"/> (0 at sources, <paramref name="cap"/> elsewhere) into distances capped at
-    /// <paramref name="cap"/>. Faces flagged in <paramref name="sourceFaces"/> have sources just outside them.
+    /// <paramref name="cap"/>. Faces flagged in <paramref name="sourceFaces"/> have sources just outside them. Without
+    /// <paramref name="alongZ"/> distances stay within each Z section (the in-plane cross).
     /// </summary>
-    internal static void Transform(Span<byte> distances, (int Depth, int Height, int Width) shape, byte cap, Faces sourceFaces)
+    internal static void Transform(Span<byte> distances, (int Depth, int Height, int Width) shape, byte cap, Faces sourceFaces, bool alongZ = true)
     {
         var (depth, height, width) = shape;
         var limit = (byte)(cap - 1);
@@ -28,7 +29,10 @@ internal static class TaxicabDistance
             SweepLines(distances.Slice(z * height * width, height * width), height, width, limit, sourceFaces.LowY, sourceFaces.HighY);
         }
 
-        SweepLines(distances, depth, height * width, limit, sourceFaces.LowZ, sourceFaces.HighZ);
+        if (alongZ)
+        {
+            SweepLines(distances, depth, height * width, limit, sourceFaces.LowZ, sourceFaces.HighZ);
+        }
     }
 
     /// <summary>Both sweeps along one contiguous line.</summary>

@@ -9,9 +9,13 @@ import tifffile
 from scipy.ndimage import binary_dilation, binary_erosion
 
 
-def metric_mask(b, n_in, n_out):
-    dil = binary_dilation(b, iterations=n_out)
-    ero = binary_erosion(b, iterations=n_in)
+IN_PLANE = np.zeros((3, 3, 3), bool)
+IN_PLANE[1] = [[0, 1, 0], [1, 1, 1], [0, 1, 0]]
+
+
+def metric_mask(b, n_in, n_out, structure=None):
+    dil = binary_dilation(b, structure=structure, iterations=n_out)
+    ero = binary_erosion(b, structure=structure, iterations=n_in)
     return (255 * np.logical_not(np.logical_and(dil, np.logical_not(ero)))).astype(np.uint8)
 
 
@@ -33,14 +37,16 @@ def main(out, tif):
         ("empty_1_1", np.zeros((5, 6, 7), np.uint8), None, 1, 1),
         ("full_1_1", np.ones((5, 6, 7), np.uint8), None, 1, 1),
         ("full_3_1", np.ones((8, 9, 10), np.uint8), None, 3, 1),
+        ("sections_mito_corner_4_4", corner, 3, 4, 4),
+        ("sections_membrane_interior_2_3", interior, 1, 2, 3),
     ]
     manifest = []
     for name, volume, class_id, n_in, n_out in cases:
         b = volume != 0 if class_id is None else volume == class_id
-        expected = metric_mask(b, n_in, n_out)
+        expected = metric_mask(b, n_in, n_out, IN_PLANE if name.startswith("sections_") else None)
         np.ascontiguousarray(volume, dtype=np.uint8).tofile(f"{out}/{name}.labels")
         expected.tofile(f"{out}/{name}.out")
-        manifest.append({"name": name, "shape": list(volume.shape), "class_id": class_id, "inner": n_in, "outer": n_out,
+        manifest.append({"within_sections": name.startswith("sections_"), "name": name, "shape": list(volume.shape), "class_id": class_id, "inner": n_in, "outer": n_out,
                          "excluded": int((expected == 0).sum())})
     with open(f"{out}/manifest.json", "w") as f:
         json.dump(manifest, f)

@@ -32,6 +32,7 @@ public sealed class MetricExclusionMaskGoldenTests : IDisposable
                 OuterWidth = entry["outer"]!.GetValue<int>(),
                 ClassId = entry["class_id"]?.GetValue<int>(),
                 BlockShape = (3, 20, 24),
+                WithinSections = entry["within_sections"]!.GetValue<bool>(),
             };
             using var labels = new Volume<byte>(shape[0], shape[1], shape[2]);
             File.ReadAllBytes(Path.Combine(folder, name + ".labels")).CopyTo(labels.Span);
@@ -59,6 +60,6 @@ public sealed class MetricExclusionMaskGoldenTests : IDisposable
         }
 
         Assert.True(failures.Count == 0, string.Join("\n", failures));
-        Assert.Equal(12, manifest.Count);
+        Assert.Equal(14, manifest.Count);
     }
 }
