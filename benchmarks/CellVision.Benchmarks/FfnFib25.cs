@@ -6,6 +6,7 @@ using CellVision.Evaluation;
 using CellVision.IO.Hdf5;
 using CellVision.IO.Tiff;
 using CellVision.Segmentation;
+using CellVision.Torch;
 
 namespace CellVision.Benchmarks;
 
@@ -17,8 +18,9 @@ namespace CellVision.Benchmarks;
 /// </summary>
 internal static class FfnFib25
 {
-    internal static int Run(string folder, string model, int firstPlane, (int Y, int X, int Height, int Width)? area, FloodFillInferenceOptions options, string? output)
+    internal static int Run(string folder, string model, int firstPlane, (int Y, int X, int Height, int Width)? area, FloodFillInferenceOptions options, string? output, int threads)
     {
+        TorchRuntime.ThreadCount = threads;
         using var rawTiff = TiffFile.Open(Path.Combine(folder, "derived", "raw_zyx_uint8.tif"));
         using var raw = rawTiff.ReadStack<byte>();
         using var truthTiff = TiffFile.Open(Path.Combine(folder, "derived", "gt_bodies_zyx_uint16.tif"));
@@ -30,7 +32,7 @@ internal static class FfnFib25
         using var groundTruth = truth.Crop(block);
         using var network = FloodFillNetwork.Load(model);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"model {model}: {network.Options.Depth} modules, {network.Options.Features} features, field of view {network.FieldOfView}, deltas {network.Deltas}; block z {firstPlane}-{raw.Depth - 1}, y {y0}-{y0 + height - 1}, x {x0}-{x0 + width - 1} ({depth}×{height}×{width})"));
+            $"libtorch threads {TorchRuntime.ThreadCount}; model {model}: {network.Options.Depth} modules, {network.Options.Features} features, field of view {network.FieldOfView}, deltas {network.Deltas}; block z {firstPlane}-{raw.Depth - 1}, y {y0}-{y0 + height - 1}, x {x0}-{x0 + width - 1} ({depth}×{height}×{width})"));
 
         var clock = Stopwatch.StartNew();
         var lastReport = TimeSpan.Zero;

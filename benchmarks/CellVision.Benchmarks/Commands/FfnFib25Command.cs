@@ -15,13 +15,14 @@ internal static class FfnFib25Command
         var minimumSize = new Option<int>("--min-segment-size") { Description = "Objects with fewer new voxels are rejected", DefaultValueFactory = _ => defaults.MinimumSegmentSize };
         var segment = new Option<double>("--segment-threshold") { Description = "Mask probability that makes a voxel part of the object", DefaultValueFactory = _ => defaults.SegmentThreshold };
         var area = new Option<string?>("--area") { Description = "Only this Y0,X0,HEIGHT,WIDTH part of the planes [default: all of them]" };
+        var threads = new Option<int>("--threads") { Description = "libtorch threads", DefaultValueFactory = _ => Environment.ProcessorCount };
         var output = new Option<string?>("--out") { Description = "Also write the labels of the block here (uint32 TIFF)" };
         var command = new Command("ffn-fib25", "Flood-filling segmentation of FIB-25 planes 150-249 with a trained model, scored (VOI, ARAND) beside google/ffn's published result and the supervoxels")
         {
-            data, model, firstPlane, area, minimumSize, segment, output,
+            data, model, firstPlane, area, minimumSize, segment, output, threads,
         };
         command.SetAction(result => FfnFib25.Run(result.GetValue(data)!, result.GetValue(model)!, result.GetValue(firstPlane), Area(result.GetValue(area)),
-            new FloodFillInferenceOptions { MinimumSegmentSize = result.GetValue(minimumSize), SegmentThreshold = result.GetValue(segment) }, result.GetValue(output)));
+            new FloodFillInferenceOptions { MinimumSegmentSize = result.GetValue(minimumSize), SegmentThreshold = result.GetValue(segment) }, result.GetValue(output), result.GetValue(threads)));
         return command;
     }
 
