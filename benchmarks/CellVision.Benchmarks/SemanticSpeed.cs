@@ -86,7 +86,6 @@ internal static class SemanticSpeed
                 $"cellvision_semantic_train threads={threads} steps={trainSteps} first_loss={losses[1]:F6} last_loss={losses[^1]:F6} train_s={trainSeconds:F3}"));
             if (haveReference)
             {
-                using var fresh = SemanticUNet.Load(weights);
                 var line = RunPython(reference, ["train", "--weights", weights, "--inputs", inputs, "--input-size", Zyx(input), "--steps", Invariant(trainSteps), "--threads", Invariant(threads)], "reference_semantic_train");
                 Console.WriteLine(line);
                 rows.Add(("train_step_s", trainSeconds / trainSteps, Value(line, "train_s") / trainSteps, false));

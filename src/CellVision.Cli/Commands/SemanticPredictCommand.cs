@@ -77,14 +77,8 @@ internal static class SemanticPredictCommand
         }
 
         var volume = FfnCommand.ReadSingle(path, cancellationToken);
-        if (volume.Span.IndexOfAnyExceptInRange((ushort)0, byte.MaxValue) < 0)
+        if (SemanticTrainCommand.Narrow(volume) is { } bytes)
         {
-            var bytes = new Volume<byte>(volume.Depth, volume.Height, volume.Width, volume.VoxelSize, volume.Origin);
-            for (var i = 0; i < volume.Length; i++)
-            {
-                bytes.Span[i] = (byte)volume.Span[i];
-            }
-
             volume.Dispose();
             return (new InMemoryChunkedVolume<byte>(bytes), bytes);
         }

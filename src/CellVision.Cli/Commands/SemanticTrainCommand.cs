@@ -229,12 +229,23 @@ internal static class SemanticTrainCommand
     internal static Volume<byte> ReadRaw(string path, CancellationToken cancellationToken)
     {
         using var wide = FfnCommand.ReadSingle(path, cancellationToken);
+        return Narrow(wide) ?? throw new ArgumentException($"'{path}' holds values above 255; the semantic U-Net reads 8-bit raw (convert 16-bit data to 8 bits first).");
+    }
+
+    /// <summary>The volume as bytes when every value fits in one, else null.</summary>
+    internal static Volume<byte>? Narrow(Volume<ushort> wide)
+    {
+        if (wide.Span.IndexOfAnyExceptInRange((ushort)0, byte.MaxValue) >= 0)
+        {
+            return null;
+        }
+
         var raw = new Volume<byte>(wide.Depth, wide.Height, wide.Width, wide.VoxelSize, wide.Origin);
         var source = wide.Span;
         var target = raw.Span;
         for (var i = 0; i < source.Length; i++)
         {
-            target[i] = source[i] <= byte.MaxValue ? (byte)source[i] : throw new ArgumentException($"'{path}' holds the value {source[i]}; the semantic U-Net reads 8-bit raw (convert 16-bit data to 8 bits first).");
+            target[i] = (byte)source[i];
         }
 
         return raw;

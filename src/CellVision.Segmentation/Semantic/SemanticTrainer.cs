@@ -104,10 +104,10 @@ public static class SemanticTrainer
         options ??= new SemanticTrainingOptions();
         var classes = network.Classes;
         var counts = new long[classes, 3];
+        var output = network.GetOutputSize(options.InputSize);
+        var context = ((options.InputSize.Z - output.Z) / 2, (options.InputSize.Y - output.Y) / 2, (options.InputSize.X - output.X) / 2);
         foreach (var volume in volumes)
         {
-            var output = network.GetOutputSize(options.InputSize);
-            var context = ((options.InputSize.Z - output.Z) / 2, (options.InputSize.Y - output.Y) / 2, (options.InputSize.X - output.X) / 2);
             var region = RawRegion(volume, context);
             var maps = Enumerable.Range(0, classes).Select(_ => new Volume<float>(volume.Raw.Depth, volume.Raw.Height, volume.Raw.Width)).ToArray();
             try
