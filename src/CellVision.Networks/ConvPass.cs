@@ -26,6 +26,7 @@ public sealed class ConvPass : Module<Tensor, Tensor>
         }
 
         KernelSizes = [.. kernelSizes];
+        Activated = activate;
         Layers = RegisterModule("conv_pass", new Sequential());
         for (var i = 0; i < KernelSizes.Count; i++)
         {
@@ -33,6 +34,9 @@ public sealed class ConvPass : Module<Tensor, Tensor>
             Layers.Append(activate ? new ReLU() : new PassThrough());
         }
     }
+
+    /// <summary>Whether a ReLU follows each convolution.</summary>
+    public bool Activated { get; }
 
     /// <summary>The kernel size of each convolution.</summary>
     public IReadOnlyList<Size3> KernelSizes { get; }
@@ -47,5 +51,26 @@ public sealed class ConvPass : Module<Tensor, Tensor>
     public Size3 Crop => new(KernelSizes.Sum(k => k.Depth - 1), KernelSizes.Sum(k => k.Height - 1), KernelSizes.Sum(k => k.Width - 1));
 
     /// <inheritdoc />
-    public override Tensor Forward(Tensor input) => Layers.Forward(input);
+    /// <remarks>
+    /// Each ReLU runs in place on its convolution's output, which no backward pass needs, to spare one copy of the
+    /// largest tensors. An input in oneDNN's blocked layout (<see cref="Tensor.IsMkldnn"/>, inference only) stays in
+    /// it, with the dense path's results up to float32 rounding.
+    /// </remarks>
+    public override Tensor Forward(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var x = input;
+        foreach (var convolution in Convolutions)
+        {
+            var y = convolution.Forward(x);
+            if (!ReferenceEquals(x, input))
+            {
+                x.Dispose();
+            }
+
+            x = Activated ? y.ReluInPlace() : y;
+        }
+
+        return x;
+    }
 }

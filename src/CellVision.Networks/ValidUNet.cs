@@ -46,6 +46,14 @@ public sealed class ValidUNet : Module<Tensor, Tensor>
     /// <summary>The network's shape.</summary>
     public ValidUNetOptions Options { get; }
 
+    /// <summary>
+    /// Whether inference on float32 CPU tensors (gradients off) keeps the features in oneDNN's blocked layout through
+    /// each convolution pass, the down path's pooling and the skip connections (default true): the convolutions then
+    /// skip the reorders into and out of oneDNN and the ReLUs run in place. The output is the same up to float32 rounding
+    /// (where the dense path sends a small convolution to another kernel).
+    /// </summary>
+    public bool BlockedLayoutInference { get; set; } = true;
+
     /// <summary>The down-path convolution passes, top level first.</summary>
     public IReadOnlyList<ConvPass> DownPasses => down;
 
@@ -91,9 +99,11 @@ public sealed class ValidUNet : Module<Tensor, Tensor>
 
         GetOutputSize(((int)shape[2], (int)shape[3], (int)shape[4]));
         using var scope = DisposeScope.Enter();
+        var blocked = BlockedLayoutInference && !GradientMode.IsEnabled && input.Device.Type == DeviceType.Cpu
+            && input.ScalarType == ScalarType.Float32;
         var levels = Options.Levels;
         var skips = new Tensor[levels - 1];
-        var x = input;
+        var x = blocked ? input.ToMkldnn() : input;
         for (var level = 0; level < levels; level++)
         {
             var features = down[level].Forward(x);
@@ -104,7 +114,7 @@ public sealed class ValidUNet : Module<Tensor, Tensor>
 
             if (level == levels - 1)
             {
-                x = features;
+                x = blocked ? ToDense(features) : features;
                 break;
             }
 
@@ -121,18 +131,35 @@ public sealed class ValidUNet : Module<Tensor, Tensor>
             x.Dispose();
             var crop = up[level].Crop;
             var cropped = CenterCrop(upsampled, CropTarget(upsampled.Shape, crop, CropFactor(level)));
-            var skip = CenterCrop(skips[level], cropped.Shape);
+            var skipFeatures = blocked ? ToDense(skips[level]) : skips[level];
+            var skip = CenterCrop(skipFeatures, cropped.Shape);
             var joined = Tensor.Concatenate([skip, cropped], 1);
-            foreach (var used in new[] { upsampled, cropped, skip, skips[level] }.Distinct())
+            foreach (var used in new[] { upsampled, cropped, skip, skipFeatures }.Distinct())
             {
                 used.Dispose();
             }
 
-            x = up[level].Forward(joined);
-            joined.Dispose();
+            if (blocked)
+            {
+                using var blockedJoined = joined.ToMkldnn();
+                joined.Dispose();
+                x = ToDense(up[level].Forward(blockedJoined));
+            }
+            else
+            {
+                x = up[level].Forward(joined);
+                joined.Dispose();
+            }
         }
 
         return scope.MoveToOuter(x);
+    }
+
+    private static Tensor ToDense(Tensor blocked)
+    {
+        var dense = blocked.ToDense();
+        blocked.Dispose();
+        return dense;
     }
 
     private Size3 CropFactor(int level)

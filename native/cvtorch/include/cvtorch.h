@@ -68,6 +68,8 @@ CVT_API int cvt_device(cvt_tensor t, int* device_type, int* device_index);
 CVT_API int cvt_is_contiguous(cvt_tensor t, int* out);
 CVT_API int cvt_item(cvt_tensor t, double* out);
 CVT_API int cvt_same_storage(cvt_tensor a, cvt_tensor b, int* out);
+/* 1 when the tensor is in oneDNN's blocked layout (PyTorch's torch._mkldnn), else 0 */
+CVT_API int cvt_is_mkldnn(cvt_tensor t, int* out);
 
 /* tensor_shape.cpp */
 CVT_API int cvt_reshape(cvt_tensor t, const int64_t* shape, int ndim, cvt_tensor* out);
@@ -90,6 +92,9 @@ CVT_API int cvt_detach(cvt_tensor t, cvt_tensor* out);
 CVT_API int cvt_alias(cvt_tensor t, cvt_tensor* out);
 CVT_API int cvt_set_data(cvt_tensor self, cvt_tensor source);
 CVT_API int cvt_to(cvt_tensor t, int device_type, int device_index, int dtype, int copy, cvt_tensor* out);
+/* a float32 CPU tensor copied into oneDNN's blocked layout, and back into a dense C-order tensor */
+CVT_API int cvt_to_mkldnn(cvt_tensor t, cvt_tensor* out);
+CVT_API int cvt_to_dense(cvt_tensor t, cvt_tensor* out);
 
 /* tensor_math.cpp */
 CVT_API int cvt_add(cvt_tensor a, cvt_tensor b, double alpha, cvt_tensor* out);

@@ -33,6 +33,8 @@ CVT_API int cvt_device(cvt_tensor t, int* device_type, int* device_index) {
 
 CVT_API int cvt_is_contiguous(cvt_tensor t, int* out) { CVT_GUARD(*out = unwrap(t).is_contiguous() ? 1 : 0) }
 
+CVT_API int cvt_is_mkldnn(cvt_tensor t, int* out) { CVT_GUARD(*out = unwrap(t).is_mkldnn() ? 1 : 0) }
+
 CVT_API int cvt_item(cvt_tensor t, double* out) { CVT_GUARD(*out = unwrap(t).item<double>()) }
 
 CVT_API int cvt_same_storage(cvt_tensor a, cvt_tensor b, int* out) {

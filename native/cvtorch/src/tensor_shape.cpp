@@ -78,6 +78,10 @@ CVT_API int cvt_pad(cvt_tensor t, const int64_t* pads, int npads, int mode, doub
 
 CVT_API int cvt_contiguous(cvt_tensor t, cvt_tensor* out) { CVT_RETURN(unwrap(t).contiguous()) }
 
+CVT_API int cvt_to_mkldnn(cvt_tensor t, cvt_tensor* out) { CVT_RETURN(unwrap(t).to_mkldnn()) }
+
+CVT_API int cvt_to_dense(cvt_tensor t, cvt_tensor* out) { CVT_RETURN(unwrap(t).to_dense()) }
+
 CVT_API int cvt_clone(cvt_tensor t, cvt_tensor* out) { CVT_RETURN(unwrap(t).clone()) }
 
 CVT_API int cvt_detach(cvt_tensor t, cvt_tensor* out) { CVT_RETURN(unwrap(t).detach()) }

@@ -37,6 +37,7 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Library)] internal static partial int cvt_dtype(TensorHandle t, out int result);
     [LibraryImport(Library)] internal static partial int cvt_device(TensorHandle t, out int deviceType, out int deviceIndex);
     [LibraryImport(Library)] internal static partial int cvt_is_contiguous(TensorHandle t, out int result);
+    [LibraryImport(Library)] internal static partial int cvt_is_mkldnn(TensorHandle t, out int result);
     [LibraryImport(Library)] internal static partial int cvt_item(TensorHandle t, out double result);
     [LibraryImport(Library)] internal static partial int cvt_same_storage(TensorHandle a, TensorHandle b, out int result);
 
@@ -56,6 +57,8 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Library)] internal static partial int cvt_pad(TensorHandle t, long* pads, int npads, int mode, double value, out nint result);
     [LibraryImport(Library)] internal static partial int cvt_contiguous(TensorHandle t, out nint result);
     [LibraryImport(Library)] internal static partial int cvt_clone(TensorHandle t, out nint result);
+    [LibraryImport(Library)] internal static partial int cvt_to_mkldnn(TensorHandle t, out nint result);
+    [LibraryImport(Library)] internal static partial int cvt_to_dense(TensorHandle t, out nint result);
     [LibraryImport(Library)] internal static partial int cvt_detach(TensorHandle t, out nint result);
     [LibraryImport(Library)] internal static partial int cvt_alias(TensorHandle t, out nint result);
     [LibraryImport(Library)] internal static partial int cvt_set_data(TensorHandle self, TensorHandle source);

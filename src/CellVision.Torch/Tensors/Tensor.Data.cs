@@ -103,6 +103,19 @@ public sealed unsafe partial class Tensor
         }
     }
 
+    /// <summary>
+    /// Whether the tensor is in oneDNN's blocked layout (<see cref="ToMkldnn"/>), which only oneDNN's operations read:
+    /// convolution, in-place ReLU, max pooling, <see cref="ToDense"/>.
+    /// </summary>
+    public bool IsMkldnn
+    {
+        get
+        {
+            NativeStatus.Check(NativeMethods.cvt_is_mkldnn(Handle, out var mkldnn));
+            return mkldnn != 0;
+        }
+    }
+
     /// <summary>Whether elements lie in C order without gaps.</summary>
     public bool IsContiguous
     {

@@ -142,6 +142,16 @@ public sealed unsafe partial class Tensor
     /// <summary>This tensor in C order: itself (a new reference) when already contiguous, else a copy.</summary>
     public Tensor Contiguous() => Result(NativeMethods.cvt_contiguous(Handle, out var r), r);
 
+    /// <summary>
+    /// A copy of this float32 CPU tensor in oneDNN's blocked layout (PyTorch's <c>to_mkldnn</c>). A chain of
+    /// convolutions, in-place ReLUs and max pools on such tensors skips the reorders that every convolution of a dense
+    /// tensor pays on the way in and out of oneDNN, with the same results. Inference only: autograd does not follow it.
+    /// </summary>
+    public Tensor ToMkldnn() => Result(NativeMethods.cvt_to_mkldnn(Handle, out var r), r);
+
+    /// <summary>A dense C-order copy of a tensor in oneDNN's blocked layout (<see cref="ToMkldnn"/>).</summary>
+    public Tensor ToDense() => Result(NativeMethods.cvt_to_dense(Handle, out var r), r);
+
     /// <summary>A copy that autograd connects to this tensor.</summary>
     public Tensor Clone() => Result(NativeMethods.cvt_clone(Handle, out var r), r);
 
