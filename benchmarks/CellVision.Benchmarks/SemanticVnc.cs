@@ -20,7 +20,7 @@ internal static class SemanticVnc
 {
     private static readonly string[] ClassNames = ["other", "membrane", "mitochondria"];
 
-    internal static int Run(string folder, string model, long iterations, int size, int featureMaps, double learningRate, int seed, int threads)
+    internal static int Run(string folder, string model, long iterations, int size, int featureMaps, double learningRate, int seed, int threads, bool selectThresholds = false)
     {
         TorchRuntime.ThreadCount = threads;
         using var rawTiff = TiffFile.Open(Path.Combine(folder, "raw_zyx_uint8.tif"));
@@ -91,25 +91,55 @@ internal static class SemanticVnc
         var maps = Enumerable.Range(0, 3).Select(_ => new Volume<float>(raw.Depth, raw.Height, raw.Width)).ToArray();
         try
         {
-            var region = Box.FromZyx(10, 0, 0, raw.Depth - 10, raw.Height, raw.Width);
-            var grid = SemanticPredictor.Predict(new InMemoryChunkedVolume<byte>(raw), network, new SemanticPredictionTargets([.. maps.Select(m => new InMemoryChunkedVolume<float>(m))], null),
-                new SemanticPredictionOptions { InputSize = input }, region);
+            Box Predict(Box region)
+            {
+                var grid = SemanticPredictor.Predict(new InMemoryChunkedVolume<byte>(raw), network, new SemanticPredictionTargets([.. maps.Select(m => new InMemoryChunkedVolume<float>(m))], null),
+                    new SemanticPredictionOptions { InputSize = input }, region);
+                return grid.Covered;
+            }
+
+            var covered = Predict(Box.FromZyx(10, 0, 0, raw.Depth - 10, raw.Height, raw.Width));
             var seconds = clock.Elapsed.TotalSeconds;
-            var covered = grid.Covered;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"predicted sections 10-{raw.Depth - 1}: {grid.Count} blocks in {seconds:F1} s ({covered.ElementCount / seconds:F0} output voxels/s); scored region {covered}"));
+                $"predicted sections 10-{raw.Depth - 1} in {seconds:F1} s ({covered.ElementCount / seconds:F0} output voxels/s); scored region {covered}"));
+
+            // A threshold per class, chosen where F1 peaks on the training sections' own predictions (never on 10-13),
+            // as incasem's evaluation script sweeps thresholds.
+            var chosen = new double[3];
+            Array.Fill(chosen, 0.5);
+            if (selectThresholds)
+            {
+                var trainingRegion = Predict(Box.FromZyx(0, 0, 0, 10, raw.Height, raw.Width));
+                using var trainingTruth = classes.Crop(trainingRegion);
+                var sweep = new SemanticEvaluationOptions { Border = 0, Thresholds = [.. Enumerable.Range(1, 19).Select(i => i / 20.0)] };
+                for (var c = 1; c < 3; c++)
+                {
+                    using var probabilities = maps[c].Crop(trainingRegion);
+                    var scores = SemanticEvaluator.Evaluate(probabilities, trainingTruth, c, options: sweep);
+                    var best = Enumerable.Range(0, scores.Count).MaxBy(i => scores[i].F1);
+                    chosen[c] = sweep.Thresholds[best];
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"{ClassNames[c]}: threshold {chosen[c]:F2} chosen on sections 0-9 (their F1 {scores[best].F1:F4}; at 0.5 {scores[9].F1:F4})"));
+                }
+            }
+
             using var truth = classes.Crop(covered);
             for (var c = 1; c < 3; c++)
             {
                 using var probabilities = maps[c].Crop(covered);
-                var plain = SemanticEvaluator.Evaluate(probabilities, truth, c, options: new SemanticEvaluationOptions { Border = 0 })[0];
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{ClassNames[c]}: F1 {plain.F1:F4} (precision {plain.Precision:F4}, recall {plain.Recall:F4}) over {plain.Voxels} voxels"));
-                foreach (var withinSections in new[] { false, true })
+                var thresholds = chosen[c] == 0.5 ? new[] { 0.5 } : new[] { 0.5, chosen[c] };
+                foreach (var threshold in thresholds)
                 {
-                    using var metric = MetricExclusionMask.Compute(truth, new MetricExclusionMaskOptions { InnerWidth = 4, OuterWidth = 4, ClassId = c, WithinSections = withinSections });
-                    var masked = SemanticEvaluator.Evaluate(probabilities, truth, c, metricMask: metric, options: new SemanticEvaluationOptions { Border = 0 })[0];
-                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"  with the 4/4 metric mask{(withinSections ? " within sections" : " (3-D cross, the reference's)")}: F1 {masked.F1:F4} (precision {masked.Precision:F4}, recall {masked.Recall:F4}; TP {masked.TruePositives}, FP {masked.FalsePositives}, FN {masked.FalseNegatives}; {masked.Voxels} voxels counted)"));
+                    var evaluation = new SemanticEvaluationOptions { Border = 0, Thresholds = [threshold] };
+                    var plain = SemanticEvaluator.Evaluate(probabilities, truth, c, options: evaluation)[0];
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{ClassNames[c]} at threshold {threshold:F2}: F1 {plain.F1:F4} (precision {plain.Precision:F4}, recall {plain.Recall:F4}) over {plain.Voxels} voxels"));
+                    foreach (var withinSections in new[] { false, true })
+                    {
+                        using var metric = MetricExclusionMask.Compute(truth, new MetricExclusionMaskOptions { InnerWidth = 4, OuterWidth = 4, ClassId = c, WithinSections = withinSections });
+                        var masked = SemanticEvaluator.Evaluate(probabilities, truth, c, metricMask: metric, options: evaluation)[0];
+                        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                            $"  with the 4/4 metric mask{(withinSections ? " within sections" : " (3-D cross, the reference's)")}: F1 {masked.F1:F4} (precision {masked.Precision:F4}, recall {masked.Recall:F4}; TP {masked.TruePositives}, FP {masked.FalsePositives}, FN {masked.FalseNegatives}; {masked.Voxels} voxels counted)"));
+                    }
                 }
             }
         }
