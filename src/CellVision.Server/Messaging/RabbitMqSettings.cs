@@ -170,7 +170,7 @@ public sealed record RabbitMqSettings
             return uri.OriginalString;
         }
 
-        var builder = new UriBuilder(uri) { Password = "***" };
-        return builder.Uri.ToString();
+        var rest = uri.GetComponents(UriComponents.HostAndPort | UriComponents.PathAndQuery | UriComponents.Fragment, UriFormat.UriEscaped);
+        return $"{uri.Scheme}://{uri.UserInfo[..colon]}:***@{rest}";
     }
 }
