@@ -256,13 +256,13 @@ public sealed partial class RabbitMqServerMessagePublisher : IServerMessagePubli
                 if (!declaredQueues.Contains(queue))
                 {
                     declaring = true;
-                    await channel.QueueDeclareAsync(queue, durable: false, exclusive: false, autoDelete: false, arguments: null, cancellationToken: timeout.Token).ConfigureAwait(false);
+                    await Bounded(channel.QueueDeclareAsync(queue, durable: false, exclusive: false, autoDelete: false, arguments: null, cancellationToken: timeout.Token), timeout.Token).ConfigureAwait(false);
                     declaring = false;
                     declaredQueues.Add(queue);
                     failedQueues.Remove(queue);
                 }
 
-                await channel.BasicPublishAsync(string.Empty, queue, item.Body, timeout.Token).ConfigureAwait(false);
+                await Bounded(channel.BasicPublishAsync(string.Empty, queue, item.Body, timeout.Token).AsTask(), timeout.Token).ConfigureAwait(false);
                 return;
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
@@ -311,7 +311,19 @@ public sealed partial class RabbitMqServerMessagePublisher : IServerMessagePubli
         if (connection is not { IsOpen: true })
         {
             await CloseConnectionAsync().ConfigureAwait(false);
-            connection = await factory.CreateConnectionAsync(cancellationToken).ConfigureAwait(false);
+            var connecting = factory.CreateConnectionAsync(cancellationToken);
+            try
+            {
+                connection = await connecting.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!connecting.IsCompleted)
+            {
+                // The client library does not always give up a stuck handshake when asked to; let it finish on its own
+                // and close whatever it opens.
+                _ = CloseAbandonedAsync(connecting);
+                throw;
+            }
+
             retryDelay = options.RetryDelay;
             reconnectAt = 0;
             if (unreachable)
@@ -327,7 +339,7 @@ public sealed partial class RabbitMqServerMessagePublisher : IServerMessagePubli
             }
         }
 
-        channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        channel = await Bounded(connection.CreateChannelAsync(cancellationToken: cancellationToken), cancellationToken).ConfigureAwait(false);
         return channel;
     }
 
@@ -381,7 +393,14 @@ public sealed partial class RabbitMqServerMessagePublisher : IServerMessagePubli
             // The channel is being given up; its close failing changes nothing.
         }
 
-        await channel.DisposeAsync().ConfigureAwait(false);
+        try
+        {
+            await channel.DisposeAsync().AsTask().WaitAsync(options.BrokerTimeout).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            // As above.
+        }
     }
 
     private async Task CloseConnectionAsync()
@@ -398,7 +417,7 @@ public sealed partial class RabbitMqServerMessagePublisher : IServerMessagePubli
         {
             if (connection.IsOpen)
             {
-                await connection.CloseAsync(options.BrokerTimeout).ConfigureAwait(false);
+                await connection.CloseAsync(options.BrokerTimeout).WaitAsync(options.BrokerTimeout * 2).ConfigureAwait(false);
             }
         }
         catch (Exception exception) when (exception is not OutOfMemoryException)
@@ -408,11 +427,46 @@ public sealed partial class RabbitMqServerMessagePublisher : IServerMessagePubli
 
         try
         {
-            await connection.DisposeAsync().ConfigureAwait(false);
+            await connection.DisposeAsync().AsTask().WaitAsync(options.BrokerTimeout).ConfigureAwait(false);
         }
         catch (Exception exception) when (exception is not OutOfMemoryException)
         {
             // As above.
+        }
+    }
+
+    // Waits for a broker operation for as long as the token allows; an operation given up is observed, so that its
+    // late failure does not surface as an unobserved task exception.
+    private static async Task Bounded(Task operation, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await operation.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!operation.IsCompleted)
+        {
+            _ = operation.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            throw;
+        }
+    }
+
+    private static async Task<T> Bounded<T>(Task<T> operation, CancellationToken cancellationToken)
+    {
+        await Bounded((Task)operation, cancellationToken).ConfigureAwait(false);
+        return await operation.ConfigureAwait(false);
+    }
+
+    private static async Task CloseAbandonedAsync(Task<IConnection> connecting)
+    {
+        try
+        {
+            var connection = await connecting.ConfigureAwait(false);
+            await connection.AbortAsync().ConfigureAwait(false);
+            await connection.DisposeAsync().ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            // The attempt was given up already and reported as such.
         }
     }
 

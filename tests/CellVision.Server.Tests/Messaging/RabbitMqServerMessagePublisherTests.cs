@@ -136,6 +136,56 @@ public sealed class RabbitMqServerMessagePublisherTests
     }
 
     [BrokerFact]
+    public async Task After_the_connection_drops_the_next_message_reconnects()
+    {
+        await using var client = await ElephantClientConsumer.StartAsync(ServerQueues.Update);
+        var broker = RabbitMqSettings.Parse(TestBroker.RequiredUri);
+        await using var proxy = new CuttableTcpProxy(broker.HostName, broker.Port);
+        var logger = new RecordingLogger<RabbitMqServerMessagePublisher>();
+        await using (var publisher = new RabbitMqServerMessagePublisher(broker with { HostName = "127.0.0.1", Port = proxy.Port }, logger))
+        {
+            await publisher.PublishAsync(ServerQueues.Update, "one");
+            await publisher.FlushAsync();
+            Assert.Equal("one"u8.ToArray(), Assert.Single(await client.ReceiveAsync(ServerQueues.Update, 1)).Body);
+
+            proxy.Cut();
+            await Task.Delay(300);
+            await publisher.PublishAsync(ServerQueues.Update, "two");
+            await publisher.PublishAsync(ServerQueues.Update, "three");
+            await publisher.FlushAsync();
+        }
+
+        var received = await client.ReceiveAsync(ServerQueues.Update, 2);
+        Assert.Equal(["two", "three"], received.Select(d => Encoding.UTF8.GetString(d.Body)));
+        Assert.Equal(2, proxy.ConnectionsAccepted);
+        Assert.Equal(2, logger.Entries.Count(e => e.Message.StartsWith("Connected to the RabbitMQ broker", StringComparison.Ordinal)));
+        Assert.DoesNotContain(logger.Entries, e => e.Level >= LogLevel.Warning);
+    }
+
+    [Fact]
+    public async Task A_broker_that_accepts_but_never_answers_costs_the_caller_nothing_and_disposing_is_bounded()
+    {
+        using var silent = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        silent.Start();
+        var port = ((System.Net.IPEndPoint)silent.LocalEndpoint).Port;
+        var logger = new RecordingLogger<RabbitMqServerMessagePublisher>();
+        var options = new RabbitMqPublisherOptions { BrokerTimeout = TimeSpan.FromMilliseconds(500), DisposeTimeout = TimeSpan.FromSeconds(1) };
+        var publisher = new RabbitMqServerMessagePublisher(new RabbitMqSettings { HostName = "127.0.0.1", Port = port }, logger, options);
+
+        var stopwatch = Stopwatch.StartNew();
+        for (var i = 0; i < 100; i++)
+        {
+            Assert.True(CompletedAtOnce(publisher.PublishAsync(ServerQueues.Update, ServerMessages.ModelUpdated)), "publishing waited for the broker");
+        }
+
+        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(1), $"100 publications took {stopwatch.Elapsed}");
+        await publisher.DisposeAsync();
+        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(4), $"publishing and disposing took {stopwatch.Elapsed}: " + string.Join(" | ", logger.Entries.Select(e => e.Message)));
+        var warning = Assert.Single(logger.Entries, e => e.Level == LogLevel.Warning);
+        Assert.Contains("cannot be reached", warning.Message, StringComparison.Ordinal);
+    }
+
+    [BrokerFact]
     public async Task A_queue_declared_with_other_arguments_is_a_logged_error_and_the_other_queues_keep_working()
     {
         var queue = "cellvision-test-" + Guid.NewGuid().ToString("N");
