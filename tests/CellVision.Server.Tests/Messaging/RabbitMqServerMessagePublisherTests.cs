@@ -186,6 +186,23 @@ public sealed class RabbitMqServerMessagePublisherTests
     }
 
     [BrokerFact]
+    public async Task A_wrong_password_is_a_warning_that_names_the_refusal()
+    {
+        var logger = new RecordingLogger<RabbitMqServerMessagePublisher>();
+        var settings = RabbitMqSettings.Parse(TestBroker.RequiredUri) with { Password = "not-the-password" };
+        await using (var publisher = new RabbitMqServerMessagePublisher(settings, logger))
+        {
+            await publisher.PublishAsync(ServerQueues.Update, ServerMessages.ModelUpdated);
+            await publisher.FlushAsync();
+        }
+
+        var warning = Assert.Single(logger.Entries);
+        Assert.Equal(LogLevel.Warning, warning.Level);
+        Assert.Contains("ACCESS_REFUSED", warning.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("not-the-password", warning.Message, StringComparison.Ordinal);
+    }
+
+    [BrokerFact]
     public async Task A_queue_declared_with_other_arguments_is_a_logged_error_and_the_other_queues_keep_working()
     {
         var queue = "cellvision-test-" + Guid.NewGuid().ToString("N");

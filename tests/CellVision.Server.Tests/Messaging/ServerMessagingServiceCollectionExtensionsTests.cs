@@ -37,6 +37,22 @@ public sealed class ServerMessagingServiceCollectionExtensionsTests
     }
 
     [Fact]
+    public async Task A_service_provider_disposed_synchronously_disposes_the_publisher()
+    {
+        var services = new ServiceCollection()
+            .AddElephantServerMessaging(new Uri($"amqp://127.0.0.1:{TestBroker.ClosedPort()}/"))
+            .BuildServiceProvider();
+        var publisher = services.GetRequiredService<RabbitMqServerMessagePublisher>();
+
+        // A service provider disposed synchronously throws for a singleton that is only IAsyncDisposable.
+        services.Dispose();
+
+        // After disposal publishing and flushing still return at once.
+        await publisher.PublishAsync(ServerQueues.Update, ServerMessages.ModelUpdated);
+        await publisher.FlushAsync().WaitAsync(TimeSpan.FromSeconds(1));
+    }
+
+    [Fact]
     public void A_bad_broker_uri_fails_at_registration()
     {
         var exception = Assert.Throws<ArgumentException>(() => new ServiceCollection().AddElephantServerMessaging(new Uri("http://localhost:5672/")));
