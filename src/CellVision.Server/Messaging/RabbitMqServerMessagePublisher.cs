@@ -252,17 +252,17 @@ public sealed partial class RabbitMqServerMessagePublisher : IServerMessagePubli
             timeout.CancelAfter(options.BrokerTimeout);
             try
             {
-                var channel = await GetChannelAsync(timeout.Token).ConfigureAwait(false);
+                var open = await GetChannelAsync(timeout.Token).ConfigureAwait(false);
                 if (!declaredQueues.Contains(queue))
                 {
                     declaring = true;
-                    await Bounded(channel.QueueDeclareAsync(queue, durable: false, exclusive: false, autoDelete: false, arguments: null, cancellationToken: timeout.Token), timeout.Token).ConfigureAwait(false);
+                    await Bounded(open.QueueDeclareAsync(queue, durable: false, exclusive: false, autoDelete: false, arguments: null, cancellationToken: timeout.Token), timeout.Token).ConfigureAwait(false);
                     declaring = false;
                     declaredQueues.Add(queue);
                     failedQueues.Remove(queue);
                 }
 
-                await Bounded(channel.BasicPublishAsync(string.Empty, queue, item.Body, timeout.Token).AsTask(), timeout.Token).ConfigureAwait(false);
+                await Bounded(open.BasicPublishAsync(string.Empty, queue, item.Body, timeout.Token).AsTask(), timeout.Token).ConfigureAwait(false);
                 return;
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
@@ -349,7 +349,7 @@ public sealed partial class RabbitMqServerMessagePublisher : IServerMessagePubli
         droppedWhileUnreachable++;
         if (unreachableWarnings.ShouldReport(out var dropped))
         {
-            LogUnreachable(logger, settings, exception is null ? "not retried yet" : Describe(exception), dropped + 1);
+            LogUnreachable(logger, settings, exception is null ? "waiting to retry" : Describe(exception), dropped + 1);
         }
     }
 
