@@ -135,7 +135,13 @@ stop() {
       sleep 0.25
     done
     if kill -0 "$server_pid" 2> /dev/null; then
-      echo "rabbitmq-server (pid $server_pid) did not stop; killing it" >&2
+      # The rabbitmq-server script runs the Erlang VM as its child: end the VM (and its helpers) first, then the script.
+      local vm_pids
+      vm_pids=$(ps -o pid= --ppid "$server_pid" | xargs || true)
+      echo "rabbitmq-server (pid $server_pid, VM $vm_pids) did not stop; killing it" >&2
+      for pid in $vm_pids; do
+        kill -KILL "$pid" 2> /dev/null || true
+      done
       kill -KILL "$server_pid" 2> /dev/null || true
     fi
   fi
@@ -154,7 +160,7 @@ stop() {
     kill -KILL "$epmd_pid" 2> /dev/null || true
   fi
   rm -rf "${dir:?}/home" "${dir:?}/mnesia" "${dir:?}/log" "${dir:?}/state" "${dir:?}/env" \
-    "${dir:?}/enabled_plugins" "${dir:?}/rabbitmq-env.conf"
+    "${dir:?}/enabled_plugins" "${dir:?}/rabbitmq-env.conf" "${dir:?}/rabbitmq.pid"
 }
 
 case "$command" in
