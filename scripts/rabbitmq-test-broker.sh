@@ -51,6 +51,9 @@ broker_environment() {
   export RABBITMQ_NODE_PORT=$node_port
   export RABBITMQ_DIST_PORT=$dist_port
   export ERL_EPMD_PORT=$epmd_port
+  # Listen on loopback only: AMQP (above), epmd and the Erlang distribution port.
+  export ERL_EPMD_ADDRESS=127.0.0.1
+  export RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="-kernel inet_dist_use_interface {127,0,0,1}"
   export RABBITMQ_MNESIA_BASE="$dir/mnesia"
   export RABBITMQ_LOG_BASE="$dir/log"
   export RABBITMQ_PID_FILE="$dir/rabbitmq.pid"
