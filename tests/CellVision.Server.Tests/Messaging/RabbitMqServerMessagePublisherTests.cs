@@ -185,6 +185,33 @@ public sealed class RabbitMqServerMessagePublisherTests
         Assert.Contains("cannot be reached", warning.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_full_buffer_drops_new_messages_with_one_warning()
+    {
+        using var silent = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        silent.Start();
+        var port = ((System.Net.IPEndPoint)silent.LocalEndpoint).Port;
+        var logger = new RecordingLogger<RabbitMqServerMessagePublisher>();
+        var options = new RabbitMqPublisherOptions { Capacity = 2, BrokerTimeout = TimeSpan.FromSeconds(2), DisposeTimeout = TimeSpan.Zero };
+        var publisher = new RabbitMqServerMessagePublisher(new RabbitMqSettings { HostName = "127.0.0.1", Port = port }, logger, options);
+
+        // The first message keeps the sender busy connecting to a broker that never answers; two more fill the buffer.
+        await publisher.PublishAsync(ServerQueues.Update, "1");
+        await Task.Delay(300);
+        for (var i = 2; i <= 6; i++)
+        {
+            Assert.True(CompletedAtOnce(publisher.PublishAsync(ServerQueues.Update, i.ToString(System.Globalization.CultureInfo.InvariantCulture))), "publishing waited for the broker");
+        }
+
+        var full = Assert.Single(logger.Entries);
+        Assert.Equal(LogLevel.Warning, full.Level);
+        Assert.Contains("2 progress messages already wait", full.Message, StringComparison.Ordinal);
+        Assert.Contains("a message to 'update' was dropped (0 more dropped since the last warning)", full.Message, StringComparison.Ordinal);
+
+        await publisher.DisposeAsync();
+        Assert.Contains(logger.Entries, e => e.Message.StartsWith("3 progress messages still waited", StringComparison.Ordinal));
+    }
+
     [BrokerFact]
     public async Task A_wrong_password_is_a_warning_that_names_the_refusal()
     {
