@@ -1,11 +1,25 @@
 #!/usr/bin/env bash
-# Builds CellVision (including native/cvtorch), runs every test and then the file-based samples. Installs what it needs first.
+# Builds CellVision (including native/cvtorch), runs every test (with a throw-away RabbitMQ broker) and then the
+# file-based samples. Installs what it needs first.
 set -euo pipefail
 cd "$(dirname "$0")"
 scripts/install-dependencies.sh
 dotnet build CellVision.sln -c Release
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+# A throw-away RabbitMQ broker for the server's messaging tests (they are reported as skipped without one).
+broker_dir=$(mktemp -d)
+cleanup() {
+  scripts/rabbitmq-test-broker.sh stop "$broker_dir" || true
+  rm -rf "$broker_dir"
+  rm -f "$log"
+}
+trap cleanup EXIT
+if scripts/rabbitmq-test-broker.sh start "$broker_dir"; then
+  # shellcheck disable=SC1091
+  source "$broker_dir/env"
+else
+  echo "warning: the RabbitMQ test broker did not start; the broker tests will be skipped" >&2
+fi
 status=0
 dotnet test CellVision.sln -c Release --no-build "$@" 2>&1 | tee "$log" || status=$?
 # One summary line over all test projects, e.g. "tests: 140 passed, 0 failed, 0 skipped".
