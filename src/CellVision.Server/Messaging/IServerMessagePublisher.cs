@@ -13,6 +13,6 @@ public interface IServerMessagePublisher
     /// <param name="queue">The queue name, one of <see cref="ServerQueues"/>.</param>
     /// <param name="body">The message body, as <see cref="ServerMessages"/> builds it.</param>
     /// <param name="cancellationToken">Cancels the publication.</param>
-    /// <returns>A task that completes when the message is handed to the broker (or dropped).</returns>
+    /// <returns>A task that completes when the message is accepted for delivery (queued, sent or dropped); it never waits on an unreachable broker.</returns>
     ValueTask PublishAsync(string queue, string body, CancellationToken cancellationToken = default);
 }
