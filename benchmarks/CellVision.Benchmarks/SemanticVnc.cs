@@ -20,7 +20,7 @@ internal static class SemanticVnc
 {
     private static readonly string[] ClassNames = ["other", "membrane", "mitochondria"];
 
-    internal static int Run(string folder, string model, long iterations, int size, int featureMaps, double learningRate, int seed, int threads, bool selectThresholds = false)
+    internal static int Run(string folder, string model, long iterations, int size, int featureMaps, double learningRate, int seed, int threads, bool selectThresholds = false, SemanticTestTimeAugmentation augmentation = SemanticTestTimeAugmentation.None)
     {
         TorchRuntime.ThreadCount = threads;
         using var rawTiff = TiffFile.Open(Path.Combine(folder, "raw_zyx_uint8.tif"));
@@ -94,22 +94,22 @@ internal static class SemanticVnc
             Box Predict(Box region)
             {
                 var grid = SemanticPredictor.Predict(new InMemoryChunkedVolume<byte>(raw), network, new SemanticPredictionTargets([.. maps.Select(m => new InMemoryChunkedVolume<float>(m))], null),
-                    new SemanticPredictionOptions { InputSize = input }, region);
+                    new SemanticPredictionOptions { InputSize = input, TestTimeAugmentation = augmentation }, region);
                 return grid.Covered;
             }
 
             var covered = Predict(Box.FromZyx(10, 0, 0, raw.Depth - 10, raw.Height, raw.Width));
             var seconds = clock.Elapsed.TotalSeconds;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"predicted sections 10-{raw.Depth - 1} in {seconds:F1} s ({covered.ElementCount / seconds:F0} output voxels/s); scored region {covered}"));
+                $"predicted sections 10-{raw.Depth - 1} (test-time augmentation: {augmentation}) in {seconds:F1} s ({covered.ElementCount / seconds:F0} output voxels/s); scored region {covered}"));
 
-            // A threshold per class, chosen where F1 peaks on the training sections' own predictions (never on 10-13),
+            // A threshold per class, chosen where F1 peaks on training sections' own predictions (6-9; never on 10-13),
             // as incasem's evaluation script sweeps thresholds.
             var chosen = new double[3];
             Array.Fill(chosen, 0.5);
             if (selectThresholds)
             {
-                var trainingRegion = Predict(Box.FromZyx(0, 0, 0, 10, raw.Height, raw.Width));
+                var trainingRegion = Predict(Box.FromZyx(6, 0, 0, 4, raw.Height, raw.Width));
                 using var trainingTruth = classes.Crop(trainingRegion);
                 var sweep = new SemanticEvaluationOptions { Border = 0, Thresholds = [.. Enumerable.Range(1, 19).Select(i => i / 20.0)] };
                 for (var c = 1; c < 3; c++)
@@ -119,7 +119,7 @@ internal static class SemanticVnc
                     var best = Enumerable.Range(0, scores.Count).MaxBy(i => scores[i].F1);
                     chosen[c] = sweep.Thresholds[best];
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"{ClassNames[c]}: threshold {chosen[c]:F2} chosen on sections 0-9 (their F1 {scores[best].F1:F4}; at 0.5 {scores[9].F1:F4})"));
+                        $"{ClassNames[c]}: threshold {chosen[c]:F2} chosen on sections 6-9 (their F1 {scores[best].F1:F4}; at 0.5 {scores[9].F1:F4})"));
                 }
             }
 

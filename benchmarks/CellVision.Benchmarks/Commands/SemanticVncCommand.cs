@@ -1,4 +1,5 @@
 using System.CommandLine;
+using CellVision.Segmentation;
 
 namespace CellVision.Benchmarks.Commands;
 
@@ -15,12 +16,13 @@ internal static class SemanticVncCommand
         var learningRate = new Option<double>("--learning-rate") { Description = "Adam learning rate (incasem fine-tunes at 3e-5)", DefaultValueFactory = _ => 1e-4 };
         var threads = new Option<int>("--threads") { Description = "libtorch threads", DefaultValueFactory = _ => Environment.ProcessorCount };
         var seed = new Option<int>("--seed") { Description = "Seed of the weights and the blocks", DefaultValueFactory = _ => 1 };
-        var selectThresholds = new Option<bool>("--select-thresholds") { Description = "Also score each class at the probability threshold where its F1 peaks on the training sections' own predictions" };
+        var selectThresholds = new Option<bool>("--select-thresholds") { Description = "Also score each class at the probability threshold where its F1 peaks on training sections 6-9's own predictions" };
+        var augmentation = new Option<SemanticTestTimeAugmentation>("--test-time-augmentation") { Description = "Mirrors and transposes averaged at prediction (None, InPlane, ...)", DefaultValueFactory = _ => SemanticTestTimeAugmentation.None };
         var command = new Command("semantic-vnc", "incasem's U-Net (serial-section configuration) trained on VNC ssTEM sections 0-9 for membranes and mitochondria, scored on sections 10-13 (F1 with and without the metric mask)")
         {
-            data, model, iterations, size, featureMaps, learningRate, seed, threads, selectThresholds,
+            data, model, iterations, size, featureMaps, learningRate, seed, threads, selectThresholds, augmentation,
         };
-        command.SetAction(result => SemanticVnc.Run(result.GetValue(data)!, result.GetValue(model)!, result.GetValue(iterations), result.GetValue(size), result.GetValue(featureMaps), result.GetValue(learningRate), result.GetValue(seed), result.GetValue(threads), result.GetValue(selectThresholds)));
+        command.SetAction(result => SemanticVnc.Run(result.GetValue(data)!, result.GetValue(model)!, result.GetValue(iterations), result.GetValue(size), result.GetValue(featureMaps), result.GetValue(learningRate), result.GetValue(seed), result.GetValue(threads), result.GetValue(selectThresholds), result.GetValue(augmentation)));
         return command;
     }
 }

@@ -30,10 +30,12 @@ internal static class SemanticPredictCommand
         var omeZarr = new Option<string?>("--ome-zarr") { Description = "Also write NAME.ome.zarr: the raw image with the segmentation as labels/semantic, for neuroglancer and napari (read whole)" };
         var inputSize = Parsing.Extent("--input-size", "Network input block Z,Y,X (incasem: 204,204,204); the output block sets the stride", defaults.InputSize);
         var region = new Option<string?>("--region") { Description = "Region of interest Z0,Y0,X0,D,H,W in voxels [default: the whole volume]; outputs cover it shrunk by the context" };
+        var augmentation = new Option<string>("--test-time-augmentation") { Description = "Average each block over mirrors and transposes: none (incasem's), in-plane (the 8 Y-X mirrors and transposes, for serial sections) or all (also mirrored along Z: 16)", DefaultValueFactory = _ => "none" };
+        augmentation.AcceptOnlyFromAmong("none", "in-plane", "all");
         var inFlight = new Option<int>("--blocks-in-flight") { Description = "Blocks read ahead and written behind", DefaultValueFactory = _ => defaults.BlocksInFlight };
         var command = new Command("predict", "Predict class probabilities and the segmentation block by block as incasem does (gunpowder Scan: stride one output block, the last block moved back)")
         {
-            model, downsample, raw, mask, output, omeZarr, inputSize, region, inFlight,
+            model, downsample, raw, mask, output, omeZarr, inputSize, region, augmentation, inFlight,
         };
         command.SetAction(result => context.Guard(() =>
         {
@@ -44,7 +46,17 @@ internal static class SemanticPredictCommand
             using var owned = inMemory;
             Volume<byte>? maskVolume = result.GetValue(mask) is { } maskPath ? SemanticTrainCommand.ReadRaw(maskPath, context.CancellationToken) : null;
             using var ownedMask = maskVolume;
-            var options = new SemanticPredictionOptions { InputSize = result.GetValue(inputSize), BlocksInFlight = result.GetValue(inFlight) };
+            var options = new SemanticPredictionOptions
+            {
+                InputSize = result.GetValue(inputSize),
+                BlocksInFlight = result.GetValue(inFlight),
+                TestTimeAugmentation = result.GetValue(augmentation) switch
+                {
+                    "in-plane" => SemanticTestTimeAugmentation.InPlane,
+                    "all" => SemanticTestTimeAugmentation.InPlane | SemanticTestTimeAugmentation.MirrorZ,
+                    _ => SemanticTestTimeAugmentation.None,
+                },
+            };
             var roi = result.GetValue(region) is { } text ? ParseRegion(text) : new Box([0, 0, 0], [.. source.Shape]);
             var outputSize = network.GetOutputSize(options.InputSize);
             var target = result.GetValue(output)!;

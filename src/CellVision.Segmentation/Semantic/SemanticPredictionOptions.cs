@@ -18,6 +18,12 @@ public sealed record SemanticPredictionOptions
     /// </summary>
     public bool OneDnnConvolutions { get; init; } = true;
 
+    /// <summary>
+    /// Mirrors and transposes to average each block's logits over (default none, as incasem predicts): see
+    /// <see cref="TestTimeAugmentedNetwork"/>. Each combination costs one more network pass.
+    /// </summary>
+    public SemanticTestTimeAugmentation TestTimeAugmentation { get; init; } = SemanticTestTimeAugmentation.None;
+
     /// <summary>Checks every value and returns this instance.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A value is out of range.</exception>
     public SemanticPredictionOptions Validate()

@@ -42,6 +42,11 @@ public static class SemanticPredictor
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(targets);
         options = (options ?? new SemanticPredictionOptions()).Validate();
+        if (options.TestTimeAugmentation != SemanticTestTimeAugmentation.None)
+        {
+            network = new TestTimeAugmentedNetwork(network, options.TestTimeAugmentation);
+        }
+
         var grid = Layout(raw, network, targets, options, region, mask);
         var pending = Enumerable.Range(0, grid.Count).Where(i => finishedBlocks is null || !finishedBlocks.Contains(i)).ToList();
         if (pending.Count == 0)
