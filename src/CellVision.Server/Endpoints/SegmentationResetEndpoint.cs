@@ -1,0 +1,103 @@
+using CellVision.Server.Http;
+using CellVision.Server.Jobs;
+using CellVision.Server.State;
+using CellVision.Server.Workspace;
+using CellVision.Torch.Serialization;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace CellVision.Server.Endpoints;
+
+/// <summary>
+/// <c>/seg/reset</c>: replaces the detection model. JSON with <c>url: null</c> ("Default") writes ELEPHANT's random
+/// initialisation (without the self-supervised pre-training); multipart ("From file") installs the uploaded
+/// <c>.pth</c> after checking that it is a detection state dict (or a list of them). "Versatile" and "From URL" need
+/// downloads and are refused with 500 and a clear error.
+/// </summary>
+internal static class SegmentationResetEndpoint
+{
+    public static void Map(IEndpointRouteBuilder endpoints) => endpoints.Post("/seg/reset", Reset);
+
+    private static async Task<IResult> Reset(HttpContext context)
+    {
+        ElephantJsonRequest request;
+        IFormFile? file = null;
+        if (ElephantJsonRequest.IsJson(context.Request.ContentType))
+        {
+            request = await ElephantJsonRequest.ReadAsync(context.Request, context.RequestAborted).ConfigureAwait(false);
+        }
+        else if (context.Request.HasFormContentType)
+        {
+            var form = await UploadEndpoints.ReadFormAsync(context).ConfigureAwait(false);
+            var data = form.TryGetValue("data", out var text) ? text.ToString() : throw new ElephantRequestException("data is not specified");
+            request = ElephantJsonRequest.Parse(System.Text.Encoding.UTF8.GetBytes(data));
+            file = form.Files.GetFile("file") ?? throw new ElephantRequestException("file is not specified");
+        }
+        else
+        {
+            throw new ElephantRequestException("Content-Type should be multipart/form-data or application/json");
+        }
+
+        var modelPath = context.Service<ElephantWorkspace>().ModelPath(request.String("model_name"));
+        var url = request.OptionalString("url");
+        if (file is null && url is not null)
+        {
+            throw new ElephantRequestException(
+                url == "Versatile"
+                    ? "the pretrained Versatile weights are not bundled with this server; reset to Default or load a .pth From file"
+                    : "downloading models is not supported offline; download the .pth and reset From file",
+                500);
+        }
+
+        var states = context.Service<ProcessStateMachine>();
+        if (!states.TryBeginExclusive(out _))
+        {
+            throw new ElephantRequestException("Process is running. Model cannot be reset.", 500);
+        }
+
+        try
+        {
+            var models = context.Service<DetectionModelFiles>();
+            if (file is null)
+            {
+                await EndpointServices.OnWorkerThread(() =>
+                {
+                    using var model = models.Create();
+                    DetectionModelFiles.Save(model, modelPath);
+                    return true;
+                }).ConfigureAwait(false);
+            }
+            else
+            {
+                var upload = modelPath + ".upload";
+                try
+                {
+                    await using (var output = File.Create(upload))
+                    {
+                        await file.CopyToAsync(output, context.RequestAborted).ConfigureAwait(false);
+                    }
+
+                    await EndpointServices.OnWorkerThread(() =>
+                    {
+                        DetectionModelFiles.Install(upload, modelPath);
+                        return true;
+                    }).ConfigureAwait(false);
+                }
+                catch (Exception exception) when (exception is PthFormatException or ArgumentException or InvalidDataException)
+                {
+                    throw new ElephantRequestException($"{file.FileName} is not a detection model state dict: {exception.Message}", 500);
+                }
+                finally
+                {
+                    File.Delete(upload);
+                }
+            }
+
+            return ElephantResponses.Completed(true);
+        }
+        finally
+        {
+            states.EndExclusive();
+        }
+    }
+}
