@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 
 namespace CellVision.Server;
 
@@ -48,6 +49,8 @@ public static class ElephantServer
             kestrel.Limits.MinResponseDataRate = null;
             kestrel.AddServerHeader = false;
         });
+        // ASP.NET Core's own per-request records would log the client's 1 s status poll; ELEPHANT logs only START/DONE.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Services.Configure<KestrelServerOptions>(kestrel => kestrel.Limits.MaxRequestBodySize = null);
         if (publisher is not null)
         {

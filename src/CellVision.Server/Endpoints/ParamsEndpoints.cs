@@ -11,13 +11,11 @@ namespace CellVision.Server.Endpoints;
 /// </summary>
 internal static class ParamsEndpoints
 {
+    // ASP.NET Core's route template "/params" also matches "/params/"; no redirect is ever sent.
     public static void Map(IEndpointRouteBuilder endpoints)
     {
-        foreach (var pattern in new[] { "/params", "/params/" })
-        {
-            endpoints.Post(pattern, Set);
-            endpoints.Get(pattern, Get);
-        }
+        endpoints.Post("/params", Set);
+        endpoints.Get("/params", Get);
     }
 
     private static async Task<IResult> Set(HttpContext context)

@@ -30,7 +30,7 @@ internal sealed partial class DetectionTrainingJob(
     {
         using var model = models.LoadOrCreate(request.ModelPath);
         using var trainer = new DetectionTrainer(model, KeepAxials.FromLevels(request.KeepAxialLevels), request.Training);
-        var hook = new StepHook(states, parameters, trainer, cancellationToken);
+        var hook = new StepHook(states, parameters, trainer, logger, cancellationToken);
         if (request.Live)
         {
             RunLive(request, model, trainer, hook, cancellationToken);
@@ -78,27 +78,34 @@ internal sealed partial class DetectionTrainingJob(
         for (var epoch = 1; ; epoch++)
         {
             var t = live.NextEpoch(cancellationToken);
-            if (parameters.CropCount is int crops and >= 1)
-            {
-                trainer.CropsPerTimepoint = crops;
-            }
-
-            hook.Report(default);
-            using var frame = DatasetFrames.Read(images, t, request.VoxelSize, cancellationToken);
-            using var normalised = Normalization.MinMaxToUnit(frame);
-            using var labels = DetectionLabelWriter.Read(request.DatasetFolder, t, request.VoxelSize, cancellationToken);
-            double loss;
             try
             {
-                loss = trainer.TrainEpoch([new TrainingFrame(normalised, labels)], hook, cancellationToken);
-            }
-            catch (ArgumentException exception)
-            {
-                Log.LiveEpochSkipped(logger, t, exception.Message);
-                continue;
-            }
+                if (parameters.CropCount is int crops and >= 1)
+                {
+                    trainer.CropsPerTimepoint = crops;
+                }
 
-            Saved(model, request, epoch, 0, loss);
+                hook.Report(default);
+                using var frame = DatasetFrames.Read(images, t, request.VoxelSize, cancellationToken);
+                using var normalised = Normalization.MinMaxToUnit(frame);
+                using var labels = DetectionLabelWriter.Read(request.DatasetFolder, t, request.VoxelSize, cancellationToken);
+                double loss;
+                try
+                {
+                    loss = trainer.TrainEpoch([new TrainingFrame(normalised, labels)], hook, cancellationToken);
+                }
+                catch (ArgumentException exception)
+                {
+                    Log.LiveEpochSkipped(logger, t, exception.Message);
+                    continue;
+                }
+
+                Saved(model, request, epoch, 0, loss);
+            }
+            finally
+            {
+                live.EpochDone();
+            }
         }
     }
 
@@ -110,7 +117,7 @@ internal sealed partial class DetectionTrainingJob(
     }
 
     /// <summary>Runs before every step: waits while WAIT, applies a posted learning rate.</summary>
-    private sealed class StepHook(ProcessStateMachine states, TrainingParameters parameters, DetectionTrainer trainer, CancellationToken cancellationToken) : IProgress<TrainingProgress>
+    private sealed class StepHook(ProcessStateMachine states, TrainingParameters parameters, DetectionTrainer trainer, ILogger logger, CancellationToken cancellationToken) : IProgress<TrainingProgress>
     {
         public void Report(TrainingProgress value)
         {
@@ -119,6 +126,7 @@ internal sealed partial class DetectionTrainingJob(
             if (parameters.LearningRate is double lr and > 0 && lr != trainer.LearningRate)
             {
                 trainer.LearningRate = lr;
+                Log.LearningRate(logger, lr);
             }
         }
     }
@@ -127,6 +135,9 @@ internal sealed partial class DetectionTrainingJob(
     {
         [LoggerMessage(EventId = 9300, Level = LogLevel.Information, Message = "Train Epoch: {Epoch} of {Epochs} (0 = live), mean loss {Loss:F6}; model saved")]
         public static partial void Epoch(ILogger logger, int epoch, int epochs, double loss);
+
+        [LoggerMessage(EventId = 9302, Level = LogLevel.Information, Message = "Learning rate set to {LearningRate} from /params")]
+        public static partial void LearningRate(ILogger logger, double learningRate);
 
         [LoggerMessage(EventId = 9301, Level = LogLevel.Warning, Message = "Live update of timepoint {Timepoint} not trained: {Reason}")]
         public static partial void LiveEpochSkipped(ILogger logger, int timepoint, string reason);

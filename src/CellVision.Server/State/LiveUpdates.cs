@@ -2,7 +2,7 @@ namespace CellVision.Server.State;
 
 /// <summary>
 /// ELEPHANT's live <c>timepoint</c> key: a live label update sets it, which releases one live training epoch on that
-/// timepoint; the key stays set until the next epoch starts, and updates are refused meanwhile. The key is only kept
+/// timepoint; the key stays set until that epoch ends (the next one starts), and updates are refused meanwhile. The key is only kept
 /// while a live training runs.
 /// </summary>
 internal sealed class LiveUpdates : IDisposable
@@ -76,16 +76,11 @@ internal sealed class LiveUpdates : IDisposable
         }
     }
 
-    /// <summary>An epoch starts: deletes the key and waits for the next update.</summary>
+    /// <summary>Waits for the next update (the key stays set while its epoch trains).</summary>
     /// <param name="cancellationToken">The training's abort token.</param>
     /// <returns>The timepoint to train on.</returns>
     public int NextEpoch(CancellationToken cancellationToken)
     {
-        lock (gate)
-        {
-            timepoint = null;
-        }
-
         while (true)
         {
             posted.Wait(cancellationToken);
@@ -96,6 +91,15 @@ internal sealed class LiveUpdates : IDisposable
                     return t;
                 }
             }
+        }
+    }
+
+    /// <summary>The epoch of the last update ended: deletes the key, so the next update is accepted.</summary>
+    public void EpochDone()
+    {
+        lock (gate)
+        {
+            timepoint = null;
         }
     }
 
