@@ -51,6 +51,8 @@ public static class ElephantServer
         });
         // ASP.NET Core's own per-request records would log the client's 1 s status poll; ELEPHANT logs only START/DONE.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        // On shutdown the running job is aborted at its next step; give it time to finish that step and answer.
+        builder.Services.Configure<Microsoft.Extensions.Hosting.HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromMinutes(2));
         builder.Services.Configure<KestrelServerOptions>(kestrel => kestrel.Limits.MaxRequestBodySize = null);
         if (publisher is not null)
         {

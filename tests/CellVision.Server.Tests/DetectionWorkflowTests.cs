@@ -221,6 +221,43 @@ public sealed class DetectionWorkflowTests
         Assert.Equal(0, await StateAsync(server));
     }
 
+    [Fact]
+    public async Task CrashedTrainingIsReportedAsAnErrorNotAsCompleted()
+    {
+        await using var server = await ElephantTestServer.StartAsync();
+        await server.PrepareTinyDatasetAsync();
+        using var train = await server.PostJsonAsync("seg/train", ClientJson.Train(ClientJson.TinySpots(0)).Replace("\"aug_scale_factor_base\":0", "\"aug_scale_factor_base\":1.5", StringComparison.Ordinal));
+        var error = await ElephantTestServer.ErrorAsync(train, 500);
+        Assert.StartsWith("Exception: ", error, StringComparison.Ordinal);
+        Assert.Equal(0, await StateAsync(server));
+    }
+
+    [Fact]
+    public async Task ShutdownAbortsALiveTrainingAndAnswersItsRequest()
+    {
+        var server = await ElephantTestServer.StartAsync();
+        try
+        {
+            await server.PrepareTinyDatasetAsync();
+            var training = server.PostJsonAsync("seg/train", ClientJson.Train("[]", live: true));
+            await WaitUntilAsync(async () => await StateAsync(server) == 1);
+            using (var update = await server.PostJsonAsync("seg/update", ClientJson.Update(ClientJson.TinySpots(0), live: true)))
+            {
+                Assert.Equal(200, (int)update.StatusCode);
+            }
+
+            await server.StopAsync();
+            using var trained = await training;
+            Assert.Equal("{\"completed\":false}", await trained.Content.ReadAsStringAsync());
+            Assert.Empty(Directory.GetFiles(Path.Combine(server.Workspace, "models"), "*.saving"));
+            using var model = DetectionUNet.LoadEnsemble(Path.Combine(server.Workspace, "models", "detection.pth"))[0];
+        }
+        finally
+        {
+            await server.DisposeAsync();
+        }
+    }
+
     internal static async Task<int> StateAsync(ElephantTestServer server)
     {
         using var response = await server.Client.GetAsync("state/process");

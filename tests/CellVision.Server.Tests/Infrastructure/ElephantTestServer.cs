@@ -145,6 +145,9 @@ internal sealed class ElephantTestServer : IAsyncDisposable
         return json.GetProperty("error").GetString()!;
     }
 
+    /// <summary>Stops the host as Ctrl+C does (ApplicationStopping, then Kestrel drains the open requests).</summary>
+    public Task StopAsync() => app.StopAsync();
+
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();
