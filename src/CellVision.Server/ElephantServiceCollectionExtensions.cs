@@ -1,13 +1,13 @@
+using CellVision.Server;
 using CellVision.Server.Http;
 using CellVision.Server.Jobs;
 using CellVision.Server.Messaging;
 using CellVision.Server.State;
 using CellVision.Server.Workspace;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
-namespace CellVision.Server;
+namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Registers the ELEPHANT-compatible server's services.</summary>
 public static class ElephantServiceCollectionExtensions
@@ -15,7 +15,7 @@ public static class ElephantServiceCollectionExtensions
     /// <summary>
     /// Adds the server's state machine, workspace, jobs and (unless one is registered already) the
     /// <see cref="NullServerMessagePublisher"/>; map the endpoints with
-    /// <see cref="ElephantEndpointRouteBuilderExtensions.MapElephantEndpoints"/>. On application shutdown every running
+    /// <see cref="Microsoft.AspNetCore.Builder.ElephantEndpointRouteBuilderExtensions.MapElephantEndpoints"/>. On application shutdown every running
     /// job is aborted (trainings stop at their next step, leaving the last saved model).
     /// </summary>
     /// <param name="services">The services.</param>

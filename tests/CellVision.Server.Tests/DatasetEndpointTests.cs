@@ -107,4 +107,14 @@ public sealed class DatasetEndpointTests
         using var unknown = await server.PostFormAsync("upload/image", "action=resume&dataset_name=tiny&filename=tiny.h5");
         Assert.Equal("unknown action: resume", await ElephantTestServer.ErrorAsync(unknown, 400));
     }
+
+    [Fact]
+    public async Task TwoDimensionalDataAreRefusedWithAMessageTheClientShows()
+    {
+        await using var server = await ElephantTestServer.StartAsync();
+        using var check = await server.PostJsonAsync("dataset/check", "{\"dataset_name\":\"flat\",\"shape\":[3,32,32]}");
+        Assert.StartsWith("2-D+t datasets are not supported", (await ElephantTestServer.JsonAsync(check)).GetProperty("message").GetString(), StringComparison.Ordinal);
+        using var generate = await server.PostJsonAsync("dataset/generate", "{\"dataset_name\":\"flat\",\"is_2d\":true}");
+        Assert.StartsWith("2-D+t datasets are not supported", await ElephantTestServer.ErrorAsync(generate, 500), StringComparison.Ordinal);
+    }
 }

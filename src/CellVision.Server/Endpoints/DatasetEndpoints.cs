@@ -14,6 +14,9 @@ namespace CellVision.Server.Endpoints;
 /// <summary><c>/dataset/check</c> and <c>/dataset/generate</c>: ELEPHANT's Zarr arrays of a dataset.</summary>
 internal static class DatasetEndpoints
 {
+    /// <summary>The answer to 2-D+t data, shown by the client in its dataset dialog.</summary>
+    public const string Unsupported2D = "2-D+t datasets are not supported by this server; use 3-D+t data (BDV images with several Z planes).";
+
     public static void Map(IEndpointRouteBuilder endpoints)
     {
         endpoints.Post("/dataset/check", Check);
@@ -33,7 +36,11 @@ internal static class DatasetEndpoints
             throw new ElephantRequestException("shape should be [T, Z, Y, X] or [T, Y, X] with positive sizes");
         }
 
-        if (!File.Exists(Path.Combine(folder, "imgs.zarr", ".zarray")))
+        if (shape.Length == 3)
+        {
+            message = Unsupported2D;
+        }
+        else if (!File.Exists(Path.Combine(folder, "imgs.zarr", ".zarray")))
         {
             message = $"{Path.Combine(folder, "imgs.zarr")} is not found or broken.";
         }
@@ -72,6 +79,11 @@ internal static class DatasetEndpoints
         if (!(divisor > 0))
         {
             throw new ElephantRequestException("divisor should be a positive number");
+        }
+
+        if (is2D)
+        {
+            throw new ElephantRequestException(Unsupported2D, 500);
         }
 
         var folder = context.Service<ElephantWorkspace>().DatasetFolder(name);
