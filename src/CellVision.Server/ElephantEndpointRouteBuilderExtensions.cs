@@ -28,6 +28,7 @@ public static class ElephantEndpointRouteBuilderExtensions
         UploadEndpoints.Map(group);
         SegmentationEndpoints.Map(group);
         FlowEndpoints.Map(group);
+        ModelResetEndpoint.Map(group);
         DownloadEndpoints.Map(group);
         return group;
     }

@@ -36,9 +36,11 @@ public static class ElephantServiceCollectionExtensions
         services.TryAddSingleton<ProcessStateMachine>();
         services.TryAddSingleton<TrainingParameters>();
         services.TryAddSingleton<LiveUpdates>();
-        services.TryAddSingleton<DetectionModelFiles>();
+        services.TryAddSingleton<ModelFiles>();
         services.TryAddSingleton<DetectionTrainingJob>();
         services.TryAddSingleton<DetectionPredictionJob>();
+        services.TryAddSingleton<FlowTrainingJob>();
+        services.TryAddSingleton<FlowPredictionJob>();
         services.TryAddSingleton<ElephantEndpointFilter>();
         services.AddHostedService<AbortOnShutdown>();
         return services;

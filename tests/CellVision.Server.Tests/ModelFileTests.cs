@@ -34,7 +34,7 @@ public sealed class ModelFileTests
     }
 
     [Theory]
-    [InlineData("Versatile", "the pretrained Versatile weights are not bundled")]
+    [InlineData("Versatile", "the pretrained Versatile detection weights are not bundled")]
     [InlineData("https://example.org/model.pth", "downloading models is not supported offline")]
     public async Task DownloadsAreRefusedClearly(string url, string expected)
     {

@@ -41,14 +41,13 @@ internal static class CtcExportEndpoint
         {
             var t = ElephantJsonRequest.NestedInt(element, "t", "spots");
             var pos = ElephantJsonRequest.NestedDoubles(element, "pos", 3, "spots");
-            var covariance = ElephantJsonRequest.NestedDoubles(element, "covariance", 9, "spots");
             var value = ElephantJsonRequest.NestedInt(element, "value", "spots");
             if (t < 0 || value is < 1 or > ushort.MaxValue)
             {
                 throw new ElephantRequestException($"spots[]: t must not be negative and value must lie in [1, 65535] (t {t}, value {value})");
             }
 
-            spots.Add((t, new(graph.AddSpot(t, pos[0], pos[1], pos[2], Covariance3.FromRowMajor(covariance)), value)));
+            spots.Add((t, new(graph.AddSpot(t, pos[0], pos[1], pos[2], FlowSpotParser.Covariance(element)), value)));
         }
 
         var shape = DatasetFrames.Shape(DatasetFrames.Open(folder, "imgs.zarr"));

@@ -16,7 +16,6 @@ internal static class SegmentationEndpoints
         endpoints.Post("/seg/update", Update);
         endpoints.Post("/seg/train", Train);
         endpoints.Post("/seg/predict", Predict);
-        SegmentationResetEndpoint.Map(endpoints);
     }
 
     /// <summary>Label update (batch, live or reset); waits for a running prediction/update and pauses a training.</summary>

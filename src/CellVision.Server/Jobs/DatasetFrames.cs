@@ -22,6 +22,17 @@ internal static class DatasetFrames
         return ZarrArray.Open(path);
     }
 
+    /// <summary>Recreates an array empty: same metadata, no chunks, no attributes (ELEPHANT's label reset).</summary>
+    /// <param name="datasetFolder">The dataset folder.</param>
+    /// <param name="name">The array.</param>
+    public static void Recreate(string datasetFolder, string name)
+    {
+        var metadata = Open(datasetFolder, name).Metadata;
+        var path = Path.Combine(datasetFolder, name);
+        Directory.Delete(path, recursive: true);
+        ZarrArray.Create(path, metadata);
+    }
+
     /// <summary>(Z, Y, X) of one frame; Z = 1 for 2-D data.</summary>
     /// <param name="images">The images array (T, [Z,] Y, X).</param>
     public static (int Depth, int Height, int Width) Shape(ZarrArray images) => images.Rank == 4

@@ -95,13 +95,8 @@ internal static class DetectionLabelWriter
     /// <param name="datasetFolder">The dataset folder.</param>
     public static void Reset(string datasetFolder)
     {
-        foreach (var name in new[] { "seg_labels.zarr", "seg_labels_vis.zarr" })
-        {
-            var metadata = DatasetFrames.Open(datasetFolder, name).Metadata;
-            var path = Path.Combine(datasetFolder, name);
-            Directory.Delete(path, recursive: true);
-            ZarrArray.Create(path, metadata);
-        }
+        DatasetFrames.Recreate(datasetFolder, "seg_labels.zarr");
+        DatasetFrames.Recreate(datasetFolder, "seg_labels_vis.zarr");
     }
 
     private static byte[] Colours(ReadOnlySpan<byte> labels)

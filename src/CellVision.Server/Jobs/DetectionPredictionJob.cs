@@ -11,7 +11,7 @@ namespace CellVision.Server.Jobs;
 /// a <see cref="NucleusDetector"/>, which detects the nuclei of the frame or of the crop box, exactly as the library call
 /// <see cref="NucleusDetector.DetectFrame"/>; positions inside a crop box are shifted back to the whole frame.
 /// </summary>
-internal sealed class DetectionPredictionJob(DetectionModelFiles models, IServerMessagePublisher publisher, ILogger<DetectionPredictionJob> logger, ILoggerFactory loggers)
+internal sealed class DetectionPredictionJob(ModelFiles models, IServerMessagePublisher publisher, ILogger<DetectionPredictionJob> logger, ILoggerFactory loggers)
 {
     /// <summary>Detects the nuclei.</summary>
     /// <param name="request">The request.</param>
@@ -49,7 +49,7 @@ internal sealed class DetectionPredictionJob(DetectionModelFiles models, IServer
     }
 
     /// <summary>The crop box as a (Z, Y, X) box clamped into the frame, or null for the whole frame.</summary>
-    private static Box? CropBox(int[]? cropBox, int depth, int height, int width)
+    public static Box? CropBox(int[]? cropBox, int depth, int height, int width)
     {
         if (cropBox is null)
         {

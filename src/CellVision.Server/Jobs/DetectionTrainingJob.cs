@@ -18,7 +18,7 @@ internal sealed partial class DetectionTrainingJob(
     ProcessStateMachine states,
     TrainingParameters parameters,
     LiveUpdates live,
-    DetectionModelFiles models,
+    ModelFiles models,
     IServerMessagePublisher publisher,
     ILogger<DetectionTrainingJob> logger)
 {
@@ -30,7 +30,7 @@ internal sealed partial class DetectionTrainingJob(
     {
         using var model = models.LoadOrCreate(request.ModelPath);
         using var trainer = new DetectionTrainer(model, KeepAxials.FromLevels(request.KeepAxialLevels), request.Training);
-        var hook = new StepHook(states, parameters, trainer, logger, cancellationToken);
+        var hook = new TrainingStepHook(states, parameters, () => trainer.LearningRate, lr => trainer.LearningRate = lr, logger, cancellationToken);
         if (request.Live)
         {
             RunLive(request, model, trainer, hook, cancellationToken);
@@ -41,7 +41,7 @@ internal sealed partial class DetectionTrainingJob(
         }
     }
 
-    private void RunBatch(DetectionTrainingRequest request, DetectionUNet model, DetectionTrainer trainer, StepHook hook, CancellationToken cancellationToken)
+    private void RunBatch(DetectionTrainingRequest request, DetectionUNet model, DetectionTrainer trainer, TrainingStepHook hook, CancellationToken cancellationToken)
     {
         var frames = new List<TrainingFrame>();
         try
@@ -72,7 +72,7 @@ internal sealed partial class DetectionTrainingJob(
         }
     }
 
-    private void RunLive(DetectionTrainingRequest request, DetectionUNet model, DetectionTrainer trainer, StepHook hook, CancellationToken cancellationToken)
+    private void RunLive(DetectionTrainingRequest request, DetectionUNet model, DetectionTrainer trainer, TrainingStepHook hook, CancellationToken cancellationToken)
     {
         var images = DatasetFrames.Open(request.DatasetFolder, "imgs.zarr");
         for (var epoch = 1; ; epoch++)
@@ -111,33 +111,15 @@ internal sealed partial class DetectionTrainingJob(
 
     private void Saved(DetectionUNet model, DetectionTrainingRequest request, int epoch, int epochs, double loss)
     {
-        DetectionModelFiles.Save(model, request.ModelPath);
+        ModelFiles.Save(model, request.ModelPath);
         Log.Epoch(logger, epoch, epochs, loss);
         publisher.Publish(ServerQueues.Update, ServerMessages.ModelUpdated, logger);
-    }
-
-    /// <summary>Runs before every step: waits while WAIT, applies a posted learning rate.</summary>
-    private sealed class StepHook(ProcessStateMachine states, TrainingParameters parameters, DetectionTrainer trainer, ILogger logger, CancellationToken cancellationToken) : IProgress<TrainingProgress>
-    {
-        public void Report(TrainingProgress value)
-        {
-            states.WaitWhilePaused(cancellationToken);
-            cancellationToken.ThrowIfCancellationRequested();
-            if (parameters.LearningRate is double lr and > 0 && lr != trainer.LearningRate)
-            {
-                trainer.LearningRate = lr;
-                Log.LearningRate(logger, lr);
-            }
-        }
     }
 
     private static partial class Log
     {
         [LoggerMessage(EventId = 9300, Level = LogLevel.Information, Message = "Train Epoch: {Epoch} of {Epochs} (0 = live), mean loss {Loss:F6}; model saved")]
         public static partial void Epoch(ILogger logger, int epoch, int epochs, double loss);
-
-        [LoggerMessage(EventId = 9302, Level = LogLevel.Information, Message = "Learning rate set to {LearningRate} from /params")]
-        public static partial void LearningRate(ILogger logger, double learningRate);
 
         [LoggerMessage(EventId = 9301, Level = LogLevel.Warning, Message = "Live update of timepoint {Timepoint} not trained: {Reason}")]
         public static partial void LiveEpochSkipped(ILogger logger, int timepoint, string reason);

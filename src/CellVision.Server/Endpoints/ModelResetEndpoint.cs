@@ -2,6 +2,7 @@ using CellVision.Server.Http;
 using CellVision.Server.Jobs;
 using CellVision.Server.State;
 using CellVision.Server.Workspace;
+using CellVision.Torch;
 using CellVision.Torch.Serialization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -9,16 +10,21 @@ using Microsoft.AspNetCore.Routing;
 namespace CellVision.Server.Endpoints;
 
 /// <summary>
-/// <c>/seg/reset</c>: replaces the detection model. JSON with <c>url: null</c> ("Default") writes ELEPHANT's random
-/// initialisation (without the self-supervised pre-training); multipart ("From file") installs the uploaded
-/// <c>.pth</c> after checking that it is a detection state dict (or a list of them). "Versatile" and "From URL" need
-/// downloads and are refused with 500 and a clear error.
+/// <c>/seg/reset</c> and <c>/flow/reset</c>: replace the detection or flow model. JSON with <c>url: null</c> ("Default")
+/// writes ELEPHANT's random initialisation (without the detection model's self-supervised pre-training); multipart
+/// ("From file") installs the uploaded <c>.pth</c> after checking that it loads as the network (for detection also a
+/// list of state dicts, an ensemble). "Versatile" and "From URL" need downloads and are refused with 500 and a clear
+/// error.
 /// </summary>
-internal static class SegmentationResetEndpoint
+internal static class ModelResetEndpoint
 {
-    public static void Map(IEndpointRouteBuilder endpoints) => endpoints.Post("/seg/reset", Reset);
+    public static void Map(IEndpointRouteBuilder endpoints)
+    {
+        endpoints.Post("/seg/reset", context => Reset(context, flow: false));
+        endpoints.Post("/flow/reset", context => Reset(context, flow: true));
+    }
 
-    private static async Task<IResult> Reset(HttpContext context)
+    private static async Task<IResult> Reset(HttpContext context, bool flow)
     {
         ElephantJsonRequest request;
         IFormFile? file = null;
@@ -44,7 +50,7 @@ internal static class SegmentationResetEndpoint
         {
             throw new ElephantRequestException(
                 url == "Versatile"
-                    ? "the pretrained Versatile weights are not bundled with this server; reset to Default or load a .pth From file"
+                    ? $"the pretrained Versatile {(flow ? "flow" : "detection")} weights are not bundled with this server; reset to Default or load a .pth From file"
                     : "downloading models is not supported offline; download the .pth and reset From file",
                 500);
         }
@@ -52,18 +58,18 @@ internal static class SegmentationResetEndpoint
         var states = context.Service<ProcessStateMachine>();
         if (!states.TryBeginExclusive(out _))
         {
-            throw new ElephantRequestException("Process is running. Model cannot be reset.", 500);
+            throw new ElephantRequestException(flow ? "Process is running" : "Process is running. Model cannot be reset.", 500);
         }
 
         try
         {
-            var models = context.Service<DetectionModelFiles>();
+            var models = context.Service<ModelFiles>();
             if (file is null)
             {
                 await EndpointServices.OnWorkerThread(() =>
                 {
-                    using var model = models.Create();
-                    DetectionModelFiles.Save(model, modelPath);
+                    using var model = flow ? (Torch.Module)models.CreateFlow() : models.Create();
+                    ModelFiles.Save(model, modelPath);
                     return true;
                 }).ConfigureAwait(false);
             }
@@ -79,13 +85,21 @@ internal static class SegmentationResetEndpoint
 
                     await EndpointServices.OnWorkerThread(() =>
                     {
-                        DetectionModelFiles.Install(upload, modelPath);
+                        if (flow)
+                        {
+                            ModelFiles.InstallFlow(upload, modelPath);
+                        }
+                        else
+                        {
+                            ModelFiles.Install(upload, modelPath);
+                        }
+
                         return true;
                     }).ConfigureAwait(false);
                 }
-                catch (Exception exception) when (exception is PthFormatException or ArgumentException or InvalidDataException)
+                catch (Exception exception) when (exception is PthFormatException or StateDictMismatchException or ArgumentException or InvalidDataException)
                 {
-                    throw new ElephantRequestException($"{file.FileName} is not a detection model state dict: {exception.Message}", 500);
+                    throw new ElephantRequestException($"{file.FileName} is not a {(flow ? "flow" : "detection")} model state dict: {exception.Message}", 500);
                 }
                 finally
                 {
