@@ -57,17 +57,7 @@ internal static class CtcExportEndpoint
             return Results.NoContent();
         }
 
-        var zip = await EndpointServices.OnWorkerThread(() =>
-        {
-            try
-            {
-                return Zip(spots, first, last, shape, voxelSize, lease.Aborted);
-            }
-            catch (OperationCanceledException) when (lease.Aborted.IsCancellationRequested)
-            {
-                return null;
-            }
-        }).ConfigureAwait(false);
+        var (_, zip) = await JobRunner.RunAbortableAsync(() => Zip(spots, first, last, shape, voxelSize, lease.Aborted), lease.Aborted).ConfigureAwait(false);
         return zip is null ? Results.NoContent() : Results.Bytes(zip, "application/zip");
     }
 

@@ -19,23 +19,8 @@ internal static class FlowEndpoints
     }
 
     /// <summary>Flow label update (or reset); an interleaving job.</summary>
-    private static async Task<IResult> Update(HttpContext context)
+    private static Task<IResult> Update(HttpContext context) => JobRunner.UpdateLabelsAsync(context, FlowLabelWriter.Reset, async (request, folder, lease) =>
     {
-        var request = await ElephantJsonRequest.ReadAsync(context.Request, context.RequestAborted).ConfigureAwait(false);
-        var folder = context.Service<ElephantWorkspace>().DatasetFolder(request.String("dataset_name"));
-        var reset = request.Bool("reset", false);
-        using var lease = await context.Service<ProcessStateMachine>().EnterInterleavedAsync(context.RequestAborted).ConfigureAwait(false);
-        if (lease is null)
-        {
-            return ElephantResponses.Completed(false);
-        }
-
-        if (reset)
-        {
-            FlowLabelWriter.Reset(folder);
-            return ElephantResponses.Completed(true);
-        }
-
         var voxelSize = DatasetFrames.VoxelSize(request.Doubles("scales", 3));
         var settings = FlowSettings.From(request, voxelSize);
         var spots = FlowSpotParser.LabelsByTimepoint(request);
@@ -44,25 +29,18 @@ internal static class FlowEndpoints
             throw new ElephantRequestException("nothing to update");
         }
 
-        var completed = await EndpointServices.OnWorkerThread(() =>
+        var (completed, _) = await JobRunner.RunAbortableAsync(() =>
         {
-            try
+            foreach (var (t, annotations) in spots)
             {
-                foreach (var (t, annotations) in spots)
-                {
-                    lease.Aborted.ThrowIfCancellationRequested();
-                    FlowLabelWriter.Write(folder, t, voxelSize, annotations, settings.NormFactor, lease.Aborted).Dispose();
-                }
+                lease.Aborted.ThrowIfCancellationRequested();
+                FlowLabelWriter.Write(folder, t, voxelSize, annotations, settings.NormFactor, lease.Aborted).Dispose();
+            }
 
-                return true;
-            }
-            catch (OperationCanceledException) when (lease.Aborted.IsCancellationRequested)
-            {
-                return false;
-            }
-        }).ConfigureAwait(false);
+            return true;
+        }, lease.Aborted).ConfigureAwait(false);
         return ElephantResponses.Completed(completed);
-    }
+    });
 
     /// <summary>Batch flow training; the request stays open until it ends.</summary>
     private static async Task<IResult> Train(HttpContext context)
@@ -73,15 +51,7 @@ internal static class FlowEndpoints
         var modelPath = workspace.ModelPath(request.String("model_name"));
         var crops = request.Int("n_crops");
         var spots = FlowSpotParser.LabelsByTimepoint(request);
-        if (crops < 1)
-        {
-            throw new ElephantRequestException("n_crops should be a positive number");
-        }
-
-        if (spots.Count == 0)
-        {
-            throw new ElephantRequestException("nothing to train");
-        }
+        JobRunner.RequireTrainable(crops, spots.Count, live: false);
 
         var voxelSize = DatasetFrames.VoxelSize(request.Doubles("scales", 3));
         var settings = FlowSettings.From(request, voxelSize);
@@ -102,34 +72,8 @@ internal static class FlowEndpoints
             throw new ElephantRequestException($"spots[].t {spots.Keys.Last()} has no next timepoint in the dataset's {images.Shape[0]} timepoint(s)");
         }
 
-        var states = context.Service<ProcessStateMachine>();
-        if (!states.TryBeginExclusive(out var aborted))
-        {
-            throw new ElephantRequestException("Process is running", 500);
-        }
-
-        try
-        {
-            context.Service<TrainingParameters>().Clear();
-            var trainer = context.Service<FlowTrainingJob>();
-            var completed = await EndpointServices.OnWorkerThread(() =>
-            {
-                try
-                {
-                    trainer.Run(folder, modelPath, voxelSize, spots, settings, options, aborted);
-                    return true;
-                }
-                catch (OperationCanceledException) when (aborted.IsCancellationRequested)
-                {
-                    return false;
-                }
-            }).ConfigureAwait(false);
-            return ElephantResponses.Completed(completed);
-        }
-        finally
-        {
-            states.EndExclusive();
-        }
+        var trainer = context.Service<FlowTrainingJob>();
+        return await JobRunner.RunExclusiveAsync(context, aborted => trainer.Run(folder, modelPath, voxelSize, spots, settings, options, aborted)).ConfigureAwait(false);
     }
 
     /// <summary>Estimated positions at t − 1 of the query spots of frame t; an interleaving job.</summary>
@@ -164,17 +108,7 @@ internal static class FlowEndpoints
         }
 
         var job = context.Service<FlowPredictionJob>();
-        var estimates = await EndpointServices.OnWorkerThread(() =>
-        {
-            try
-            {
-                return job.Run(folder, modelPath, voxelSize, timepoint, [.. queries.Select(q => q.Spot)], settings, options, lease.Aborted);
-            }
-            catch (OperationCanceledException) when (lease.Aborted.IsCancellationRequested)
-            {
-                return null;
-            }
-        }).ConfigureAwait(false);
+        var (_, estimates) = await JobRunner.RunAbortableAsync(() => job.Run(folder, modelPath, voxelSize, timepoint, [.. queries.Select(q => q.Spot)], settings, options, lease.Aborted), lease.Aborted).ConfigureAwait(false);
         return ElephantResponses.Json(w =>
         {
             w.WriteStartObject();

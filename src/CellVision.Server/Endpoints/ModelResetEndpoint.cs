@@ -87,7 +87,7 @@ internal static class ModelResetEndpoint
                     {
                         if (flow)
                         {
-                            ModelFiles.InstallFlow(upload, modelPath);
+                            models.InstallFlow(upload, modelPath);
                         }
                         else
                         {

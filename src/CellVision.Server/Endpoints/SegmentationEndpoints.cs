@@ -19,24 +19,8 @@ internal static class SegmentationEndpoints
     }
 
     /// <summary>Label update (batch, live or reset); waits for a running prediction/update and pauses a training.</summary>
-    private static async Task<IResult> Update(HttpContext context)
+    private static Task<IResult> Update(HttpContext context) => JobRunner.UpdateLabelsAsync(context, DetectionLabelWriter.Reset, async (request, folder, lease) =>
     {
-        var request = await ElephantJsonRequest.ReadAsync(context.Request, context.RequestAborted).ConfigureAwait(false);
-        var folder = context.Service<ElephantWorkspace>().DatasetFolder(request.String("dataset_name"));
-        var reset = request.Bool("reset", false);
-        var states = context.Service<ProcessStateMachine>();
-        using var lease = await states.EnterInterleavedAsync(context.RequestAborted).ConfigureAwait(false);
-        if (lease is null)
-        {
-            return ElephantResponses.Completed(false);
-        }
-
-        if (reset)
-        {
-            DetectionLabelWriter.Reset(folder);
-            return ElephantResponses.Completed(true);
-        }
-
         var voxelSize = DatasetFrames.VoxelSize(request.Doubles("scales", 3));
         var live = request.Bool("is_livemode", false);
         var options = new LabelOptions { CentreRatio = request.Double("c_ratio", 0.4), AutoBackgroundThreshold = request.Double("auto_bg_thresh", 0) };
@@ -57,30 +41,23 @@ internal static class SegmentationEndpoints
             throw new ElephantRequestException("Livemode should update only a single timepoint");
         }
 
-        var completed = await EndpointServices.OnWorkerThread(() =>
+        var (completed, _) = await JobRunner.RunAbortableAsync(() =>
         {
-            try
+            foreach (var (t, group) in spots)
             {
-                foreach (var (t, group) in spots)
-                {
-                    lease.Aborted.ThrowIfCancellationRequested();
-                    DetectionLabelWriter.Write(folder, t, voxelSize, group, options, lease.Aborted).Dispose();
-                }
+                lease.Aborted.ThrowIfCancellationRequested();
+                DetectionLabelWriter.Write(folder, t, voxelSize, group, options, lease.Aborted).Dispose();
+            }
 
-                return true;
-            }
-            catch (OperationCanceledException) when (lease.Aborted.IsCancellationRequested)
-            {
-                return false;
-            }
-        }).ConfigureAwait(false);
+            return true;
+        }, lease.Aborted).ConfigureAwait(false);
         if (completed && live)
         {
             liveUpdates.Post(spots.Keys.Single());
         }
 
         return ElephantResponses.Completed(completed);
-    }
+    });
 
     /// <summary>Batch or live training; the request stays open until it ends (<c>completed: false</c> after an abort).</summary>
     private static async Task<IResult> Train(HttpContext context)
@@ -92,15 +69,7 @@ internal static class SegmentationEndpoints
         var crops = request.Int("n_crops");
         var live = request.Bool("is_livemode", false);
         var spots = DetectionSpotParser.ByTimepoint(request);
-        if (crops < 1)
-        {
-            throw new ElephantRequestException("n_crops should be a positive number");
-        }
-
-        if (spots.Count == 0 && !live)
-        {
-            throw new ElephantRequestException("nothing to train");
-        }
+        JobRunner.RequireTrainable(crops, spots.Count, live);
 
         var cropSize = request.Ints("crop_size", 3);
         var classWeights = request.Has("class_weights") ? request.Doubles("class_weights", 3) : [1, 10, 10];
@@ -128,41 +97,9 @@ internal static class SegmentationEndpoints
             new LabelOptions { CentreRatio = request.Double("c_ratio", 0.4), AutoBackgroundThreshold = request.Double("auto_bg_thresh", 0) });
         DatasetFrames.Open(folder, "imgs.zarr");
 
-        var states = context.Service<ProcessStateMachine>();
-        if (!states.TryBeginExclusive(out var aborted))
-        {
-            throw new ElephantRequestException("Process is running", 500);
-        }
-
         var liveUpdates = context.Service<LiveUpdates>();
-        try
-        {
-            context.Service<TrainingParameters>().Clear();
-            if (live)
-            {
-                liveUpdates.Begin();
-            }
-
-            var trainer = context.Service<DetectionTrainingJob>();
-            var completed = await EndpointServices.OnWorkerThread(() =>
-            {
-                try
-                {
-                    trainer.Run(job, aborted);
-                    return true;
-                }
-                catch (OperationCanceledException) when (aborted.IsCancellationRequested)
-                {
-                    return false;
-                }
-            }).ConfigureAwait(false);
-            return ElephantResponses.Completed(completed);
-        }
-        finally
-        {
-            liveUpdates.End();
-            states.EndExclusive();
-        }
+        var trainer = context.Service<DetectionTrainingJob>();
+        return await JobRunner.RunExclusiveAsync(context, aborted => trainer.Run(job, aborted), live ? liveUpdates.Begin : null, liveUpdates.End).ConfigureAwait(false);
     }
 
     /// <summary>Detects the nuclei of one frame (or crop box); pauses a running training meanwhile.</summary>
@@ -208,17 +145,7 @@ internal static class SegmentationEndpoints
         }
 
         var predictor = context.Service<DetectionPredictionJob>();
-        var spots = await EndpointServices.OnWorkerThread(() =>
-        {
-            try
-            {
-                return predictor.Run(job, lease.Aborted);
-            }
-            catch (OperationCanceledException) when (lease.Aborted.IsCancellationRequested)
-            {
-                return null;
-            }
-        }).ConfigureAwait(false);
+        var (_, spots) = await JobRunner.RunAbortableAsync(() => predictor.Run(job, lease.Aborted), lease.Aborted).ConfigureAwait(false);
         return ElephantResponses.Json(w =>
         {
             w.WriteStartObject();

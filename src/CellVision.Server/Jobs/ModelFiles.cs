@@ -1,5 +1,4 @@
 using CellVision.Detection;
-
 using CellVision.Tracking;
 using CellVision.Torch;
 using CellVision.Torch.Serialization;
@@ -13,8 +12,10 @@ namespace CellVision.Server.Jobs;
 /// and logs it), and saved through a temporary name and a rename, so an aborted or crashed save leaves the previous model
 /// intact.
 /// </summary>
-internal sealed partial class ModelFiles(ElephantServerOptions options, ILogger<ModelFiles> logger)
+internal sealed partial class ModelFiles(ElephantServerOptions options, ILogger<ModelFiles> logger, ILoggerFactory loggers)
 {
+    private readonly CellVisionContext library = new(loggerFactory: loggers);
+
     /// <summary>Loads the single network of a model file, or creates one (and its file) when the file is missing.</summary>
     /// <param name="path">The model file.</param>
     /// <returns>The network; the caller disposes it.</returns>
@@ -71,26 +72,12 @@ internal sealed partial class ModelFiles(ElephantServerOptions options, ILogger<
     /// <summary>A flow network with ELEPHANT's random initialisation (seeded when the options carry a seed).</summary>
     public FlowUNet CreateFlow() => options.Seed is int seed ? TorchRuntime.Seeded(unchecked((ulong)seed), () => new FlowUNet()) : new FlowUNet();
 
-    /// <summary>Loads a flow network from a state dict with ELEPHANT's keys.</summary>
+    /// <summary>Loads a flow network from a state dict with ELEPHANT's keys (<see cref="TrackingCatalog.LoadFlow"/>).</summary>
     /// <param name="path">The model file.</param>
     /// <returns>The network; the caller disposes it.</returns>
     /// <exception cref="PthFormatException">Not a state dict.</exception>
-    /// <exception cref="ArgumentException">A state dict of another network.</exception>
-    public static FlowUNet LoadFlow(string path)
-    {
-        using var weights = PthFile.LoadStateDict(path);
-        var model = new FlowUNet();
-        try
-        {
-            model.LoadStateDict(weights);
-            return model;
-        }
-        catch
-        {
-            model.Dispose();
-            throw;
-        }
-    }
+    /// <exception cref="StateDictMismatchException">A state dict of another network.</exception>
+    public FlowUNet LoadFlow(string path) => library.Tracking.LoadFlow(path);
 
     /// <summary>Saves a network's state dict through a temporary file and a rename.</summary>
     /// <param name="model">The network.</param>
@@ -133,7 +120,7 @@ internal sealed partial class ModelFiles(ElephantServerOptions options, ILogger<
     /// <param name="path">The model file.</param>
     /// <exception cref="PthFormatException">Not a state dict.</exception>
     /// <exception cref="ArgumentException">A state dict of another network.</exception>
-    public static void InstallFlow(string upload, string path)
+    public void InstallFlow(string upload, string path)
     {
         LoadFlow(upload).Dispose();
         File.Move(upload, path, overwrite: true);
