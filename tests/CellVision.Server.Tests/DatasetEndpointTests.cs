@@ -117,4 +117,16 @@ public sealed class DatasetEndpointTests
         using var generate = await server.PostJsonAsync("dataset/generate", "{\"dataset_name\":\"flat\",\"is_2d\":true}");
         Assert.StartsWith("2-D+t datasets are not supported", await ElephantTestServer.ErrorAsync(generate, 500), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task EndpointsCanLiveBelowThePathOfTheClientsServerUrl()
+    {
+        await using var server = await ElephantTestServer.StartAsync(prefix: "/elephant");
+        using var below = await server.Client.GetAsync("elephant/state/gpus");
+        Assert.Equal(200, (int)below.StatusCode);
+        using var check = await server.PostJsonAsync("elephant/dataset/check", ClientJson.Check());
+        Assert.Equal(200, (int)check.StatusCode);
+        using var root = await server.Client.GetAsync("state/gpus");
+        Assert.Equal(404, (int)root.StatusCode);
+    }
 }

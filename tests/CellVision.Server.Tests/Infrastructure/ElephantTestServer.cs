@@ -38,7 +38,7 @@ internal sealed class ElephantTestServer : IAsyncDisposable
 
     public IServiceProvider Services => app.Services;
 
-    public static async Task<ElephantTestServer> StartAsync(int? seed = 1)
+    public static async Task<ElephantTestServer> StartAsync(int? seed = 1, string prefix = "")
     {
         var folder = new TemporaryFolder();
         var publisher = new RecordingPublisher();
@@ -47,7 +47,7 @@ internal sealed class ElephantTestServer : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.Logging.AddProvider(logs);
         var app = builder.Build();
-        app.MapElephantEndpoints();
+        app.MapElephantEndpoints(prefix);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new ElephantTestServer(app, folder, publisher, logs, new Uri(address + "/"));
