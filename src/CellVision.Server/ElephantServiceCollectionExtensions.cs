@@ -40,6 +40,7 @@ public static class ElephantServiceCollectionExtensions
         services.TryAddSingleton<DetectionTrainingJob>();
         services.TryAddSingleton<DetectionPredictionJob>();
         services.TryAddSingleton<FlowTrainingJob>();
+        services.TryAddSingleton<DetectionPriorJob>();
         services.TryAddSingleton<FlowPredictionJob>();
         services.TryAddSingleton<ElephantEndpointFilter>();
         services.AddHostedService<AbortOnShutdown>();

@@ -73,4 +73,24 @@ public sealed class ModelFileTests
         Assert.Equal(2, Directory.GetFiles(Path.Combine(server.Workspace, "models")).Length);
         Assert.Equal(0, await DetectionWorkflowTests.StateAsync(server));
     }
+
+    [Fact]
+    public async Task DefaultResetWithADatasetTrainsTheSelfSupervisedPriorInThreeSavedRuns()
+    {
+        await using var server = await ElephantTestServer.StartAsync();
+        await server.PrepareTinyDatasetAsync();
+        var body = ResetDefault.Replace("\"n_crops\":5,\"crop_size\":[256,256,16]", "\"n_crops\":1,\"crop_size\":[32,32,8]", StringComparison.Ordinal);
+        using (var reset = await server.PostJsonAsync("seg/reset", body))
+        {
+            Assert.Equal("{\"completed\":true}", await reset.Content.ReadAsStringAsync());
+        }
+
+        Assert.Equal(3, server.Publisher.On(CellVision.Server.Messaging.ServerQueues.Update).Count);
+        Assert.Equal(3, server.Logs.Lines.Count(l => l.StartsWith("Prior training run at learning rate", StringComparison.Ordinal)));
+        using (DetectionUNet.LoadEnsemble(Path.Combine(server.Workspace, "models", "detection.pth"))[0])
+        {
+        }
+
+        Assert.Equal(0, await DetectionWorkflowTests.StateAsync(server));
+    }
 }

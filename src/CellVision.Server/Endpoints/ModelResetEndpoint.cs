@@ -1,3 +1,4 @@
+using CellVision.Detection;
 using CellVision.Server.Http;
 using CellVision.Server.Jobs;
 using CellVision.Server.State;
@@ -11,7 +12,8 @@ namespace CellVision.Server.Endpoints;
 
 /// <summary>
 /// <c>/seg/reset</c> and <c>/flow/reset</c>: replace the detection or flow model. JSON with <c>url: null</c> ("Default")
-/// writes ELEPHANT's random initialisation (without the detection model's self-supervised pre-training); multipart
+/// writes ELEPHANT's random initialisation, for detection followed by ELEPHANT's self-supervised prior on the dataset's
+/// frames when <c>n_crops</c> &gt; 0 and the dataset exists (<see cref="DetectionPriorJob"/>); multipart
 /// ("From file") installs the uploaded <c>.pth</c> after checking that it loads as the network (for detection also a
 /// list of state dicts, an ensemble). "Versatile" and "From URL" need downloads and are refused with 500 and a clear
 /// error.
@@ -56,7 +58,7 @@ internal static class ModelResetEndpoint
         }
 
         var states = context.Service<ProcessStateMachine>();
-        if (!states.TryBeginExclusive(out _))
+        if (!states.TryBeginExclusive(out var aborted))
         {
             throw new ElephantRequestException(flow ? "Process is running" : "Process is running. Model cannot be reset.", 500);
         }
@@ -64,6 +66,23 @@ internal static class ModelResetEndpoint
         try
         {
             var models = context.Service<ModelFiles>();
+            var datasetName = request.OptionalString("dataset_name");
+            var crops = request.Int("n_crops", 5);
+            var dataset = datasetName is null ? null : context.Service<ElephantWorkspace>().DatasetFolder(datasetName);
+            if (file is null && !flow && crops > 0 && dataset is not null && File.Exists(Path.Combine(dataset, "imgs.zarr", ".zarray")))
+            {
+                var cropSize = request.Has("crop_size") ? request.Ints("crop_size", 3) : [256, 256, 16];
+                var voxelSize = DatasetFrames.VoxelSize(request.Doubles("scales", 3));
+                var options = new PriorTrainingOptions { CropSize = (cropSize[2], cropSize[1], cropSize[0]), Crops = crops, Seed = context.Service<ElephantServerOptions>().Seed };
+                var prior = context.Service<DetectionPriorJob>();
+                var (completed, _) = await JobRunner.RunAbortableAsync(() =>
+                {
+                    prior.Run(dataset, modelPath, voxelSize, request.Int("n_keep_axials", 4), options, aborted);
+                    return true;
+                }, aborted).ConfigureAwait(false);
+                return ElephantResponses.Completed(completed);
+            }
+
             if (file is null)
             {
                 await EndpointServices.OnWorkerThread(() =>
