@@ -49,7 +49,7 @@ internal sealed partial class DetectionTrainingJob(
             var images = DatasetFrames.Open(request.DatasetFolder, "imgs.zarr");
             foreach (var (t, spots) in request.Spots)
             {
-                cancellationToken.ThrowIfCancellationRequested();
+                hook.Report(default);
                 var labels = DetectionLabelWriter.Write(request.DatasetFolder, t, request.VoxelSize, spots, request.Labels, cancellationToken);
                 using var frame = DatasetFrames.Read(images, t, request.VoxelSize, cancellationToken);
                 frames.Add(new TrainingFrame(Normalization.MinMaxToUnit(frame), labels));
