@@ -67,12 +67,18 @@ public sealed class DetectionWorkflowTests
         }
 
         // Around the mouse: only the crop box is predicted, positions stay global.
-        using var cropped = await server.PostJsonAsync("seg/predict", ClientJson.Predict(1, "[16,16,0,16,16,8]", threshold: 0.3));
+        using var cropped = await server.PostJsonAsync("seg/predict", ClientJson.Predict(1, "[16,16,0,16,16,8]", threshold: 0.05));
         var croppedReply = await ElephantTestServer.JsonAsync(cropped);
         Assert.True(croppedReply.GetProperty("completed").GetBoolean());
-        foreach (var spot in croppedReply.GetProperty("spots").EnumerateArray())
+        using var crop = frame.Crop(Box.FromZyx(0, 16, 16, 8, 16, 16));
+        var expectedInCrop = detector.DetectFrame(crop);
+        var croppedSpots = croppedReply.GetProperty("spots").EnumerateArray().ToList();
+        Assert.NotEmpty(expectedInCrop);
+        Assert.Equal(expectedInCrop.Count, croppedSpots.Count);
+        for (var i = 0; i < croppedSpots.Count; i++)
         {
-            var pos = spot.GetProperty("pos").EnumerateArray().Select(e => e.GetDouble()).ToArray();
+            var pos = croppedSpots[i].GetProperty("pos").EnumerateArray().Select(e => e.GetDouble()).ToArray();
+            Assert.Equal([expectedInCrop[i].X + 16, expectedInCrop[i].Y + 16, expectedInCrop[i].Z], pos);
             Assert.InRange(pos[0], 16, 32);
             Assert.InRange(pos[1], 16, 32);
         }
