@@ -228,6 +228,24 @@ public sealed class DetectionWorkflowTests
     }
 
     [Fact]
+    public async Task OutputPredictionWritesTheProbabilitiesOfThePredictedRegion()
+    {
+        await using var server = await ElephantTestServer.StartAsync();
+        await server.PrepareTinyDatasetAsync();
+        using var predict = await server.PostJsonAsync("seg/predict", ClientJson.Predict(2, "[16,0,0,16,16,8]", output: true));
+        Assert.True((await ElephantTestServer.JsonAsync(predict)).GetProperty("completed").GetBoolean());
+        var outputs = ZarrArray.Open(Path.Combine(server.Workspace, "datasets", "tiny", "seg_outputs.zarr"));
+        var inside = outputs.Read<Half>(new Box([2, 0, 0, 16, 0], [1, 8, 16, 16, 3]));
+        for (var i = 0; i < inside.Length; i += 3)
+        {
+            Assert.Equal(1.0, (double)inside[i] + (double)inside[i + 1] + (double)inside[i + 2], 0.01);
+        }
+
+        Assert.All(outputs.Read<Half>(new Box([2, 0, 16, 0, 0], [1, 8, 16, 32, 3])), v => Assert.Equal((Half)0, v));
+        Assert.All(outputs.Read<Half>(new Box([1, 0, 0, 0, 0], [1, 8, 32, 32, 3])), v => Assert.Equal((Half)0, v));
+    }
+
+    [Fact]
     public async Task CrashedTrainingIsReportedAsAnErrorNotAsCompleted()
     {
         await using var server = await ElephantTestServer.StartAsync();

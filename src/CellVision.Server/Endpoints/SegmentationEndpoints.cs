@@ -131,7 +131,8 @@ internal static class SegmentationEndpoints
                     MinimumRadius = request.Double("r_min", 0),
                     MaximumRadius = request.Double("r_max", 1e6),
                 },
-            });
+            },
+            request.Bool("output_prediction", false));
         if (request.Bool("use_2d", false))
         {
             throw new ElephantRequestException("use_2d (a 2-D model slice by slice) is not supported by this server", 500);

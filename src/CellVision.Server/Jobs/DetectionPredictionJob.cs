@@ -32,20 +32,49 @@ internal sealed class DetectionPredictionJob(ModelFiles models, IServerMessagePu
         using var frame = DatasetFrames.Read(images, request.Timepoint, request.VoxelSize, cancellationToken);
         var box = CropBox(request.CropBox, depth, height, width);
         using var detector = NucleusDetector.Load(request.ModelPath, request.Options, loggers.CreateLogger<NucleusDetector>());
-        IReadOnlyList<DetectedSpot> spots;
-        if (box is null)
+        var region = box ?? Box.FromZyx(0, 0, 0, depth, height, width);
+        using var input = box is null ? null : frame.Crop(region);
+        var source = input ?? frame;
+        var spots = request.OutputPrediction
+            ? detector.DetectFrameWithProbabilities(source, p => WriteOutputs(request.DatasetFolder, request.Timepoint, region, p, cancellationToken), cancellationToken: cancellationToken)
+            : detector.DetectFrame(source, cancellationToken: cancellationToken);
+        var (x, y, z) = (region.Start[2] * request.VoxelSize.X, region.Start[1] * request.VoxelSize.Y, region.Start[0] * request.VoxelSize.Z);
+        if (box is not null)
         {
-            spots = detector.DetectFrame(frame, cancellationToken: cancellationToken);
-        }
-        else
-        {
-            using var crop = frame.Crop(box.Value);
-            var (x, y, z) = (box.Value.Start[2] * request.VoxelSize.X, box.Value.Start[1] * request.VoxelSize.Y, box.Value.Start[0] * request.VoxelSize.Z);
-            spots = [.. detector.DetectFrame(crop, cancellationToken: cancellationToken).Select(s => s with { X = s.X + x, Y = s.Y + y, Z = s.Z + z })];
+            spots = [.. spots.Select(s => s with { X = s.X + x, Y = s.Y + y, Z = s.Z + z })];
         }
 
         publisher.Publish(ServerQueues.Prediction, ServerMessages.PredictionUpdated, logger);
         return spots;
+    }
+
+    /// <summary>
+    /// ELEPHANT's <c>output_prediction</c>: the probabilities of the predicted region go into <c>seg_outputs.zarr[t]</c>,
+    /// (Z, Y, X, class) float16 with classes background, border, centre.
+    /// </summary>
+    private static void WriteOutputs(string datasetFolder, int t, Box region, DetectionProbabilities probabilities, CancellationToken cancellationToken)
+    {
+        var outputs = DatasetFrames.Open(datasetFolder, "seg_outputs.zarr");
+        if (outputs.Rank != 5)
+        {
+            throw new ElephantRequestException("seg_outputs.zarr is not (T, Z, Y, X, 3); generate the dataset again", 500);
+        }
+
+        var length = probabilities.Centre.Length;
+        var values = new Half[length * 3];
+        var background = probabilities.Background.Span;
+        var border = probabilities.Border.Span;
+        var centre = probabilities.Centre.Span;
+        for (var i = 0; i < length; i++)
+        {
+            values[i * 3] = (Half)background[i];
+            values[(i * 3) + 1] = (Half)border[i];
+            values[(i * 3) + 2] = (Half)centre[i];
+        }
+
+        long[] start = [t, region.Start[0], region.Start[1], region.Start[2], 0];
+        long[] size = [1, region.Size[0], region.Size[1], region.Size[2], 3];
+        outputs.Write<Half>(new Box(start, size), values, cancellationToken: cancellationToken);
     }
 
     /// <summary>The crop box as a (Z, Y, X) box clamped into the frame, or null for the whole frame.</summary>

@@ -11,6 +11,7 @@ namespace CellVision.Server.Jobs;
 /// <param name="InputSize">The request's <c>input_size</c> [x, y, z], or null.</param>
 /// <param name="CropBox">The request's <c>crop_box</c> [ox, oy, oz, sx, sy, sz] in voxels, or null for the whole frame.</param>
 /// <param name="Options">Patches, normalisation and spot extraction.</param>
+/// <param name="OutputPrediction">Also write the class probabilities into <c>seg_outputs.zarr</c>.</param>
 internal sealed record DetectionPredictionRequest(
     string DatasetFolder,
     string ModelPath,
@@ -18,4 +19,5 @@ internal sealed record DetectionPredictionRequest(
     int Timepoint,
     int[]? InputSize,
     int[]? CropBox,
-    NucleusDetectorOptions Options);
+    NucleusDetectorOptions Options,
+    bool OutputPrediction = false);

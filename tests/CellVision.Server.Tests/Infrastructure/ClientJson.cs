@@ -69,9 +69,9 @@ internal static class ClientJson
         "\"auto_bg_thresh\":0,\"c_ratio\":0.4,\"cache_maxbytes\":1073741824,\"log_interval\":1,\"log_dir\":\"detection_log\",\"is_3d\":true,\"use_memmap\":true,\"input_size\":[32,32,8]}";
 
     /// <summary><c>/seg/predict</c> as PredictSpotsAction sends it (patch on; crop box for "around mouse").</summary>
-    public static string Predict(int t, string? cropBox = null, string model = "detection.pth", double threshold = 0.5) =>
+    public static string Predict(int t, string? cropBox = null, string model = "detection.pth", double threshold = 0.5, bool output = false) =>
         $"{{\"dataset_name\":\"tiny\",\"model_name\":\"{model}\",\"n_keep_axials\":1,\"scales\":{Scales},\"c_ratio\":0.4,\"p_thresh\":{Number(threshold)},\"r_min\":1,\"r_max\":5," +
-        "\"debug\":false,\"output_prediction\":false,\"use_median\":false,\"is_pad\":true,\"cache_maxbytes\":1073741824,\"is_3d\":true,\"use_2d\":false," +
+        $"\"debug\":false,\"output_prediction\":{(output ? "true" : "false")},\"use_median\":false,\"is_pad\":true,\"cache_maxbytes\":1073741824,\"is_3d\":true,\"use_2d\":false," +
         $"\"use_memmap\":true,\"batch_size\":1,\"input_size\":[32,32,8],\"patch\":[384,384,24],{(cropBox is null ? string.Empty : $"\"crop_box\":{cropBox},")}\"timepoint\":{t}}}";
 
     public static string Check(string name = "tiny") => $"{{\"dataset_name\":\"{name}\",\"shape\":[{TinyMovie.Timepoints},{TinyMovie.Depth},{TinyMovie.Height},{TinyMovie.Width}]}}";
