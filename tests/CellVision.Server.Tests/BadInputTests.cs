@@ -97,4 +97,15 @@ public sealed class BadInputTests
         using var gpus = await server.Client.GetAsync("state/gpus");
         Assert.Equal(200, (int)gpus.StatusCode);
     }
+
+    [Fact]
+    public async Task AnUploadThatIsNotBdvHdf5FailsGenerationWithAnError()
+    {
+        await using var server = await ElephantTestServer.StartAsync();
+        await server.UploadAsync("junk", "junk.h5", "this is not an HDF5 file"u8.ToArray());
+        using var generate = await server.PostJsonAsync("dataset/generate", ClientJson.Generate("junk"));
+        Assert.StartsWith("Exception: ", await ElephantTestServer.ErrorAsync(generate, 500), StringComparison.Ordinal);
+        using var check = await server.PostJsonAsync("dataset/check", ClientJson.Check("junk"));
+        Assert.NotEqual("ready", (await ElephantTestServer.JsonAsync(check)).GetProperty("message").GetString());
+    }
 }
