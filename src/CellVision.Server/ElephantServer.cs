@@ -39,6 +39,7 @@ public static class ElephantServer
         }
 
         var builder = WebApplication.CreateSlimBuilder(args ?? []);
+        builder.WebHost.UseKestrelHttpsConfiguration();
         builder.WebHost.UseUrls(options.Urls);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
