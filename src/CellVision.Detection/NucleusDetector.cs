@@ -259,14 +259,17 @@ public sealed partial class NucleusDetector : INucleusDetector, IDisposable
     }
 
     /// <inheritdoc />
-    public IReadOnlyList<DetectedSpot> DetectFrame(Volume<ushort> frame, IProgress<PredictionProgress>? progress = null, CancellationToken cancellationToken = default)
+    public IReadOnlyList<DetectedSpot> DetectFrame(Volume<ushort> frame, IProgress<PredictionProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        DetectFrameCore(frame, null, progress, cancellationToken);
+
+    private IReadOnlyList<DetectedSpot> DetectFrameCore(Volume<ushort> frame, Action<DetectionProbabilities>? probabilitiesReady, IProgress<PredictionProgress>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(frame);
         var start = Stopwatch.GetTimestamp();
         try
         {
             WarnWithoutWeights();
-            var nuclei = DetectCore(frame, null, progress, cancellationToken);
+            var nuclei = DetectCore(frame, null, progress, cancellationToken, probabilitiesReady);
             Log.FrameDetected(logger, nuclei.Count, Describe.Shape(frame), Describe.Milliseconds(start));
             return nuclei;
         }
@@ -280,6 +283,22 @@ public sealed partial class NucleusDetector : INucleusDetector, IDisposable
             Log.DetectionFailed(logger, exception);
             throw;
         }
+    }
+
+    /// <summary>
+    /// Detects the nuclei of one raw frame exactly as <see cref="DetectFrame"/> does, and hands the frame's class
+    /// probabilities to <paramref name="probabilitiesReady"/> before the nuclei are extracted (ELEPHANT's "output
+    /// prediction"); they are disposed when it returns.
+    /// </summary>
+    /// <param name="frame">Raw intensities with the frame's voxel size.</param>
+    /// <param name="probabilitiesReady">Receives the background, border and centre probabilities, (D, H, W) each.</param>
+    /// <param name="progress">Receives the number of patches done.</param>
+    /// <param name="cancellationToken">Stops between patches.</param>
+    /// <returns>The nuclei, centres and covariances in µm.</returns>
+    public IReadOnlyList<DetectedSpot> DetectFrameWithProbabilities(Volume<ushort> frame, Action<DetectionProbabilities> probabilitiesReady, IProgress<PredictionProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(probabilitiesReady);
+        return DetectFrameCore(frame, probabilitiesReady, progress, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -374,7 +393,7 @@ public sealed partial class NucleusDetector : INucleusDetector, IDisposable
         }
     }
 
-    private IReadOnlyList<DetectedSpot> DetectCore(Volume<ushort> frame, int? timepoint, IProgress<PredictionProgress>? progress, CancellationToken cancellationToken)
+    private IReadOnlyList<DetectedSpot> DetectCore(Volume<ushort> frame, int? timepoint, IProgress<PredictionProgress>? progress, CancellationToken cancellationToken, Action<DetectionProbabilities>? probabilitiesReady = null)
     {
         if (Describe.IsConstant(frame))
         {
@@ -392,7 +411,7 @@ public sealed partial class NucleusDetector : INucleusDetector, IDisposable
             }
 
             var predictor = new DetectionPredictor(Networks, keepAxials);
-            nuclei = predictor.Detect(input, Options.Prediction, Options.SpotExtraction, progress, cancellationToken: cancellationToken);
+            nuclei = predictor.Detect(input, Options.Prediction, Options.SpotExtraction, progress, probabilitiesReady, cancellationToken);
         }
 
         if (nuclei.Count == 0)

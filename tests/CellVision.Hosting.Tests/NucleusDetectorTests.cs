@@ -117,4 +117,28 @@ public class NucleusDetectorTests
         Assert.False(graph.Contains(earlierPrediction));
         Assert.True(graph.Contains(annotated));
     }
+
+    [Fact]
+    public void Detecting_with_probabilities_gives_the_same_nuclei_and_probabilities_that_sum_to_one()
+    {
+        using var movie = SyntheticTimeLapse.Generate(Movie);
+        using var detector = new NucleusDetector(new NucleusDetectorOptions
+        {
+            Training = new DetectionTrainingOptions { Seed = 3 },
+            Prediction = new PredictionOptions { PatchSize = (8, 32, 32) },
+            SpotExtraction = new SpotExtractionOptions { ProbabilityThreshold = 0.05 },
+        });
+        var plain = detector.DetectFrame(movie.Images[0]);
+        float[]? sums = null;
+        var withProbabilities = detector.DetectFrameWithProbabilities(movie.Images[0], p =>
+        {
+            Assert.Equal((8, 32, 32), (p.Centre.Depth, p.Centre.Height, p.Centre.Width));
+            sums = [.. Enumerable.Range(0, p.Centre.Length).Select(i => p.Background.Span[i] + p.Border.Span[i] + p.Centre.Span[i])];
+        });
+
+        Assert.Equal(plain, withProbabilities, (a, b) => a.X == b.X && a.Y == b.Y && a.Z == b.Z && a.Quality == b.Quality && a.Covariance.SequenceEqual(b.Covariance));
+        Assert.NotNull(sums);
+        Assert.All(sums, v => Assert.Equal(1f, v, 1e-4f));
+        Assert.Throws<ArgumentNullException>(() => detector.DetectFrameWithProbabilities(movie.Images[0], null!));
+    }
 }

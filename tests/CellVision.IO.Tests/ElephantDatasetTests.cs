@@ -58,6 +58,36 @@ public sealed class ElephantDatasetTests : IDisposable
         Assert.Equal(3, ZarrArray.Open(Path.Combine(folder, "clip", "flow_labels.zarr")).Shape[1]);
     }
 
+    [Fact]
+    public void PaddedHdf5WithoutXmlConvertsAsTheXmlRoute()
+    {
+        // ELEPHANT's client uploads only the .h5, in 10 MiB chunks whose last one is padded past the end of the file.
+        var xml = SharedData.PathOf("elephant-sample-3dt", "sample.xml");
+        var padded = Path.Combine(folder, "sample.h5");
+        var bytes = File.ReadAllBytes(Path.Combine(Path.GetDirectoryName(xml)!, "sample.h5"));
+        File.WriteAllBytes(padded, [.. bytes, .. new byte[10 * 1024 * 1024 - bytes.Length]]);
+        var reports = new List<(int, int)>();
+        var fromHdf5 = ElephantDataset.ConvertFromBdvHdf5(padded, Path.Combine(folder, "h5"), progress: new Progress(reports.Add));
+        var fromXml = ElephantDataset.ConvertFromBdv(xml, Path.Combine(folder, "xml"));
+        Assert.Equal([5L, 8, 256, 256], fromHdf5.Shape);
+        Assert.Equal((5, 5), reports[^1]);
+        Assert.Equal(fromXml.Images.Read<byte>(fromXml.Images.Bounds), fromHdf5.Images.Read<byte>(fromHdf5.Images.Bounds));
+        Assert.Null(ElephantDataset.Check(Path.Combine(folder, "h5"), [5, 8, 256, 256]));
+    }
+
+    [Fact]
+    public void Hdf5WithoutBdvTimepointsIsRefused()
+    {
+        var path = Path.Combine(folder, "other.h5");
+        using (var file = CellVision.IO.Hdf5.Hdf5File.Create(path))
+        {
+            file.CreateGroup("/x");
+        }
+
+        Assert.Throws<CellVision.IO.Bdv.BdvFormatException>(() => ElephantDataset.ConvertFromBdvHdf5(path, Path.Combine(folder, "none")));
+        Assert.False(Directory.Exists(Path.Combine(folder, "none")));
+    }
+
     private sealed class Progress(Action<(int, int)> report) : IProgress<(int Done, int Total)>
     {
         public void Report((int Done, int Total) value) => report(value);

@@ -96,12 +96,14 @@ public static class CtcExporter
         return new CtcExportResult(tracks, labels, first, last, lost.SelectMany(l => l).ToArray());
     }
 
-    /// <summary>Draws the spots of one frame into a mask, ELEPHANT's way (see the class remarks).</summary>
+    /// <summary>Draws the spots of one frame into a mask, ELEPHANT's way (see the class remarks): 16 shrinking shells per spot (ELEPHANT: at least 20 voxels each), then each centre voxel.</summary>
     /// <param name="mask">The frame (its voxel size converts positions).</param>
     /// <param name="spots">Spots and their labels, in drawing order.</param>
     /// <param name="minimumVoxels">Smallest shell size.</param>
-    internal static void Draw(Volume<ushort> mask, IReadOnlyList<KeyValuePair<Spot, int>> spots, int minimumVoxels)
+    public static void Draw(Volume<ushort> mask, IReadOnlyList<KeyValuePair<Spot, int>> spots, int minimumVoxels)
     {
+        ArgumentNullException.ThrowIfNull(mask);
+        ArgumentNullException.ThrowIfNull(spots);
         var voxelSize = mask.VoxelSize;
         double[] scales = [voxelSize.Z, voxelSize.Y, voxelSize.X];
         int[] dims = [mask.Depth, mask.Height, mask.Width];

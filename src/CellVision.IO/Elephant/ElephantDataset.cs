@@ -21,7 +21,7 @@ public enum ElephantOverflow
 /// <c>seg_outputs.zarr</c>, <c>flow_labels.zarr</c>, <c>flow_outputs.zarr</c> and <c>flow_hashes.zarr</c>, with the
 /// shapes, dtypes and chunks of ELEPHANT's dataset generator (Zarr v2, zarr-python 2's default compressor, fill 0).
 /// </summary>
-public sealed class ElephantDataset
+public sealed partial class ElephantDataset
 {
     private ElephantDataset(string folder, long[] shape, bool isUInt16)
     {
@@ -123,26 +123,34 @@ public sealed class ElephantDataset
     /// <param name="cancellationToken">Stops between timepoints.</param>
     public static ElephantDataset ConvertFromBdv(string bdvXmlPath, string folder, bool? isUInt16 = null, double divisor = 1.0, bool is2D = false, ElephantOverflow overflow = ElephantOverflow.Clip, IProgress<(int Done, int Total)>? progress = null, CancellationToken cancellationToken = default)
     {
+        RequireDivisor(divisor);
+        using var image = BdvImage.Open(bdvXmlPath);
+        var timepoints = image.Xml.Timepoints;
+        return ConvertFrames(folder, timepoints.Count, image.Shape(timepoints[0], 0), (i, region) => image.ReadVolume(timepoints[i], 0, region: region), isUInt16, divisor, is2D, overflow, progress, cancellationToken);
+    }
+
+    private static void RequireDivisor(double divisor)
+    {
         if (!(divisor > 0) || double.IsInfinity(divisor))
         {
             throw new ArgumentOutOfRangeException(nameof(divisor), divisor, "The divisor must be a positive number.");
         }
+    }
 
-        using var image = BdvImage.Open(bdvXmlPath);
-        var timepoints = image.Xml.Timepoints;
-        var frameShape = image.Shape(timepoints[0], 0);
-        var uint16 = isUInt16 ?? timepoints.Any(t =>
+    private static ElephantDataset ConvertFrames(string folder, int count, long[] frameShape, Func<int, Box?, Volume<ushort>> read, bool? isUInt16, double divisor, bool is2D, ElephantOverflow overflow, IProgress<(int Done, int Total)>? progress, CancellationToken cancellationToken)
+    {
+        var uint16 = isUInt16 ?? Enumerable.Range(0, count).Any(t =>
         {
-            using var volume = image.ReadVolume(t, 0);
+            using var volume = read(t, null);
             return volume.Span.ToArray().Max() > 255;
         });
-        long[] shape = is2D ? [timepoints.Count, frameShape[1], frameShape[2]] : [timepoints.Count, .. frameShape];
+        long[] shape = is2D ? [count, frameShape[1], frameShape[2]] : [count, .. frameShape];
         var dataset = Create(folder, shape, uint16, overwrite: true);
         var images = dataset.Images;
-        for (var i = 0; i < timepoints.Count; i++)
+        for (var i = 0; i < count; i++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            using var volume = image.ReadVolume(timepoints[i], 0, region: is2D ? Box.FromZyx(0, 0, 0, 1, frameShape[1], frameShape[2]) : null);
+            using var volume = read(i, is2D ? Box.FromZyx(0, 0, 0, 1, frameShape[1], frameShape[2]) : null);
             var frame = volume.Span;
             long[] start = is2D ? [i, 0, 0] : [i, 0, 0, 0];
             long[] size = is2D ? [1, frameShape[1], frameShape[2]] : [1, .. frameShape];
@@ -160,7 +168,7 @@ public sealed class ElephantDataset
                 images.Write<byte>(region, values, cancellationToken: cancellationToken);
             }
 
-            progress?.Report((i + 1, timepoints.Count));
+            progress?.Report((i + 1, count));
         }
 
         return dataset;

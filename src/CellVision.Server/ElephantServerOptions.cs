@@ -1,0 +1,27 @@
+namespace CellVision.Server;
+
+/// <summary>Settings of the ELEPHANT-compatible server.</summary>
+public sealed class ElephantServerOptions
+{
+    /// <summary>
+    /// The workspace folder: <c>datasets/&lt;name&gt;/</c> (uploaded HDF5 files and ELEPHANT's Zarr arrays) and
+    /// <c>models/&lt;name&gt;</c> (<c>.pth</c> files). An existing ELEPHANT workspace is served as it is. Default
+    /// <c>workspace</c> in the current folder.
+    /// </summary>
+    public string WorkspaceDirectory { get; set; } = "workspace";
+
+    /// <summary>
+    /// The addresses Kestrel listens on, separated by semicolons (default <c>http://127.0.0.1:8080</c>, the ELEPHANT
+    /// client's default server URL; use <c>http://0.0.0.0:8080</c> to accept other machines, port 0 for a free port).
+    /// </summary>
+    public string Urls { get; set; } = "http://127.0.0.1:8080";
+
+    /// <summary>Threads libtorch uses on the CPU; null keeps libtorch's default (one per core).</summary>
+    public int? TorchThreads { get; set; }
+
+    /// <summary>
+    /// Seed of the random initialisation of a model the server creates (first training or prediction without a model
+    /// file, or a reset to the default initialisation) and of training's crops; null for a random seed.
+    /// </summary>
+    public int? Seed { get; set; }
+}
