@@ -25,7 +25,7 @@ public static class ElephantServer
 {
     /// <summary>A builder with Kestrel, logging and the server's services configured; add services, then build and map.</summary>
     /// <param name="options">The settings.</param>
-    /// <param name="publisher">Where progress messages go (default <see cref="NullServerMessagePublisher"/>).</param>
+    /// <param name="publisher">Where progress messages go; null for a RabbitMQ publisher to <see cref="ElephantServerOptions.RabbitMq"/> when one is set, else <see cref="NullServerMessagePublisher"/>.</param>
     /// <param name="args">Command-line arguments for the host's configuration.</param>
     /// <returns>The builder.</returns>
     public static WebApplicationBuilder CreateBuilder(ElephantServerOptions options, IServerMessagePublisher? publisher = null, string[]? args = null)
@@ -59,6 +59,10 @@ public static class ElephantServer
         {
             builder.Services.Replace(ServiceDescriptor.Singleton(publisher));
         }
+        else if (options.RabbitMq is not null)
+        {
+            builder.Services.AddElephantServerMessaging(options.RabbitMq);
+        }
 
         builder.Services.AddElephantServer(o =>
         {
@@ -66,6 +70,7 @@ public static class ElephantServer
             o.Urls = options.Urls;
             o.TorchThreads = options.TorchThreads;
             o.Seed = options.Seed;
+            o.RabbitMq = options.RabbitMq;
         });
         return builder;
     }

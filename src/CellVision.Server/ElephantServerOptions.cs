@@ -16,6 +16,13 @@ public sealed class ElephantServerOptions
     /// </summary>
     public string Urls { get; set; } = "http://127.0.0.1:8080";
 
+    /// <summary>
+    /// The RabbitMQ broker the client listens to for progress messages, e.g. <c>amqp://user:user@localhost:5672/</c>
+    /// (ELEPHANT's defaults fill what the URI leaves out); null (the default) publishes nothing, and the client then
+    /// only misses its progress dialogs, "Model updated" overlays and the server log.
+    /// </summary>
+    public Uri? RabbitMq { get; set; }
+
     /// <summary>Threads libtorch uses on the CPU; null keeps libtorch's default (one per core).</summary>
     public int? TorchThreads { get; set; }
 

@@ -15,10 +15,11 @@ internal static class ServeCommand
     {
         var workspace = new Option<string>("--workspace") { Description = "The workspace folder (datasets/, models/); an existing ELEPHANT workspace is served as it is", Required = true };
         var urls = new Option<string>("--urls") { Description = "Addresses to listen on, separated by ';' (use http://0.0.0.0:8080 for other machines)", DefaultValueFactory = _ => "http://127.0.0.1:8080" };
+        var rabbitMq = new Option<string?>("--rabbitmq") { Description = "RabbitMQ broker for the client's progress messages, e.g. amqp://user:user@localhost:5672/ [default: none]" };
         var threads = new Option<int?>("--threads") { Description = "CPU threads of libtorch [default: every core]" };
         var command = new Command("serve", "Serve the ELEPHANT client's HTTP API (detection labels, training, prediction, export) until Ctrl+C")
         {
-            workspace, urls, threads,
+            workspace, urls, rabbitMq, threads,
         };
         command.SetAction(result => context.Guard(() =>
         {
@@ -35,8 +36,26 @@ internal static class ServeCommand
                 return context.Fail("--threads must be at least 1.");
             }
 
+            Uri? broker = null;
+            if (result.GetValue(rabbitMq) is { } brokerText)
+            {
+                if (!Uri.TryCreate(brokerText, UriKind.Absolute, out broker))
+                {
+                    return context.Fail($"--rabbitmq: '{brokerText}' is not an amqp:// URI.");
+                }
+
+                try
+                {
+                    Server.Messaging.RabbitMqSettings.Parse(broker);
+                }
+                catch (ArgumentException e)
+                {
+                    return context.Fail($"--rabbitmq: {e.Message}");
+                }
+            }
+
             TorchThreads.UseAvailableCores();
-            var options = new ElephantServerOptions { WorkspaceDirectory = result.GetValue(workspace)!, Urls = addresses, TorchThreads = result.GetValue(threads) };
+            var options = new ElephantServerOptions { WorkspaceDirectory = result.GetValue(workspace)!, Urls = addresses, TorchThreads = result.GetValue(threads), RabbitMq = broker };
             var app = ElephantServer.Build(options);
             try
             {
