@@ -7,6 +7,9 @@ namespace CellVision.Distributed.Slurm;
 /// <summary>Runs Slurm's command-line tools with a time limit and turns their failures into <see cref="SlurmException"/>.</summary>
 internal static class SlurmCommands
 {
+    /// <summary>The key of <see cref="Exception.Data"/> that holds the exit code of a command that ran and failed.</summary>
+    internal const string ExitCodeKey = "SlurmExitCode";
+
     internal static async Task<string> RunAsync(string program, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
@@ -51,7 +54,7 @@ internal static class SlurmCommands
         if (process.ExitCode != 0)
         {
             var command = new StringBuilder(program).Append(' ').AppendJoin(' ', start.ArgumentList).ToString();
-            throw new SlurmException($"'{command}' failed with exit code {process.ExitCode}: {(message.Length > 0 ? message : text.Trim())}");
+            throw new SlurmException($"'{command}' failed with exit code {process.ExitCode}: {(message.Length > 0 ? message : text.Trim())}") { Data = { [ExitCodeKey] = process.ExitCode } };
         }
 
         return text;

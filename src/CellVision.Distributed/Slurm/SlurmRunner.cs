@@ -63,7 +63,7 @@ public sealed partial class SlurmRunner(SlurmRunnerOptions? options = null) : IJ
             {
                 Report();
                 await Task.Delay(options.PollInterval, cancellationToken).ConfigureAwait(false);
-                var queue = await SlurmCommands.RunAsync("squeue", ["--json"], null, options.CommandTimeout, cancellationToken).ConfigureAwait(false);
+                var queue = await SlurmCommands.RunAsync(Command("squeue"), ["--json"], null, options.CommandTimeout, cancellationToken).ConfigureAwait(false);
                 var active = SlurmQueue.Active(queue, jobs);
                 var again = new List<int>();
                 foreach (var (task, where) in outstanding.ToList())
@@ -96,7 +96,7 @@ public sealed partial class SlurmRunner(SlurmRunnerOptions? options = null) : IJ
         {
             if (jobs.Count > 0)
             {
-                await SlurmCommands.RunAsync("scancel", jobs.Select(j => j.ToString(CultureInfo.InvariantCulture)), null, options.CommandTimeout, CancellationToken.None).ConfigureAwait(false);
+                await SlurmCommands.RunAsync(Command("scancel"), jobs.Select(j => j.ToString(CultureInfo.InvariantCulture)), null, options.CommandTimeout, CancellationToken.None).ConfigureAwait(false);
             }
 
             throw;
@@ -149,6 +149,9 @@ public sealed partial class SlurmRunner(SlurmRunnerOptions? options = null) : IJ
             $"--output={Path.Combine(output.LogFolder, "%A_%a.out")}",
             string.Create(CultureInfo.InvariantCulture, $"--cpus-per-task={options.CpusPerTask}"),
             string.Create(CultureInfo.InvariantCulture, $"--export=ALL,CELLVISION_TASK_OFFSET={offset}"),
+
+            // This runner resubmits lost tasks itself, at once and within MaxAttempts; Slurm's own requeue would hold them back.
+            "--no-requeue",
         };
         AddIfSet(arguments, "--partition", options.Partition);
         AddIfSet(arguments, "--time", options.TimeLimit);
@@ -159,9 +162,9 @@ public sealed partial class SlurmRunner(SlurmRunnerOptions? options = null) : IJ
         string answer;
         try
         {
-            answer = await SlurmCommands.RunAsync("sbatch", arguments, options.Environment, options.CommandTimeout, cancellationToken).ConfigureAwait(false);
+            answer = await SlurmCommands.RunAsync(Command("sbatch"), arguments, options.Environment, options.CommandTimeout, cancellationToken).ConfigureAwait(false);
         }
-        catch (SlurmException exception)
+        catch (SlurmException exception) when (exception.Data.Contains(SlurmCommands.ExitCodeKey))
         {
             throw new SlurmException($"Slurm refused the job: {exception.Message}", exception);
         }
@@ -183,7 +186,7 @@ public sealed partial class SlurmRunner(SlurmRunnerOptions? options = null) : IJ
         var tail = File.Exists(log) ? string.Join(" | ", File.ReadLines(log).TakeLast(5)) : "(no log)";
         try
         {
-            var text = await SlurmCommands.RunAsync("scontrol", ["show", "job", string.Create(CultureInfo.InvariantCulture, $"{where.Job}_{where.Index}")], null, options.CommandTimeout, CancellationToken.None).ConfigureAwait(false);
+            var text = await SlurmCommands.RunAsync(Command("scontrol"), ["show", "job", string.Create(CultureInfo.InvariantCulture, $"{where.Job}_{where.Index}")], null, options.CommandTimeout, CancellationToken.None).ConfigureAwait(false);
             var state = StateField().Match(text);
             var exit = ExitCodeField().Match(text);
             return $"Slurm job {where.Job}_{where.Index} {(state.Success ? state.Groups[1].Value : "ended")}, exit code {(exit.Success ? exit.Groups[1].Value : "?")}; log {log}: {tail}";
@@ -212,6 +215,8 @@ public sealed partial class SlurmRunner(SlurmRunnerOptions? options = null) : IJ
         AtomicFile.WriteText(path, script.ToString());
         return path;
     }
+
+    private string Command(string name) => options.CommandFolder is { } folder ? Path.Combine(folder, name) : name;
 
     private static string Quote(string text) => "'" + text.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 

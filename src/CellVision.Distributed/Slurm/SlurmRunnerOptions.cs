@@ -41,6 +41,9 @@ public sealed record SlurmRunnerOptions
     /// <summary>Extra environment variables for the workers (exported through <c>sbatch</c>).</summary>
     public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>The folder holding <c>sbatch</c>, <c>squeue</c>, <c>scontrol</c> and <c>scancel</c>; null to find them on PATH.</summary>
+    public string? CommandFolder { get; init; }
+
     /// <summary>Lines placed before the worker in the batch script, e.g. <c>module load cuda</c>.</summary>
     public IReadOnlyList<string> Prologue { get; init; } = [];
 }
