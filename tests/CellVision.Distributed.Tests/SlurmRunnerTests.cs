@@ -74,8 +74,10 @@ public sealed class SlurmRunnerTests
         var input = Fixtures.Volume(folder);
         var plan = IncasemClaheOperation.CreatePlan(input, folder["out.zarr"], Fixtures.Clahe);
         var downed = false;
+        var last = default(JobProgress);
         var progress = new CallbackProgress<JobProgress>(p =>
         {
+            last = p;
             // Once some tasks finished and others wait in the queue, take n2 away (its running tasks die with it).
             if (!downed && p.Done >= 2 && p.Done + p.Running == p.Total && p.Running > 4)
             {
@@ -95,6 +97,7 @@ public sealed class SlurmRunnerTests
         }
 
         Assert.True(downed);
+        Assert.True(last.Retries >= 1, "the tasks that died with n2 were submitted again");
         Assert.Contains("n1", Fixtures.Nodes(plan));
         Fixtures.AssertSameArray(Fixtures.ClaheReference(folder, input), plan.Outputs[0]);
     }
