@@ -54,7 +54,7 @@ public sealed class JobPlan
             ["outputs"] = new JsonArray([.. Outputs.Select(o => (JsonNode)o)]),
             ["tasks"] = new JsonArray([.. Tasks.Select(ToJson)]),
         };
-        AtomicFile.WriteText(PlanPath, json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        AtomicFile.WriteText(PlanPath, json.ToJsonString());
     }
 
     /// <summary>Reads a plan file.</summary>
