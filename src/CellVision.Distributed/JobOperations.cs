@@ -10,6 +10,7 @@ public static class JobOperations
     {
         [IncasemClaheOperation.OperationName] = new IncasemClaheOperation(),
         [TiffSequenceToZarrOperation.OperationName] = new TiffSequenceToZarrOperation(),
+        [NucleusDetectionOperation.OperationName] = new NucleusDetectionOperation(),
     };
 
     /// <summary>The names of the known operations.</summary>
