@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Builds CellVision (including native/cvtorch), runs every test (with a throw-away RabbitMQ broker) and then the
-# file-based samples. Installs what it needs first.
+# Builds CellVision (including native/cvtorch), runs every test (with a throw-away RabbitMQ broker and a throw-away
+# two-node Slurm cluster) and then the file-based samples. Installs what it needs first.
 set -euo pipefail
 cd "$(dirname "$0")"
 scripts/install-dependencies.sh
@@ -8,9 +8,12 @@ dotnet build CellVision.sln -c Release
 log=$(mktemp)
 # A throw-away RabbitMQ broker for the server's messaging tests (they are reported as skipped without one).
 broker_dir=$(mktemp -d)
+# A throw-away Slurm cluster (controller + nodes n1, n2 on localhost) for the distributed tests (skipped without one).
+slurm_dir=$(mktemp -d)
 cleanup() {
   scripts/rabbitmq-test-broker.sh stop "$broker_dir" || true
-  rm -rf "$broker_dir"
+  scripts/slurm-test-cluster.sh down "$slurm_dir" || true
+  rm -rf "$broker_dir" "$slurm_dir"
   rm -f "$log"
 }
 trap cleanup EXIT
@@ -19,6 +22,12 @@ if scripts/rabbitmq-test-broker.sh start "$broker_dir"; then
   source "$broker_dir/env"
 else
   echo "warning: the RabbitMQ test broker did not start; the broker tests will be skipped" >&2
+fi
+if scripts/slurm-test-cluster.sh up "$slurm_dir"; then
+  # shellcheck disable=SC1091
+  source "$slurm_dir/env"
+else
+  echo "warning: the Slurm test cluster did not start; the Slurm tests will be skipped" >&2
 fi
 status=0
 dotnet test CellVision.sln -c Release --no-build "$@" 2>&1 | tee "$log" || status=$?

@@ -31,6 +31,8 @@ internal static class CliApplication
             root.Subcommands.Add(FfnCommand.Create(context));
             root.Subcommands.Add(SemanticCommand.Create(context));
             root.Subcommands.Add(ServeCommand.Create(context));
+            root.Subcommands.Add(WorkerVerb.Create(context));
+            root.Subcommands.Add(JobsCommand.Create(context));
             var output = new StringWriter();
             var exitCode = root.Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });
             console.Write(new Text(output.ToString()));

@@ -39,6 +39,30 @@ public sealed class IncasemClaheTests : IDisposable
         Assert.Equal((1, 1), reports[^1]);
     }
 
+    [Fact]
+    public void BlocksEqualisedRegionByRegionEqualTheWholeVolume()
+    {
+        using var crop = EmCrop(Box.FromZyx(40, 30, 20, 50, 70, 40));
+        var options = new IncasemClaheOptions { KernelSize = 32, BlockSize = 32, Context = 16 };
+        using var whole = IncasemClahe.Equalize(crop, options);
+        var input = ZarrArray.Create<byte>(Path.Combine(folder, "raw-regions.zarr"), [50, 70, 40], [32, 32, 32]);
+        input.Write(crop);
+        var output = ZarrArray.Create<byte>(Path.Combine(folder, "eq-regions.zarr"), [50, 70, 40], [32, 32, 32]);
+
+        // The region of the last block row first, then the rest in two parts: the order does not matter.
+        Box[] regions = [Box.FromZyx(0, 64, 0, 50, 6, 40), Box.FromZyx(0, 0, 0, 32, 64, 40), Box.FromZyx(32, 0, 0, 18, 64, 40)];
+        var reports = new List<(int, int)>();
+        foreach (var region in regions)
+        {
+            IncasemClahe.EqualizeBlocks(input, output, region, options, new Progress(reports.Add));
+        }
+
+        Assert.Equal(whole.Span.ToArray(), output.Read<byte>(output.Bounds));
+        Assert.Equal([.. Enumerable.Repeat(new[] { (1, 4), (2, 4), (3, 4), (4, 4) }, 3).SelectMany(r => r)], reports);
+        Assert.Throws<ClaheException>(() => IncasemClahe.EqualizeBlocks(input, output, Box.FromZyx(0, 16, 0, 32, 32, 32), options));
+        Assert.Throws<ClaheException>(() => IncasemClahe.EqualizeBlocks(input, output, Box.FromZyx(0, 0, 0, 32, 40, 32), options));
+    }
+
     private static Volume<byte> EmCrop(Box box)
     {
         using var tiff = TiffFile.Open(SharedData.PathOf("fib25-medulla-ts2", "derived", "raw_zyx_uint8.tif"));

@@ -65,5 +65,6 @@ internal static class BenchmarkRoot
         SemanticVncCommand.Create(),
         SemanticSpeedCommand.Create(),
         FfnSpeedCommand.Create(),
+        ScaleOutCommand.Create(),
     ];
 }

@@ -4,6 +4,7 @@ using CellVision.IO.Movies;
 using CellVision.IO.Zarr;
 using CellVision.Core.Volumes;
 using CellVision.Segmentation;
+using CellVision.Distributed.Operations;
 
 namespace CellVision.Cli.Commands;
 
@@ -20,10 +21,14 @@ internal static class ClaheCommand
         var variant = new Option<string>("--variant") { Description = "skimage (equalize_adapthist, output scaled to uint16) or incasem (uint8 EM, 128³ blocks with 64 voxels of context, uint8 output)", DefaultValueFactory = _ => "skimage" };
         variant.AcceptOnlyFromAmong("skimage", "incasem");
         var format = ConvertCommand.FormatOption("--format", "Format of OUTPUT [default: from its name]");
+        var blockSize = new Option<int>("--block-size") { Description = "incasem write block edge in voxels (also the output's chunk edge)", DefaultValueFactory = _ => 128 };
+        var context3d = new Option<int>("--context") { Description = "incasem context read around each block, in voxels", DefaultValueFactory = _ => 64 };
+        var engine = new EngineOptions();
         var command = new Command("clahe", "Contrast-limited adaptive histogram equalisation of each 3D timepoint, bit-exact with scikit-image 0.19 or incasem")
         {
-            input, output, clipLimit, kernelSize, bins, variant, format,
+            input, output, clipLimit, kernelSize, bins, variant, format, blockSize, context3d,
         };
+        engine.AddTo(command);
         command.SetAction(result => context.Guard(() =>
         {
             var source = result.GetValue(input)!;
@@ -44,6 +49,21 @@ internal static class ClaheCommand
                 return context.Fail("--kernel-size must be at least 1.");
             }
 
+            if (engine.Requested(result))
+            {
+                if (result.GetValue(variant) != "incasem")
+                {
+                    return context.Fail("--engine and --workers run the incasem variant (block-wise) only; the skimage variant equalises with whole-volume tiles.");
+                }
+
+                var options = new IncasemClaheOptions
+                {
+                    ClipLimit = clip, LuminanceLevels = result.GetValue(bins), KernelSize = result.GetValue(kernelSize) ?? 128,
+                    BlockSize = result.GetValue(blockSize), Context = result.GetValue(context3d),
+                };
+                return engine.Run(IncasemClaheOperation.CreatePlan(source, target, options), result, context);
+            }
+
             var targetFormat = result.GetValue(format) ?? MovieFiles.Guess(target, forWriting: true);
             if (result.GetValue(variant) == "skimage" && targetFormat == MovieFormat.Zarr && IsThreeDimensionalZarr(source))
             {
@@ -58,7 +78,7 @@ internal static class ClaheCommand
                 foreach (var frame in frames)
                 {
                     results.Add(result.GetValue(variant) == "incasem"
-                        ? Incasem(frame, clip, result.GetValue(kernelSize), result.GetValue(bins), context.CancellationToken)
+                        ? Incasem(frame, clip, result.GetValue(kernelSize), result.GetValue(bins), result.GetValue(blockSize), result.GetValue(context3d), context.CancellationToken)
                         : Skimage(frame, clip, result.GetValue(kernelSize), result.GetValue(bins), context.CancellationToken));
                 }
 
@@ -119,7 +139,7 @@ internal static class ClaheCommand
         return Clahe.EqualizeToUInt16(frame, options, cancellationToken);
     }
 
-    private static Volume<ushort> Incasem(Volume<ushort> frame, double clip, int? kernel, int bins, CancellationToken cancellationToken)
+    private static Volume<ushort> Incasem(Volume<ushort> frame, double clip, int? kernel, int bins, int block, int context, CancellationToken cancellationToken)
     {
         using var bytes = new Volume<byte>(frame.Depth, frame.Height, frame.Width, frame.VoxelSize, frame.Origin);
         var source = frame.Span;
@@ -131,7 +151,7 @@ internal static class ClaheCommand
                 : throw new ArgumentException("the incasem variant equalises 8-bit EM volumes, but the input holds values above 255.");
         }
 
-        var options = new IncasemClaheOptions { ClipLimit = clip, LuminanceLevels = bins, KernelSize = kernel ?? 128 };
+        var options = new IncasemClaheOptions { ClipLimit = clip, LuminanceLevels = bins, KernelSize = kernel ?? 128, BlockSize = block, Context = context };
         using var equalised = IncasemClahe.Equalize(bytes, options, cancellationToken: cancellationToken);
         var result = new Volume<ushort>(frame.Depth, frame.Height, frame.Width, frame.VoxelSize, frame.Origin);
         var values = equalised.Span;

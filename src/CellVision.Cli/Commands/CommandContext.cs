@@ -51,5 +51,6 @@ internal sealed class CommandContext(IAnsiConsole console, TextWriter error, Can
     private static bool IsUserFacing(Exception exception) => exception is
         IOException or UnauthorizedAccessException or ArgumentException or InvalidDataException or FormatException or
         ZarrFormatException or TiffFormatException or Hdf5Exception or BdvFormatException or CtcFormatException or
-        TrackMateFormatException or TorchException or LibTorchNotFoundException or DllNotFoundException or NotSupportedException;
+        TrackMateFormatException or TorchException or LibTorchNotFoundException or DllNotFoundException or NotSupportedException or
+        Distributed.JobPlanException or Distributed.JobFailedException or Distributed.Slurm.SlurmException;
 }

@@ -1,6 +1,7 @@
 using Spectre.Console;
 using System.CommandLine;
 using CellVision.IO.Movies;
+using CellVision.Distributed.Operations;
 
 namespace CellVision.Cli.Commands;
 
@@ -13,10 +14,13 @@ internal static class ConvertCommand
         var output = new Argument<string>("OUTPUT") { Description = "File or folder to write (must not exist)" };
         var inputFormat = FormatOption("--input-format", "Format of INPUT [default: from its name or content]");
         var format = FormatOption("--format", "Format of OUTPUT [default: from its name]");
+        var timepointsPerTask = new Option<int>("--timepoints-per-task") { Description = "Timepoints per task with --engine", DefaultValueFactory = _ => 1 };
+        var engine = new EngineOptions();
         var command = new Command("convert", "Convert a 3D or 3D+t image between TIFF, TIFF sequence, BigDataViewer XML/HDF5, Zarr, OME-Zarr and CTC folders (8- and 16-bit data)")
         {
-            input, output, inputFormat, format,
+            input, output, inputFormat, format, timepointsPerTask,
         };
+        engine.AddTo(command);
         command.SetAction(result => context.Guard(() =>
         {
             var source = result.GetValue(input)!;
@@ -28,6 +32,13 @@ internal static class ConvertCommand
 
             var readAs = result.GetValue(inputFormat) ?? MovieFiles.Guess(source, forWriting: false);
             var writeAs = result.GetValue(format) ?? MovieFiles.Guess(target, forWriting: true);
+            if (engine.Requested(result))
+            {
+                return readAs == MovieFormat.TiffSequence && writeAs == MovieFormat.Zarr
+                    ? engine.Run(TiffSequenceToZarrOperation.CreatePlan(source, target, result.GetValue(timepointsPerTask)), result, context)
+                    : context.Fail("--engine and --workers convert a tiff-sequence (one stack per timepoint) into zarr, one task per timepoint range.");
+            }
+
             var frames = MovieFiles.Read(source, readAs, context.CancellationToken);
             try
             {

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using CellVision.Distributed.Operations;
 using System.Globalization;
 using CellVision.IO.Lineage;
 using CellVision.Core.Annotations;
@@ -91,16 +92,38 @@ internal static class DetectCommand
         var median = new Option<bool>("--median-correction") { Description = "Apply slice-wise median correction before prediction" };
         var flips = new Option<bool>("--flips") { Description = "Average the probabilities over the eight mirror images of each patch (eight times the work)" };
         var voxelSize = Parsing.VoxelSize("--voxel-size");
+        var engine = new EngineOptions();
         var command = new Command("predict", "Detect nuclei in every (or the chosen) timepoint")
         {
             images, model, output, timepoints, threshold, minimumRadius, maximumRadius, suppression, patchSize, median, flips, voxelSize,
         };
+        engine.AddTo(command);
         command.SetAction(result => context.Guard(() =>
         {
             TorchThreads.UseAvailableCores();
             if (result.GetValue(suppression) is < 0 or double.NaN)
             {
                 return context.Fail("--suppression-distance must not be negative.");
+            }
+
+            if (engine.Requested(result))
+            {
+                if (result.GetValue(timepoints) is not null || result.GetResult(voxelSize) is not null)
+                {
+                    return context.Fail("--timepoints and --voxel-size are not available with --engine; the job detects every timepoint with the movie's voxel size.");
+                }
+
+                var jobOptions = new NucleusDetectorOptions
+                {
+                    Prediction = new PredictionOptions { PatchSize = result.GetValue(patchSize), SliceWiseMedianCorrection = result.GetValue(median), AverageOverFlips = result.GetValue(flips) },
+                    SpotExtraction = new SpotExtractionOptions
+                    {
+                        ProbabilityThreshold = result.GetValue(threshold), MinimumRadius = result.GetValue(minimumRadius), MaximumRadius = result.GetValue(maximumRadius),
+                    },
+                    Suppression = new SuppressionOptions { SuppressionDistance = result.GetValue(suppression) },
+                };
+                var spots = result.GetValue(output)!;
+                return engine.Run(NucleusDetectionOperation.CreatePlan(result.GetValue(images)!, result.GetValue(model)!, spots + ".job", jobOptions, spotsFile: spots), result, context);
             }
 
             var frames = ReadMovie(result.GetValue(images)!, result.GetValue(voxelSize), context.CancellationToken);

@@ -27,20 +27,30 @@ public static class TiffSequence
     /// <exception cref="TiffFormatException">The files differ in size or sample type.</exception>
     public static ZarrArray ToZarr(IReadOnlyList<string> files, string zarrPath, ZarrCompressor? compressor = null, IProgress<double>? progress = null, CancellationToken cancellationToken = default)
     {
+        var array = CreateZarr(files, zarrPath, compressor, overwrite: true);
+        WriteFrames(files, array, 0, files.Count, progress, cancellationToken);
+        return array;
+    }
+
+    /// <summary>
+    /// Creates the empty array that <see cref="ToZarr"/> fills: shape (N, Y, X) or (N, Z, Y, X) from the first file,
+    /// chunks of one timepoint, one plane and at most 512 × 512 pixels, so that timepoints never share a chunk.
+    /// </summary>
+    /// <param name="files">The files, in order; only the first is read.</param>
+    /// <param name="zarrPath">The array to create.</param>
+    /// <param name="compressor">Chunk compressor (default zarr-python 2's Blosc).</param>
+    /// <param name="overwrite">Whether an existing array at <paramref name="zarrPath"/> is replaced.</param>
+    public static ZarrArray CreateZarr(IReadOnlyList<string> files, string zarrPath, ZarrCompressor? compressor = null, bool overwrite = false)
+    {
         ArgumentNullException.ThrowIfNull(files);
         if (files.Count == 0)
         {
             throw new ArgumentException("No TIFF files were given.", nameof(files));
         }
 
-        TiffPage first;
-        int depth;
-        using (var tiff = TiffFile.Open(files[0]))
-        {
-            first = tiff.Pages[0];
-            depth = tiff.Pages.Count;
-        }
-
+        using var tiff = TiffFile.Open(files[0]);
+        var first = tiff.Pages[0];
+        var depth = tiff.Pages.Count;
         var type = new ZarrDataType(first.SampleFormat switch
         {
             TiffSampleFormat.FloatingPoint => ZarrElementKind.Float,
@@ -48,24 +58,46 @@ public static class TiffSequence
             _ => ZarrElementKind.UInt,
         }, first.BytesPerSample);
         long[] frame = depth > 1 ? [depth, first.Height, first.Width] : [first.Height, first.Width];
-        var array = ZarrArray.Create(zarrPath, new ZarrArrayMetadata
+        return ZarrArray.Create(zarrPath, new ZarrArrayMetadata
         {
             Shape = [files.Count, .. frame],
             Chunks = [1, .. frame.Select((s, i) => i == frame.Length - 1 || i == frame.Length - 2 ? Math.Min(s, 512) : 1)],
             DataType = type,
             Compressor = compressor ?? ZarrCompressor.Default,
             FillValue = ZarrFillValue.ToJson(0, type),
-        }, overwrite: true);
-        var planeBytes = first.Width * first.Height * first.BytesPerSample;
+        }, overwrite);
+    }
+
+    /// <summary>Writes files <paramref name="first"/> to <paramref name="first"/> + <paramref name="count"/> − 1 into their timepoints of an array made by <see cref="CreateZarr"/>.</summary>
+    /// <param name="files">All the files of the array, in order.</param>
+    /// <param name="array">The array.</param>
+    /// <param name="first">The first timepoint to write.</param>
+    /// <param name="count">How many timepoints to write.</param>
+    /// <param name="progress">Receives the fraction of these files done.</param>
+    /// <param name="cancellationToken">Stops between files.</param>
+    /// <exception cref="TiffFormatException">A file differs from the array in size or sample type.</exception>
+    public static void WriteFrames(IReadOnlyList<string> files, ZarrArray array, int first, int count, IProgress<double>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(files);
+        ArgumentNullException.ThrowIfNull(array);
+        if (first < 0 || count < 0 || first + count > files.Count || files.Count != array.Shape[0])
+        {
+            throw new ArgumentOutOfRangeException(nameof(count), $"timepoints {first}..{first + count - 1} do not lie in the {files.Count} files of an array of {array.Shape[0]} timepoints.");
+        }
+
+        var frame = array.Shape.Skip(1).ToArray();
+        var depth = frame.Length == 3 ? (int)frame[0] : 1;
+        var (height, width) = ((int)frame[^2], (int)frame[^1]);
+        var planeBytes = width * height * array.ElementSize;
         var buffer = new byte[planeBytes * depth];
-        for (var n = 0; n < files.Count; n++)
+        for (var n = first; n < first + count; n++)
         {
             cancellationToken.ThrowIfCancellationRequested();
             using var tiff = TiffFile.Open(files[n]);
             var page = tiff.Pages[0];
-            if (tiff.Pages.Count != depth || page.Width != first.Width || page.Height != first.Height || page.BitsPerSample != first.BitsPerSample || page.SampleFormat != first.SampleFormat)
+            if (tiff.Pages.Count != depth || page.Width != width || page.Height != height || page.BytesPerSample != array.ElementSize)
             {
-                throw new TiffFormatException(files[n], "page 0", $"is {tiff.Pages.Count}×{page.Height}×{page.Width} {page.BitsPerSample}-bit {page.SampleFormat}, unlike {files[0]} ({depth}×{first.Height}×{first.Width} {first.BitsPerSample}-bit {first.SampleFormat}).");
+                throw new TiffFormatException(files[n], "page 0", $"is {tiff.Pages.Count}×{page.Height}×{page.Width} {page.BitsPerSample}-bit {page.SampleFormat}, unlike the array ({depth}×{height}×{width}, {array.ElementSize}-byte samples, from {files[0]}).");
             }
 
             for (var z = 0; z < depth; z++)
@@ -74,10 +106,8 @@ public static class TiffSequence
             }
 
             array.WriteBytes(new Box([n, .. new long[frame.Length]], [1, .. frame]), buffer, cancellationToken: cancellationToken);
-            progress?.Report((double)(n + 1) / files.Count);
+            progress?.Report((double)(n - first + 1) / count);
         }
-
-        return array;
     }
 
     /// <summary>Writes each index of the first axis of <paramref name="array"/> as one TIFF file (<c>prefix000.tif</c>, …).</summary>

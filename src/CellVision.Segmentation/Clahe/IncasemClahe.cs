@@ -40,7 +40,7 @@ public static unsafe class IncasemClahe
         var result = new Volume<byte>(volume.Depth, volume.Height, volume.Width, volume.VoxelSize, volume.Origin);
         try
         {
-            Process(volume.Shape, box => volume.Crop(box), (box, block) => result.Paste(block, (int)box.Start[0], (int)box.Start[1], (int)box.Start[2]), options, progress, cancellationToken);
+            Process(volume.Shape, null, box => volume.Crop(box), (box, block) => result.Paste(block, (int)box.Start[0], (int)box.Start[1], (int)box.Start[2]), options, progress, cancellationToken);
             return result;
         }
         catch
@@ -67,6 +67,7 @@ public static unsafe class IncasemClahe
 
         Process(
             [.. input.Shape],
+            null,
             box =>
             {
                 var crop = new Volume<byte>((int)box.Size[0], (int)box.Size[1], (int)box.Size[2]);
@@ -79,18 +80,67 @@ public static unsafe class IncasemClahe
             cancellationToken);
     }
 
-    private static void Process(long[] shape, Func<Box, Volume<byte>> read, Action<Box, Volume<byte>> write, IncasemClaheOptions? options, IProgress<(int Done, int Total)>? progress, CancellationToken cancellationToken)
+    /// <summary>
+    /// Equalises only the write blocks that tile <paramref name="region"/>, reading their context from the whole input:
+    /// the voxels written are exactly those <see cref="Equalize(IChunkedVolume, IChunkedVolume, IncasemClaheOptions?, IProgress{ValueTuple{int, int}}?, CancellationToken)"/>
+    /// writes there, so disjoint regions can be equalised by separate processes and give the same array.
+    /// </summary>
+    /// <param name="input">A three-dimensional uint8 array.</param>
+    /// <param name="output">A uint8 array of the same shape.</param>
+    /// <param name="region">A box on the write-block grid: its start a multiple of <see cref="IncasemClaheOptions.BlockSize"/>, its end a multiple too or the volume's edge.</param>
+    /// <param name="options">Parameters; null for incasem's.</param>
+    /// <param name="progress">Receives (blocks done, blocks in the region).</param>
+    /// <param name="cancellationToken">Stops between blocks; blocks written so far stay written.</param>
+    /// <exception cref="ClaheException">The shapes differ, the options are invalid, or the region is not on the block grid.</exception>
+    public static void EqualizeBlocks(IChunkedVolume input, IChunkedVolume output, Box region, IncasemClaheOptions? options = null, IProgress<(int Done, int Total)>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(output);
+        if (input.Rank != 3 || !input.Shape.SequenceEqual(output.Shape))
+        {
+            throw new ClaheException($"incasem CLAHE needs a 3-D input and an output of the same shape; got [{string.Join(", ", input.Shape)}] and [{string.Join(", ", output.Shape)}].");
+        }
+
+        var step = (options ?? new IncasemClaheOptions()).BlockSize;
+        for (var d = 0; d < 3; d++)
+        {
+            var end = region.Start[d] + region.Size[d];
+            if (region.Rank != 3 || region.Start[d] < 0 || region.Size[d] < 1 || end > input.Shape[d] || region.Start[d] % step != 0 || (end % step != 0 && end != input.Shape[d]))
+            {
+                throw new ClaheException($"The region {region} is not on the {step}-voxel block grid of a [{string.Join(", ", input.Shape)}] volume.");
+            }
+        }
+
+        Process(
+            [.. input.Shape],
+            region,
+            box =>
+            {
+                var crop = new Volume<byte>((int)box.Size[0], (int)box.Size[1], (int)box.Size[2]);
+                input.Read(box, crop.Span, cancellationToken: cancellationToken);
+                return crop;
+            },
+            (box, block) => output.Write(box, (ReadOnlySpan<byte>)block.Span, cancellationToken: cancellationToken),
+            options,
+            progress,
+            cancellationToken);
+    }
+
+    /// <summary>Equalises the write blocks of <paramref name="region"/> (null: the whole volume), in C order.</summary>
+    private static void Process(long[] shape, Box? region, Func<Box, Volume<byte>> read, Action<Box, Volume<byte>> write, IncasemClaheOptions? options, IProgress<(int Done, int Total)>? progress, CancellationToken cancellationToken)
     {
         options ??= new IncasemClaheOptions();
         Validate(options, shape);
         var step = options.BlockSize;
-        var counts = shape.Select(s => (int)((s + step - 1) / step)).ToArray();
-        var total = counts[0] * counts[1] * counts[2];
+        var whole = region ?? Box.FromShape(shape);
+        var first = whole.Start.Select(s => (int)(s / step)).ToArray();
+        var last = whole.Start.Select((s, d) => (int)((s + whole.Size[d] + step - 1) / step)).ToArray();
+        var total = (last[0] - first[0]) * (last[1] - first[1]) * (last[2] - first[2]);
         var table = BinTable(options.LuminanceLevels);
         var done = 0;
-        for (var bz = 0; bz < counts[0]; bz++)
-        for (var by = 0; by < counts[1]; by++)
-        for (var bx = 0; bx < counts[2]; bx++)
+        for (var bz = first[0]; bz < last[0]; bz++)
+        for (var by = first[1]; by < last[1]; by++)
+        for (var bx = first[2]; bx < last[2]; bx++)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var writeBox = new Box([bz * (long)step, by * (long)step, bx * (long)step], [Math.Min(step, shape[0] - (bz * step)), Math.Min(step, shape[1] - (by * step)), Math.Min(step, shape[2] - (bx * step))]);

@@ -1,0 +1,194 @@
+#!/usr/bin/env bash
+# Starts or stops a throw-away Slurm 22.05 cluster on this machine for the tests: one controller and two nodes (n1, n2)
+# on localhost, each on its own port, with munge authentication and no accounting.
+#
+#   scripts/slurm-test-cluster.sh up DIR     installs the Debian packages if missing, writes DIR/slurm.conf, starts munged
+#                                            (as user munge), slurmctld and two slurmd, waits until sinfo shows both nodes
+#                                            idle, and writes DIR/env, which exports SLURM_CONF, CELLVISION_TEST_SLURM=1
+#                                            and CELLVISION_TEST_SLURM_PARTITION
+#   scripts/slurm-test-cluster.sh down DIR   stops exactly the processes "up" started, by PID (SIGKILL after a timeout),
+#                                            and leaves DIR empty
+#
+# Run as root. State, spool, logs, PID files and the munge key all live under DIR. "down" is safe to call twice or
+# after a failed "up".
+set -euo pipefail
+
+start_timeout_s=60
+stop_timeout_s=10
+partition=test
+
+usage() {
+  echo "usage: $0 up|down DIR" >&2
+  exit 2
+}
+
+[ $# -eq 2 ] || usage
+command=$1
+dir=$(realpath -m "$2")
+
+# A TCP port that nothing listens on and that no other call of this function returned.
+taken_ports=()
+free_port() {
+  local port
+  for _ in $(seq 1 200); do
+    port=$((20000 + RANDOM % 20000))
+    if [[ " ${taken_ports[*]} " == *" $port "* ]]; then
+      continue
+    fi
+    if [ -z "$(ss -Htan "sport = :$port")" ]; then
+      taken_ports+=("$port")
+      echo "$port"
+      return 0
+    fi
+  done
+  echo "no free TCP port found" >&2
+  return 1
+}
+
+install_packages() {
+  if [ -x /usr/sbin/slurmctld ] && [ -x /usr/sbin/slurmd ] && command -v sbatch > /dev/null && [ -x /usr/sbin/munged ]; then
+    return 0
+  fi
+  echo "installing slurmctld, slurmd, slurm-client and munge" >&2
+  apt-get update > /dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y slurmctld slurmd slurm-client munge > /dev/null
+}
+
+# Starts a command in the background, records its PID under NAME in DIR/pids.
+launch() {
+  local name=$1
+  shift
+  "$@" > "$dir/log/$name.out" 2>&1 < /dev/null &
+  echo "$name=$!" >> "$dir/pids"
+}
+
+write_config() {
+  local controller_port=$1 n1_port=$2 n2_port=$3
+  cat > "$dir/slurm.conf" << EOF
+ClusterName=cellvision-test
+SlurmctldHost=localhost
+SlurmctldPort=$controller_port
+SlurmUser=root
+SlurmdUser=root
+AuthType=auth/munge
+AuthInfo=socket=$dir/munge/munged.socket
+CredType=cred/munge
+StateSaveLocation=$dir/state
+SlurmdSpoolDir=$dir/spool/%n
+SlurmctldPidFile=$dir/run/slurmctld.pid
+SlurmdPidFile=$dir/run/slurmd-%n.pid
+SlurmctldLogFile=$dir/log/slurmctld.log
+SlurmdLogFile=$dir/log/slurmd-%n.log
+ProctrackType=proctrack/linuxproc
+TaskPlugin=task/none
+SelectType=select/cons_tres
+SelectTypeParameters=CR_Core
+SlurmdParameters=config_overrides
+AccountingStorageType=accounting_storage/none
+JobAcctGatherType=jobacct_gather/none
+JobCompType=jobcomp/none
+MpiDefault=none
+SchedulerType=sched/backfill
+ReturnToService=2
+SlurmctldTimeout=30
+SlurmdTimeout=30
+InactiveLimit=0
+MinJobAge=300
+KillWait=2
+MaxArraySize=10001
+NodeName=n1 NodeHostname=localhost NodeAddr=127.0.0.1 Port=$n1_port CPUs=2 RealMemory=4000 State=UNKNOWN
+NodeName=n2 NodeHostname=localhost NodeAddr=127.0.0.1 Port=$n2_port CPUs=2 RealMemory=4000 State=UNKNOWN
+PartitionName=$partition Nodes=n1,n2 Default=YES MaxTime=INFINITE State=UP OverSubscribe=NO
+EOF
+}
+
+up() {
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "$0 must run as root" >&2
+    exit 1
+  fi
+  if [ -e "$dir/pids" ]; then
+    echo "$dir already holds a cluster; stop it first" >&2
+    exit 1
+  fi
+  install_packages
+  mkdir -p "$dir/state" "$dir/spool/n1" "$dir/spool/n2" "$dir/log" "$dir/run" "$dir/munge"
+  : > "$dir/pids"
+
+  # munged refuses keys and sockets that others can write: its folder belongs to munge, mode 0755 (clients must reach the socket).
+  dd if=/dev/urandom of="$dir/munge/munge.key" bs=1024 count=1 status=none
+  chown -R munge:munge "$dir/munge"
+  chmod 0755 "$dir/munge"
+  chmod 0400 "$dir/munge/munge.key"
+  chmod 0755 "$dir"
+  launch munged setpriv --reuid=munge --regid=munge --init-groups /usr/sbin/munged --foreground \
+    --socket="$dir/munge/munged.socket" --key-file="$dir/munge/munge.key" \
+    --pid-file="$dir/munge/munged.pid" --log-file="$dir/munge/munged.log" --seed-file="$dir/munge/munged.seed"
+  for _ in $(seq 1 50); do
+    [ -S "$dir/munge/munged.socket" ] && break
+    sleep 0.1
+  done
+  if [ ! -S "$dir/munge/munged.socket" ]; then
+    echo "munged did not start; its output:" >&2
+    tail -n 20 "$dir/log/munged.out" "$dir/munge/munged.log" >&2 || true
+    down
+    exit 1
+  fi
+
+  write_config "$(free_port)" "$(free_port)" "$(free_port)"
+  export SLURM_CONF="$dir/slurm.conf"
+  launch slurmctld /usr/sbin/slurmctld -D -i -f "$SLURM_CONF"
+  launch slurmd_n1 /usr/sbin/slurmd -D -N n1 -f "$SLURM_CONF"
+  launch slurmd_n2 /usr/sbin/slurmd -D -N n2 -f "$SLURM_CONF"
+
+  local deadline=$((SECONDS + start_timeout_s))
+  until [ "$(timeout 5 sinfo -h -N -p "$partition" -t idle -o '%N' 2> /dev/null | sort -u | wc -l)" -eq 2 ]; do
+    if [ "$SECONDS" -ge "$deadline" ]; then
+      echo "the test cluster did not show two idle nodes within ${start_timeout_s} s; its logs:" >&2
+      tail -n 20 "$dir"/log/*.log "$dir"/log/*.out >&2 || true
+      down
+      exit 1
+    fi
+    sleep 0.3
+  done
+  {
+    echo "export SLURM_CONF=$dir/slurm.conf"
+    echo "export CELLVISION_TEST_SLURM=1"
+    echo "export CELLVISION_TEST_SLURM_PARTITION=$partition"
+  } > "$dir/env"
+  echo "Slurm test cluster up in $dir (nodes n1, n2 idle; pids: $(tr '\n' ' ' < "$dir/pids"))"
+}
+
+# Sends SIGTERM to a PID, waits, then SIGKILL (a slurmd that lost its controller ignores SIGTERM); reaps it.
+stop_pid() {
+  local pid=$1
+  kill -TERM "$pid" 2> /dev/null || return 0
+  for _ in $(seq 1 $((stop_timeout_s * 10))); do
+    kill -0 "$pid" 2> /dev/null || break
+    sleep 0.1
+  done
+  kill -KILL "$pid" 2> /dev/null || true
+  wait "$pid" 2> /dev/null || true
+}
+
+down() {
+  if [ ! -f "$dir/pids" ]; then
+    return 0
+  fi
+  # The nodes first, then the controller, then munge; each by the PID "up" recorded.
+  local name pid
+  for name in slurmd_n1 slurmd_n2 slurmctld munged; do
+    pid=$(sed -n "s/^$name=\([0-9]\+\)$/\1/p" "$dir/pids")
+    if [ -n "$pid" ]; then
+      stop_pid "$pid"
+    fi
+  done
+  rm -rf "${dir:?}/state" "${dir:?}/spool" "${dir:?}/log" "${dir:?}/run" "${dir:?}/munge" \
+    "${dir:?}/slurm.conf" "${dir:?}/env" "${dir:?}/pids"
+}
+
+case "$command" in
+  up) up ;;
+  down) down ;;
+  *) usage ;;
+esac

@@ -1,0 +1,49 @@
+using System.Diagnostics;
+
+namespace CellVision.Distributed.Tests;
+
+/// <summary>The test cluster from <c>CELLVISION_TEST_SLURM</c>, <c>CELLVISION_TEST_SLURM_PARTITION</c> and <c>SLURM_CONF</c>.</summary>
+internal static class TestCluster
+{
+    public const string Variable = "CELLVISION_TEST_SLURM";
+
+    public static bool Available => Environment.GetEnvironmentVariable(Variable) == "1";
+
+    public static string? Partition => Environment.GetEnvironmentVariable("CELLVISION_TEST_SLURM_PARTITION");
+
+    /// <summary>Runs a Slurm command (with a time limit) and returns its output.</summary>
+    public static string Run(string program, string[] arguments, bool allowFailure)
+    {
+        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(30_000))
+        {
+            process.Kill();
+            throw new TimeoutException($"{program} {string.Join(' ', arguments)} did not finish in 30 s.");
+        }
+
+        Assert.True(allowFailure || process.ExitCode == 0, $"{program} {string.Join(' ', arguments)}: {error.Result}");
+        return output.Result;
+    }
+
+    /// <summary>Runs a Slurm command that must succeed and returns its output.</summary>
+    public static string Run(string program, params string[] arguments) => Run(program, arguments, allowFailure: false);
+
+    /// <summary>Waits until <paramref name="node"/> is idle again (after a resume).</summary>
+    public static void WaitIdle(string node)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!Run("sinfo", "-h", "-N", "-n", node, "-o", "%t").Trim().StartsWith("idle", StringComparison.Ordinal))
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"{node} did not return to idle.");
+            Thread.Sleep(300);
+        }
+    }
+}
