@@ -64,6 +64,7 @@ public static class ElephantServer
             builder.Services.AddElephantServerMessaging(options.RabbitMq);
         }
 
+        builder.Services.AddOpenApi();
         builder.Services.AddElephantServer(o =>
         {
             o.WorkspaceDirectory = options.WorkspaceDirectory;
@@ -75,7 +76,10 @@ public static class ElephantServer
         return builder;
     }
 
-    /// <summary>Builds the application with the endpoints mapped at the root.</summary>
+    /// <summary>
+    /// Builds the application with the endpoints mapped at the root, the status page at <c>/</c> (with
+    /// <c>/status.json</c>) and the OpenAPI document at <c>/openapi/v1.json</c>.
+    /// </summary>
     /// <param name="options">The settings.</param>
     /// <param name="publisher">Where progress messages go (default <see cref="NullServerMessagePublisher"/>).</param>
     /// <returns>The application; start it with <c>RunAsync</c> or <c>StartAsync</c>.</returns>
@@ -83,6 +87,8 @@ public static class ElephantServer
     {
         var app = CreateBuilder(options, publisher).Build();
         app.MapElephantEndpoints();
+        app.MapElephantStatusPage();
+        app.MapOpenApi();
         return app;
     }
 }

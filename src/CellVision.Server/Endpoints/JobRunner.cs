@@ -1,5 +1,6 @@
 using CellVision.Server.Http;
 using CellVision.Server.State;
+using CellVision.Server.Status;
 using Microsoft.AspNetCore.Http;
 
 namespace CellVision.Server.Endpoints;
@@ -40,19 +41,24 @@ internal static class JobRunner
             throw new ElephantRequestException("Process is running", 500);
         }
 
+        var activity = context.Service<JobActivity>();
+        var outcome = "failed";
         try
         {
             context.Service<TrainingParameters>().Clear();
+            activity.Begin($"{context.Request.Method} {context.Request.Path}");
             begin?.Invoke();
             var (completed, _) = await RunAbortableAsync(() =>
             {
                 work(aborted);
                 return true;
             }, aborted).ConfigureAwait(false);
+            outcome = completed ? "completed" : "aborted";
             return ElephantResponses.Completed(completed);
         }
         finally
         {
+            activity.End(outcome);
             end?.Invoke();
             states.EndExclusive();
         }

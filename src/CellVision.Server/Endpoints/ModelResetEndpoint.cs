@@ -22,8 +22,8 @@ internal static class ModelResetEndpoint
 {
     public static void Map(IEndpointRouteBuilder endpoints)
     {
-        endpoints.Post("/seg/reset", context => Reset(context, flow: false));
-        endpoints.Post("/flow/reset", context => Reset(context, flow: true));
+        endpoints.Post("/seg/reset", context => Reset(context, flow: false), "Reset the detection model", "Default: random initialisation, then the self-supervised prior when the dataset exists; From file: installs an uploaded .pth. Versatile and From URL are refused.");
+        endpoints.Post("/flow/reset", context => Reset(context, flow: true), "Reset the flow model", "Default: random initialisation; From file: installs an uploaded .pth. Versatile and From URL are refused.");
     }
 
     private static async Task<IResult> Reset(HttpContext context, bool flow)
