@@ -167,8 +167,8 @@ internal static class ServerLoad
             Prediction = new PredictionOptions { PatchSize = (24, 384, 384), MitigateEdgeDiscontinuities = true, BatchSize = 1 },
             SpotExtraction = new SpotExtractionOptions { CentreRatio = 0.4, ProbabilityThreshold = 0.5, MinimumRadius = 0, MaximumRadius = 1e6 },
         };
-        using var detector = NucleusDetector.Load(modelPath, options);
         var modelPath = Path.Combine(workspace, "models", "detection.pth");
+        using var detector = NucleusDetector.Load(modelPath, options);
         var http = new double[rounds];
         var library = new double[rounds];
         var libraryWithLoad = new double[rounds];
