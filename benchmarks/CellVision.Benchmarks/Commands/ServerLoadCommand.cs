@@ -8,7 +8,7 @@ internal static class ServerLoadCommand
     internal static Command Create()
     {
         var xml = CommonSymbols.BdvXmlArgument();
-        var timepoint = new Argument<int>("timepoint") { Description = "Timepoint to predict", Arity = ArgumentArity.ZeroOrOne, DefaultValueFactory = _ => 0 }.AtLeast(0);
+        var timepoint = CommonSymbols.TimepointArgument("Timepoint to predict");
         var threads = CommonSymbols.TorchThreadsArgument();
         var rounds = CommonSymbols.RoundsArgument(5);
         var clients = new Option<int>("--clients") { Description = "Clients polling /state/gpus every 100 ms during the training", DefaultValueFactory = _ => 20 }.AtLeast(1);

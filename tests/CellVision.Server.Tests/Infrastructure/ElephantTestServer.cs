@@ -153,9 +153,9 @@ internal sealed class ElephantTestServer : IAsyncDisposable
     /// <summary>Stops the host as Ctrl+C does (ApplicationStopping, then Kestrel drains the open requests).</summary>
     public Task StopAsync() => app.StopAsync();
 
-    /// <summary>Files that a write in progress leaves (<c>.saving</c> models, <c>.tmp</c> uploads, <c>.partial</c> Zarr chunks), anywhere in the workspace.</summary>
+    /// <summary>Files that a write in progress leaves (<c>.saving</c> and <c>.upload</c> models, <c>.tmp</c> uploads, <c>.partial</c> Zarr chunks), anywhere in the workspace.</summary>
     public string[] TemporaryFiles() =>
-        [.. Directory.EnumerateFiles(Workspace, "*", SearchOption.AllDirectories).Where(f => f.EndsWith(".saving", StringComparison.Ordinal) || f.EndsWith(".tmp", StringComparison.Ordinal) || f.EndsWith(".partial", StringComparison.Ordinal))];
+        [.. Directory.EnumerateFiles(Workspace, "*", SearchOption.AllDirectories).Where(f => new[] { ".saving", ".upload", ".tmp", ".partial" }.Any(suffix => f.EndsWith(suffix, StringComparison.Ordinal)))];
 
     public async ValueTask DisposeAsync()
     {
