@@ -41,16 +41,37 @@ internal static class JobRunner
             throw new ElephantRequestException("Process is running", 500);
         }
 
-        var activity = context.Service<JobActivity>();
-        var outcome = "failed";
         try
         {
             context.Service<TrainingParameters>().Clear();
-            activity.Begin($"{context.Request.Method} {context.Request.Path}");
             begin?.Invoke();
+            return await RunRecordedAsync(context, $"{context.Request.Method} {context.Request.Path}", () => work(aborted), aborted).ConfigureAwait(false);
+        }
+        finally
+        {
+            end?.Invoke();
+            states.EndExclusive();
+        }
+    }
+
+    /// <summary>
+    /// Runs an exclusive job's work as <see cref="RunAbortableAsync"/> does, recorded for the status page
+    /// (<see cref="JobActivity"/>) under <paramref name="name"/> with its outcome; <c>{"completed": true|false}</c>.
+    /// </summary>
+    /// <param name="context">The request.</param>
+    /// <param name="name">What the status page calls the job.</param>
+    /// <param name="work">The job.</param>
+    /// <param name="aborted">The job's abort token.</param>
+    public static async Task<IResult> RunRecordedAsync(HttpContext context, string name, Action work, CancellationToken aborted)
+    {
+        var activity = context.Service<JobActivity>();
+        var outcome = "failed";
+        activity.Begin(name);
+        try
+        {
             var (completed, _) = await RunAbortableAsync(() =>
             {
-                work(aborted);
+                work();
                 return true;
             }, aborted).ConfigureAwait(false);
             outcome = completed ? "completed" : "aborted";
@@ -59,8 +80,6 @@ internal static class JobRunner
         finally
         {
             activity.End(outcome);
-            end?.Invoke();
-            states.EndExclusive();
         }
     }
 

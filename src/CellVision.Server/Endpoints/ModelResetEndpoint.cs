@@ -2,7 +2,6 @@ using CellVision.Detection;
 using CellVision.Server.Http;
 using CellVision.Server.Jobs;
 using CellVision.Server.State;
-using CellVision.Server.Status;
 using CellVision.Server.Workspace;
 using CellVision.Torch;
 using CellVision.Torch.Serialization;
@@ -76,23 +75,7 @@ internal static class ModelResetEndpoint
                 var voxelSize = DatasetFrames.VoxelSize(request.Doubles("scales", 3));
                 var options = new PriorTrainingOptions { CropSize = (cropSize[2], cropSize[1], cropSize[0]), Crops = crops, Seed = context.Service<ElephantServerOptions>().Seed };
                 var prior = context.Service<DetectionPriorJob>();
-                var activity = context.Service<JobActivity>();
-                var outcome = "failed";
-                activity.Begin($"{context.Request.Method} {context.Request.Path} (prior)");
-                try
-                {
-                    var (completed, _) = await JobRunner.RunAbortableAsync(() =>
-                    {
-                        prior.Run(dataset, modelPath, voxelSize, request.Int("n_keep_axials", 4), options, aborted);
-                        return true;
-                    }, aborted).ConfigureAwait(false);
-                    outcome = completed ? "completed" : "aborted";
-                    return ElephantResponses.Completed(completed);
-                }
-                finally
-                {
-                    activity.End(outcome);
-                }
+                return await JobRunner.RunRecordedAsync(context, $"{context.Request.Method} {context.Request.Path} (prior)", () => prior.Run(dataset, modelPath, voxelSize, request.Int("n_keep_axials", 4), options, aborted), aborted).ConfigureAwait(false);
             }
 
             if (file is null)
