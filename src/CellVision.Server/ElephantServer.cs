@@ -64,7 +64,12 @@ public static class ElephantServer
             builder.Services.AddElephantServerMessaging(options.RabbitMq);
         }
 
-        builder.Services.AddOpenApi();
+        builder.Services.AddOpenApi(openApi => openApi.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "CellVision ELEPHANT server";
+            document.Info.Description = "The HTTP API of ELEPHANT's server (elephant-server 0.7) that the unchanged ELEPHANT client in Mastodon uses, and the status page.";
+            return Task.CompletedTask;
+        }));
         builder.Services.AddElephantServer(o =>
         {
             o.WorkspaceDirectory = options.WorkspaceDirectory;

@@ -24,6 +24,7 @@ public sealed class OpenApiTests
         Assert.Equal(200, (int)response.StatusCode);
         var document = await ElephantTestServer.JsonAsync(response);
         Assert.StartsWith("3.", document.GetProperty("openapi").GetString(), StringComparison.Ordinal);
+        Assert.Equal("CellVision ELEPHANT server", document.GetProperty("info").GetProperty("title").GetString());
         var paths = document.GetProperty("paths");
         foreach (var (path, method) in ElephantEndpoints)
         {
