@@ -1,5 +1,6 @@
 using CellVision.Server.Endpoints;
 using CellVision.Server.Http;
+using CellVision.Server.Status;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 
@@ -30,6 +31,24 @@ public static class ElephantEndpointRouteBuilderExtensions
         FlowEndpoints.Map(group);
         ModelResetEndpoint.Map(group);
         DownloadEndpoints.Map(group);
+        return group;
+    }
+
+    /// <summary>
+    /// Maps the status page at <paramref name="prefix"/><c>/</c> (state, the running job's progress and loss curve,
+    /// devices, the last log records; the ELEPHANT client never requests it) and the JSON it polls every second at
+    /// <paramref name="prefix"/><c>/status.json</c>. Needs
+    /// <see cref="Microsoft.Extensions.DependencyInjection.ElephantServiceCollectionExtensions.AddElephantServer"/>.
+    /// </summary>
+    /// <param name="endpoints">The application or a group.</param>
+    /// <param name="prefix">The path below which the page is served (default none).</param>
+    /// <returns>The group holding the two endpoints.</returns>
+    public static RouteGroupBuilder MapElephantStatusPage(this IEndpointRouteBuilder endpoints, string prefix = "")
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        ArgumentNullException.ThrowIfNull(prefix);
+        var group = endpoints.MapGroup(prefix);
+        StatusEndpoints.Map(group);
         return group;
     }
 }

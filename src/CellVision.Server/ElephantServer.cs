@@ -64,6 +64,12 @@ public static class ElephantServer
             builder.Services.AddElephantServerMessaging(options.RabbitMq);
         }
 
+        builder.Services.AddOpenApi(openApi => openApi.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "CellVision ELEPHANT server";
+            document.Info.Description = "The HTTP API of ELEPHANT's server (elephant-server 0.7) that the unchanged ELEPHANT client in Mastodon uses, and the status page.";
+            return Task.CompletedTask;
+        }));
         builder.Services.AddElephantServer(o =>
         {
             o.WorkspaceDirectory = options.WorkspaceDirectory;
@@ -75,7 +81,10 @@ public static class ElephantServer
         return builder;
     }
 
-    /// <summary>Builds the application with the endpoints mapped at the root.</summary>
+    /// <summary>
+    /// Builds the application with the endpoints mapped at the root, the status page at <c>/</c> (with
+    /// <c>/status.json</c>) and the OpenAPI document at <c>/openapi/v1.json</c>.
+    /// </summary>
     /// <param name="options">The settings.</param>
     /// <param name="publisher">Where progress messages go (default <see cref="NullServerMessagePublisher"/>).</param>
     /// <returns>The application; start it with <c>RunAsync</c> or <c>StartAsync</c>.</returns>
@@ -83,6 +92,8 @@ public static class ElephantServer
     {
         var app = CreateBuilder(options, publisher).Build();
         app.MapElephantEndpoints();
+        app.MapElephantStatusPage();
+        app.MapOpenApi();
         return app;
     }
 }

@@ -3,8 +3,10 @@ using CellVision.Server.Http;
 using CellVision.Server.Jobs;
 using CellVision.Server.Messaging;
 using CellVision.Server.State;
+using CellVision.Server.Status;
 using CellVision.Server.Workspace;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -15,7 +17,9 @@ public static class ElephantServiceCollectionExtensions
     /// <summary>
     /// Adds the server's state machine, workspace, jobs and (unless one is registered already) the
     /// <see cref="NullServerMessagePublisher"/>; map the endpoints with
-    /// <see cref="Microsoft.AspNetCore.Builder.ElephantEndpointRouteBuilderExtensions.MapElephantEndpoints"/>. On application shutdown every running
+    /// <see cref="Microsoft.AspNetCore.Builder.ElephantEndpointRouteBuilderExtensions.MapElephantEndpoints"/>, and the
+    /// status page's job progress and log buffer (a logger provider keeping the last records; map the page with
+    /// <see cref="Microsoft.AspNetCore.Builder.ElephantEndpointRouteBuilderExtensions.MapElephantStatusPage"/>). On application shutdown every running
     /// job is aborted (trainings stop at their next step, leaving the last saved model).
     /// </summary>
     /// <param name="services">The services.</param>
@@ -43,6 +47,9 @@ public static class ElephantServiceCollectionExtensions
         services.TryAddSingleton<DetectionPriorJob>();
         services.TryAddSingleton<FlowPredictionJob>();
         services.TryAddSingleton<ElephantEndpointFilter>();
+        services.TryAddSingleton<JobActivity>();
+        services.TryAddSingleton<ServerLogRing>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ILoggerProvider, StatusLoggerProvider>());
         services.AddHostedService<AbortOnShutdown>();
         return services;
     }

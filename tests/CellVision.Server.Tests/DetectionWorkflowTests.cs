@@ -273,8 +273,33 @@ public sealed class DetectionWorkflowTests
             await server.StopAsync();
             using var trained = await training;
             Assert.Equal("{\"completed\":false}", await trained.Content.ReadAsStringAsync());
-            Assert.Empty(Directory.GetFiles(Path.Combine(server.Workspace, "models"), "*.saving"));
+            Assert.Empty(server.TemporaryFiles());
             using var model = DetectionUNet.LoadEnsemble(Path.Combine(server.Workspace, "models", "detection.pth"))[0];
+        }
+        finally
+        {
+            await server.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task ShutdownDuringABatchTrainingLeavesALoadableModelAndNoTemporaryFiles()
+    {
+        var server = await ElephantTestServer.StartAsync();
+        try
+        {
+            await server.PrepareTinyDatasetAsync();
+            var training = server.PostJsonAsync("seg/train", ClientJson.Train(ClientJson.TinySpots(0, 1, 2), epochs: 10_000));
+            await WaitUntilAsync(() => Task.FromResult(server.Publisher.On(ServerQueues.Update).Count >= 2 || training.IsCompleted), server);
+            Assert.False(training.IsCompleted, "the training ended before the shutdown");
+
+            await server.StopAsync();
+            using var trained = await training;
+            Assert.Equal("{\"completed\":false}", await trained.Content.ReadAsStringAsync());
+            Assert.Empty(server.TemporaryFiles());
+            var models = Directory.GetFiles(Path.Combine(server.Workspace, "models"));
+            Assert.Equal(["detection.pth"], models.Select(Path.GetFileName));
+            using var model = DetectionUNet.LoadEnsemble(models[0])[0];
         }
         finally
         {

@@ -92,5 +92,10 @@ public sealed class ModelFileTests
         }
 
         Assert.Equal(0, await DetectionWorkflowTests.StateAsync(server));
+        var job = (await Status.StatusPageTests.StatusAsync(server)).GetProperty("job");
+        Assert.Equal("POST /seg/reset (prior)", job.GetProperty("name").GetString());
+        Assert.Equal("completed", job.GetProperty("outcome").GetString());
+        Assert.Equal((3, 3), (job.GetProperty("epoch").GetInt32(), job.GetProperty("epochs").GetInt32()));
+        Assert.NotEqual(0, job.GetProperty("losses").GetArrayLength());
     }
 }

@@ -51,6 +51,7 @@ internal static class BenchmarkRoot
         BdvComparisonCommand.Create(),
         KnnComparisonCommand.Create(),
         DetectFrameCommand.Create(),
+        ServerLoadCommand.Create(),
         PlantSegAccuracyCommand.Create(),
         LabelRateCommand.Create(),
         FlowStepCommand.Create(),

@@ -12,6 +12,9 @@ internal static class CommonSymbols
         DefaultValueFactory = _ => "../shared/data/elephant-sample-3dt/sample.xml",
     };
 
+    internal static Argument<int> TimepointArgument(string description) =>
+        new Argument<int>("timepoint") { Description = description, Arity = ArgumentArity.ZeroOrOne, DefaultValueFactory = _ => 0 }.AtLeast(0);
+
     // Two libtorch threads by default: the published figures were taken on 2-core machines.
     private const string TorchThreadsDescription = "libtorch intra-op threads";
 

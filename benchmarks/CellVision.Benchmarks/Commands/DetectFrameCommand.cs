@@ -8,7 +8,7 @@ internal static class DetectFrameCommand
     internal static Command Create()
     {
         var xml = CommonSymbols.BdvXmlArgument();
-        var timepoint = new Argument<int>("timepoint") { Description = "Timepoint to detect", Arity = ArgumentArity.ZeroOrOne, DefaultValueFactory = _ => 0 }.AtLeast(0);
+        var timepoint = CommonSymbols.TimepointArgument("Timepoint to detect");
         var threads = CommonSymbols.TorchThreadsArgument();
         var rounds = CommonSymbols.RoundsArgument(3);
         var command = new Command("detect-frame", "End-to-end time to detect one frame: read, normalise, predict with ELEPHANT's patching (random weights), ellipsoids")

@@ -22,7 +22,7 @@ internal static class CtcExportEndpoint
 {
     private const int MinimumVoxels = 20;
 
-    public static void Map(IEndpointRouteBuilder endpoints) => endpoints.Post("/download/ctc", Export);
+    public static void Map(IEndpointRouteBuilder endpoints) => endpoints.Post("/download/ctc", Export, "Export CTC", "A zip of mask<t>.tif (uint16) for every timepoint in the range and every timepoint with spots, each spot drawn with its track id.");
 
     private static async Task<IResult> Export(HttpContext context)
     {

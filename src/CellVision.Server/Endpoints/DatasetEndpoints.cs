@@ -19,8 +19,8 @@ internal static class DatasetEndpoints
 
     public static void Map(IEndpointRouteBuilder endpoints)
     {
-        endpoints.Post("/dataset/check", Check);
-        endpoints.Post("/dataset/generate", Generate);
+        endpoints.Post("/dataset/check", Check, "Check a dataset", "Compares imgs.zarr and the other arrays with the image shape; answers ready or the first problem.");
+        endpoints.Post("/dataset/generate", Generate, "Initialise a dataset", "Converts the uploaded HDF5 file to the Zarr arrays (204 when none was uploaded); publishes the progress per timepoint.");
     }
 
     /// <summary><c>{"message": "ready"}</c>, or the first problem (shown by the client, which then offers to generate).</summary>

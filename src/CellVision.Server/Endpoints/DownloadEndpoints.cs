@@ -10,7 +10,7 @@ internal static class DownloadEndpoints
 {
     public static void Map(IEndpointRouteBuilder endpoints)
     {
-        endpoints.Post("/download/model", Model);
+        endpoints.Post("/download/model", Model, "Download a model", "The .pth bytes of the model; 204 when it does not exist.");
         CtcExportEndpoint.Map(endpoints);
     }
 

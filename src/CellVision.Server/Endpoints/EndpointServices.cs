@@ -18,15 +18,19 @@ internal static class EndpointServices
     /// <param name="endpoints">The group.</param>
     /// <param name="pattern">The route.</param>
     /// <param name="handler">The handler.</param>
-    public static RouteHandlerBuilder Post(this IEndpointRouteBuilder endpoints, string pattern, Func<HttpContext, Task<IResult>> handler) =>
-        endpoints.MapPost(pattern, handler);
+    /// <param name="summary">The OpenAPI summary: what the client does with it.</param>
+    /// <param name="description">The OpenAPI description: what the server does.</param>
+    public static RouteHandlerBuilder Post(this IEndpointRouteBuilder endpoints, string pattern, Func<HttpContext, Task<IResult>> handler, string summary, string description) =>
+        endpoints.MapPost(pattern, handler).WithSummary(summary).WithDescription(description);
 
     /// <summary>Maps a GET handler as a route handler (so the group's endpoint filter applies).</summary>
     /// <param name="endpoints">The group.</param>
     /// <param name="pattern">The route.</param>
     /// <param name="handler">The handler.</param>
-    public static RouteHandlerBuilder Get(this IEndpointRouteBuilder endpoints, string pattern, Func<HttpContext, Task<IResult>> handler) =>
-        endpoints.MapGet(pattern, handler);
+    /// <param name="summary">The OpenAPI summary: what the client does with it.</param>
+    /// <param name="description">The OpenAPI description: what the server does.</param>
+    public static RouteHandlerBuilder Get(this IEndpointRouteBuilder endpoints, string pattern, Func<HttpContext, Task<IResult>> handler, string summary, string description) =>
+        endpoints.MapGet(pattern, handler).WithSummary(summary).WithDescription(description);
 
     /// <summary>Runs blocking work (training, conversion, prediction) on a dedicated thread.</summary>
     /// <typeparam name="T">The result.</typeparam>

@@ -13,9 +13,9 @@ internal static class FlowEndpoints
 {
     public static void Map(IEndpointRouteBuilder endpoints)
     {
-        endpoints.Post("/flow/update", Update);
-        endpoints.Post("/flow/train", Train);
-        endpoints.Post("/flow/predict", Predict);
+        endpoints.Post("/flow/update", Update, "Update flow labels", "Writes flow_labels.zarr for each frame pair of the approved links; reset empties the array.");
+        endpoints.Post("/flow/train", Train, "Train flow", "Writes the flow labels of the sent links and trains n_epochs epochs on the frame pairs, saving the model after each epoch; the request stays open until the end.");
+        endpoints.Post("/flow/predict", Predict, "Predict flow", "The flow of frame t back to t - 1 from the model as last saved: per query spot its id, estimated position at t - 1 and squared displacement.");
     }
 
     /// <summary>Flow label update (or reset); an interleaving job.</summary>

@@ -1,5 +1,6 @@
 using CellVision.Server.Http;
 using CellVision.Server.State;
+using CellVision.Server.Status;
 using Microsoft.AspNetCore.Http;
 
 namespace CellVision.Server.Endpoints;
@@ -44,17 +45,41 @@ internal static class JobRunner
         {
             context.Service<TrainingParameters>().Clear();
             begin?.Invoke();
-            var (completed, _) = await RunAbortableAsync(() =>
-            {
-                work(aborted);
-                return true;
-            }, aborted).ConfigureAwait(false);
-            return ElephantResponses.Completed(completed);
+            return await RunRecordedAsync(context, $"{context.Request.Method} {context.Request.Path}", () => work(aborted), aborted).ConfigureAwait(false);
         }
         finally
         {
             end?.Invoke();
             states.EndExclusive();
+        }
+    }
+
+    /// <summary>
+    /// Runs an exclusive job's work as <see cref="RunAbortableAsync"/> does, recorded for the status page
+    /// (<see cref="JobActivity"/>) under <paramref name="name"/> with its outcome; <c>{"completed": true|false}</c>.
+    /// </summary>
+    /// <param name="context">The request.</param>
+    /// <param name="name">What the status page calls the job.</param>
+    /// <param name="work">The job.</param>
+    /// <param name="aborted">The job's abort token.</param>
+    public static async Task<IResult> RunRecordedAsync(HttpContext context, string name, Action work, CancellationToken aborted)
+    {
+        var activity = context.Service<JobActivity>();
+        var outcome = "failed";
+        activity.Begin(name);
+        try
+        {
+            var (completed, _) = await RunAbortableAsync(() =>
+            {
+                work();
+                return true;
+            }, aborted).ConfigureAwait(false);
+            outcome = completed ? "completed" : "aborted";
+            return ElephantResponses.Completed(completed);
+        }
+        finally
+        {
+            activity.End(outcome);
         }
     }
 

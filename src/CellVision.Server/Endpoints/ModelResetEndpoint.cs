@@ -22,8 +22,8 @@ internal static class ModelResetEndpoint
 {
     public static void Map(IEndpointRouteBuilder endpoints)
     {
-        endpoints.Post("/seg/reset", context => Reset(context, flow: false));
-        endpoints.Post("/flow/reset", context => Reset(context, flow: true));
+        endpoints.Post("/seg/reset", context => Reset(context, flow: false), "Reset the detection model", "Default: random initialisation, then the self-supervised prior when the dataset exists; From file: installs an uploaded .pth. Versatile and From URL are refused.");
+        endpoints.Post("/flow/reset", context => Reset(context, flow: true), "Reset the flow model", "Default: random initialisation; From file: installs an uploaded .pth. Versatile and From URL are refused.");
     }
 
     private static async Task<IResult> Reset(HttpContext context, bool flow)
@@ -75,12 +75,7 @@ internal static class ModelResetEndpoint
                 var voxelSize = DatasetFrames.VoxelSize(request.Doubles("scales", 3));
                 var options = new PriorTrainingOptions { CropSize = (cropSize[2], cropSize[1], cropSize[0]), Crops = crops, Seed = context.Service<ElephantServerOptions>().Seed };
                 var prior = context.Service<DetectionPriorJob>();
-                var (completed, _) = await JobRunner.RunAbortableAsync(() =>
-                {
-                    prior.Run(dataset, modelPath, voxelSize, request.Int("n_keep_axials", 4), options, aborted);
-                    return true;
-                }, aborted).ConfigureAwait(false);
-                return ElephantResponses.Completed(completed);
+                return await JobRunner.RunRecordedAsync(context, $"{context.Request.Method} {context.Request.Path} (prior)", () => prior.Run(dataset, modelPath, voxelSize, request.Int("n_keep_axials", 4), options, aborted), aborted).ConfigureAwait(false);
             }
 
             if (file is null)

@@ -14,8 +14,8 @@ internal static class ParamsEndpoints
     // ASP.NET Core's route template "/params" also matches "/params/"; no redirect is ever sent.
     public static void Map(IEndpointRouteBuilder endpoints)
     {
-        endpoints.Post("/params", Set);
-        endpoints.Get("/params", Get);
+        endpoints.Post("/params", Set, "Set training parameters", "Learning rate and crop count for the training that runs now.");
+        endpoints.Get("/params", Get, "Read training parameters", "The learning rate and crop count last posted to /params.");
     }
 
     private static async Task<IResult> Set(HttpContext context)

@@ -13,9 +13,9 @@ internal static class SegmentationEndpoints
 {
     public static void Map(IEndpointRouteBuilder endpoints)
     {
-        endpoints.Post("/seg/update", Update);
-        endpoints.Post("/seg/train", Train);
-        endpoints.Post("/seg/predict", Predict);
+        endpoints.Post("/seg/update", Update, "Update detection labels", "Rebuilds the label frames of the sent timepoints (batch, live or reset); pauses a running training meanwhile.");
+        endpoints.Post("/seg/train", Train, "Train detection", "Writes the labels of the sent spots and trains n_epochs epochs (or live: one epoch per live label update), saving the model after each epoch; the request stays open until the end.");
+        endpoints.Post("/seg/predict", Predict, "Predict spots", "Detects the nuclei of a timepoint (or of crop_box) with the model as last saved; pauses a running training meanwhile.");
     }
 
     /// <summary>Label update (batch, live or reset); waits for a running prediction/update and pauses a training.</summary>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using CellVision.Server.Http;
 using CellVision.Server.State;
 using CellVision.Torch;
@@ -14,41 +15,42 @@ internal static class StateEndpoints
 
     public static void Map(IEndpointRouteBuilder endpoints)
     {
-        endpoints.Get("/state/gpus", Gpus);
-        endpoints.Post("/state/process", SetProcess);
-        endpoints.Get("/state/process", GetProcess);
+        endpoints.Get("/state/gpus", Gpus, "Devices (liveness poll)", "One entry per CUDA device, or the CPU entry with the host memory; the client polls it every second; never waits for a job.");
+        endpoints.Post("/state/process", SetProcess, "Set the process state", "state 0 (IDLE) aborts the running training, prediction, update or export at its next step.");
+        endpoints.Get("/state/process", GetProcess, "Read the process state", "0 IDLE, 1 RUN, 2 WAIT.");
     }
 
     /// <summary>One entry per CUDA device, or ELEPHANT's CPU pseudo entry with the host memory; never blocks.</summary>
-    private static Task<IResult> Gpus(HttpContext context)
+    private static Task<IResult> Gpus(HttpContext context) => Task.FromResult(ElephantResponses.Json(WriteGpus));
+
+    /// <summary>Writes the <c>/state/gpus</c> array (also shown by the status page).</summary>
+    /// <param name="w">The writer.</param>
+    public static void WriteGpus(Utf8JsonWriter w)
     {
         var devices = TorchRuntime.IsCudaAvailable ? TorchRuntime.CudaDeviceCount : 0;
         var (total, used) = HostMemory();
-        return Task.FromResult(ElephantResponses.Json(w =>
+        w.WriteStartArray();
+        if (devices == 0)
         {
-            w.WriteStartArray();
-            if (devices == 0)
-            {
-                w.WriteStartObject();
-                w.WriteString("id", "GPU is not available");
-                w.WriteNumber("mem_total", Math.Round(total / MiB, 1));
-                w.WriteNumber("mem_used", Math.Round(used / MiB, 1));
-                w.WriteString("name", "CPU is used");
-                w.WriteEndObject();
-            }
+            w.WriteStartObject();
+            w.WriteString("id", "GPU is not available");
+            w.WriteNumber("mem_total", Math.Round(total / MiB, 1));
+            w.WriteNumber("mem_used", Math.Round(used / MiB, 1));
+            w.WriteString("name", "CPU is used");
+            w.WriteEndObject();
+        }
 
-            for (var i = 0; i < devices; i++)
-            {
-                w.WriteStartObject();
-                w.WriteString("id", i.ToString(CultureInfo.InvariantCulture));
-                w.WriteNumber("mem_total", 0);
-                w.WriteNumber("mem_used", 0);
-                w.WriteString("name", $"CUDA device {i}");
-                w.WriteEndObject();
-            }
+        for (var i = 0; i < devices; i++)
+        {
+            w.WriteStartObject();
+            w.WriteString("id", i.ToString(CultureInfo.InvariantCulture));
+            w.WriteNumber("mem_total", 0);
+            w.WriteNumber("mem_used", 0);
+            w.WriteString("name", $"CUDA device {i}");
+            w.WriteEndObject();
+        }
 
-            w.WriteEndArray();
-        }));
+        w.WriteEndArray();
     }
 
     private static async Task<IResult> SetProcess(HttpContext context)

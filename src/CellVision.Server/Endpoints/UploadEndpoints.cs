@@ -20,7 +20,7 @@ internal static class UploadEndpoints
         MultipartHeadersLengthLimit = 64 * 1024,
     };
 
-    public static void Map(IEndpointRouteBuilder endpoints) => endpoints.Post("/upload/image", Upload);
+    public static void Map(IEndpointRouteBuilder endpoints) => endpoints.Post("/upload/image", Upload, "Upload an image file", "Chunked upload of the HDF5 file: init, append, complete or cancel.");
 
     /// <summary>Reads a multipart or urlencoded form without size limits.</summary>
     /// <param name="context">The request.</param>

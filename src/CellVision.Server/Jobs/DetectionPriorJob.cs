@@ -4,6 +4,7 @@ using CellVision.Detection;
 using CellVision.Networks;
 using CellVision.Server.Messaging;
 using CellVision.Server.State;
+using CellVision.Server.Status;
 using Microsoft.Extensions.Logging;
 
 namespace CellVision.Server.Jobs;
@@ -13,7 +14,7 @@ namespace CellVision.Server.Jobs;
 /// prior (<see cref="DetectionPrior"/>): three runs of <c>n_crops</c> crops from every frame, learning rates 1e-2, 1e-3,
 /// 1e-4, each run saving the model and publishing "Model updated". Pauses while WAIT; an abort keeps the last saved run.
 /// </summary>
-internal sealed partial class DetectionPriorJob(ProcessStateMachine states, ModelFiles models, IServerMessagePublisher publisher, ILogger<DetectionPriorJob> logger)
+internal sealed partial class DetectionPriorJob(ProcessStateMachine states, ModelFiles models, IServerMessagePublisher publisher, JobActivity activity, ILogger<DetectionPriorJob> logger)
 {
     private static readonly double[] LearningRates = [1e-2, 1e-3, 1e-4];
 
@@ -38,10 +39,11 @@ internal sealed partial class DetectionPriorJob(ProcessStateMachine states, Mode
                 frames.Add(Normalization.MinMaxToUnit(raw));
             }
 
-            var hook = new TrainingStepHook(states, new TrainingParameters(), () => 0, _ => { }, logger, cancellationToken);
-            foreach (var lr in LearningRates)
+            var hook = new TrainingStepHook(states, new TrainingParameters(), activity, () => 0, _ => { }, logger, cancellationToken);
+            for (var run = 0; run < LearningRates.Length; run++)
             {
-                hook.Report(default);
+                var lr = LearningRates[run];
+                hook.BeginEpoch(run + 1, LearningRates.Length);
                 var losses = DetectionPrior.Train(model, KeepAxials.FromLevels(keepAxialLevels), frames, options with { LearningRates = [lr] }, hook, cancellationToken);
                 ModelFiles.Save(model, modelPath);
                 Log.Run(logger, lr, losses.Count > 0 ? losses[0] : double.NaN);

@@ -3,6 +3,7 @@ using CellVision.Detection;
 using CellVision.Networks;
 using CellVision.Server.Messaging;
 using CellVision.Server.State;
+using CellVision.Server.Status;
 using Microsoft.Extensions.Logging;
 
 namespace CellVision.Server.Jobs;
@@ -20,6 +21,7 @@ internal sealed partial class DetectionTrainingJob(
     LiveUpdates live,
     ModelFiles models,
     IServerMessagePublisher publisher,
+    JobActivity activity,
     ILogger<DetectionTrainingJob> logger)
 {
     /// <summary>Runs the training until its epochs are done (batch) or it is aborted.</summary>
@@ -30,7 +32,7 @@ internal sealed partial class DetectionTrainingJob(
     {
         using var model = models.LoadOrCreate(request.ModelPath);
         using var trainer = new DetectionTrainer(model, KeepAxials.FromLevels(request.KeepAxialLevels), request.Training);
-        var hook = new TrainingStepHook(states, parameters, () => trainer.LearningRate, lr => trainer.LearningRate = lr, logger, cancellationToken);
+        var hook = new TrainingStepHook(states, parameters, activity, () => trainer.LearningRate, lr => trainer.LearningRate = lr, logger, cancellationToken);
         if (request.Live)
         {
             RunLive(request, model, trainer, hook, cancellationToken);
@@ -57,7 +59,7 @@ internal sealed partial class DetectionTrainingJob(
 
             for (var epoch = 1; epoch <= request.Training.Epochs; epoch++)
             {
-                hook.Report(default);
+                hook.BeginEpoch(epoch, request.Training.Epochs);
                 var loss = trainer.TrainEpoch(frames, hook, cancellationToken);
                 Saved(model, request, epoch, request.Training.Epochs, loss);
             }
@@ -85,7 +87,7 @@ internal sealed partial class DetectionTrainingJob(
                     trainer.CropsPerTimepoint = crops;
                 }
 
-                hook.Report(default);
+                hook.BeginEpoch(epoch, 0);
                 using var frame = DatasetFrames.Read(images, t, request.VoxelSize, cancellationToken);
                 using var normalised = Normalization.MinMaxToUnit(frame);
                 using var labels = DetectionLabelWriter.Read(request.DatasetFolder, t, request.VoxelSize, cancellationToken);

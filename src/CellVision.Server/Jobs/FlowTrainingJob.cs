@@ -2,6 +2,7 @@ using CellVision.Core.Geometry;
 using CellVision.Core.Volumes;
 using CellVision.Server.Messaging;
 using CellVision.Server.State;
+using CellVision.Server.Status;
 using CellVision.Tracking;
 using Microsoft.Extensions.Logging;
 
@@ -17,6 +18,7 @@ internal sealed partial class FlowTrainingJob(
     TrainingParameters parameters,
     ModelFiles models,
     IServerMessagePublisher publisher,
+    JobActivity activity,
     ILogger<FlowTrainingJob> logger)
 {
     /// <summary>Trains until the epochs are done.</summary>
@@ -44,10 +46,10 @@ internal sealed partial class FlowTrainingJob(
 
             using var model = models.LoadOrCreateFlow(modelPath);
             using var trainer = new FlowTrainer(model, settings.KeepAxialFlags, options with { NormFactor = settings.NormFactor });
-            var hook = new TrainingStepHook(states, parameters, () => trainer.LearningRate, lr => trainer.LearningRate = lr, logger, cancellationToken);
+            var hook = new TrainingStepHook(states, parameters, activity, () => trainer.LearningRate, lr => trainer.LearningRate = lr, logger, cancellationToken);
             for (var epoch = 1; epoch <= options.Epochs; epoch++)
             {
-                hook.Report(default);
+                hook.BeginEpoch(epoch, options.Epochs);
                 var loss = trainer.TrainEpoch(pairs, hook, cancellationToken);
                 ModelFiles.Save(model, modelPath);
                 Log.Epoch(logger, epoch, options.Epochs, loss);

@@ -4,7 +4,9 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using CellVision.Server.Status;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 
 namespace CellVision.Server.Tests.Infrastructure;
@@ -46,8 +48,11 @@ internal sealed class ElephantTestServer : IAsyncDisposable
         var builder = ElephantServer.CreateBuilder(new ElephantServerOptions { WorkspaceDirectory = folder.Path, Urls = "http://127.0.0.1:0", Seed = seed }, publisher);
         builder.Logging.ClearProviders();
         builder.Logging.AddProvider(logs);
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ILoggerProvider, StatusLoggerProvider>());
         var app = builder.Build();
         app.MapElephantEndpoints(prefix);
+        app.MapElephantStatusPage(prefix);
+        app.MapOpenApi();
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new ElephantTestServer(app, folder, publisher, logs, new Uri(address + "/"));
@@ -147,6 +152,10 @@ internal sealed class ElephantTestServer : IAsyncDisposable
 
     /// <summary>Stops the host as Ctrl+C does (ApplicationStopping, then Kestrel drains the open requests).</summary>
     public Task StopAsync() => app.StopAsync();
+
+    /// <summary>Files that a write in progress leaves (<c>.saving</c> and <c>.upload</c> models, <c>.tmp</c> uploads, <c>.partial</c> Zarr chunks), anywhere in the workspace.</summary>
+    public string[] TemporaryFiles() =>
+        [.. Directory.EnumerateFiles(Workspace, "*", SearchOption.AllDirectories).Where(f => new[] { ".saving", ".upload", ".tmp", ".partial" }.Any(suffix => f.EndsWith(suffix, StringComparison.Ordinal)))];
 
     public async ValueTask DisposeAsync()
     {
