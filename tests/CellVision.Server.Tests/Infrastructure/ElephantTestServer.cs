@@ -40,13 +40,19 @@ internal sealed class ElephantTestServer : IAsyncDisposable
 
     public IServiceProvider Services => app.Services;
 
-    public static async Task<ElephantTestServer> StartAsync(int? seed = 1, string prefix = "")
+    /// <summary>Starts the server; with <paramref name="broker"/> it publishes to that RabbitMQ broker, as `serve --rabbitmq` does, instead of recording.</summary>
+    public static async Task<ElephantTestServer> StartAsync(int? seed = 1, string prefix = "", Uri? broker = null)
     {
         var folder = new TemporaryFolder();
         var publisher = new RecordingPublisher();
         var logs = new RecordingLoggerProvider();
-        var builder = ElephantServer.CreateBuilder(new ElephantServerOptions { WorkspaceDirectory = folder.Path, Urls = "http://127.0.0.1:0", Seed = seed }, publisher);
-        builder.Logging.ClearProviders();
+        var options = new ElephantServerOptions { WorkspaceDirectory = folder.Path, Urls = "http://127.0.0.1:0", Seed = seed, RabbitMq = broker };
+        var builder = ElephantServer.CreateBuilder(options, broker is null ? publisher : null);
+        if (broker is null)
+        {
+            builder.Logging.ClearProviders();
+        }
+
         builder.Logging.AddProvider(logs);
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ILoggerProvider, StatusLoggerProvider>());
         var app = builder.Build();
