@@ -65,19 +65,7 @@ public static unsafe class IncasemClahe
             throw new ClaheException($"incasem CLAHE needs a 3-D input and an output of the same shape; got [{string.Join(", ", input.Shape)}] and [{string.Join(", ", output.Shape)}].");
         }
 
-        Process(
-            [.. input.Shape],
-            null,
-            box =>
-            {
-                var crop = new Volume<byte>((int)box.Size[0], (int)box.Size[1], (int)box.Size[2]);
-                input.Read(box, crop.Span, cancellationToken: cancellationToken);
-                return crop;
-            },
-            (box, block) => output.Write(box, (ReadOnlySpan<byte>)block.Span, cancellationToken: cancellationToken),
-            options,
-            progress,
-            cancellationToken);
+        ProcessChunked(input, output, null, options, progress, cancellationToken);
     }
 
     /// <summary>
@@ -111,6 +99,10 @@ public static unsafe class IncasemClahe
             }
         }
 
+        ProcessChunked(input, output, region, options, progress, cancellationToken);
+    }
+
+    private static void ProcessChunked(IChunkedVolume input, IChunkedVolume output, Box? region, IncasemClaheOptions? options, IProgress<(int Done, int Total)>? progress, CancellationToken cancellationToken) =>
         Process(
             [.. input.Shape],
             region,
@@ -124,7 +116,6 @@ public static unsafe class IncasemClahe
             options,
             progress,
             cancellationToken);
-    }
 
     /// <summary>Equalises the write blocks of <paramref name="region"/> (null: the whole volume), in C order.</summary>
     private static void Process(long[] shape, Box? region, Func<Box, Volume<byte>> read, Action<Box, Volume<byte>> write, IncasemClaheOptions? options, IProgress<(int Done, int Total)>? progress, CancellationToken cancellationToken)
