@@ -36,14 +36,23 @@ internal static class TestCluster
     /// <summary>Runs a Slurm command that must succeed and returns its output.</summary>
     public static string Run(string program, params string[] arguments) => Run(program, arguments, allowFailure: false);
 
-    /// <summary>Waits until <paramref name="node"/> is idle again (after a resume).</summary>
-    public static void WaitIdle(string node)
+    /// <summary>
+    /// Returns <paramref name="node"/> to service and waits until it is idle. A node whose killed jobs are still
+    /// completing refuses the resume, so it is asked again until the controller accepts it.
+    /// </summary>
+    public static void ResumeAndWaitIdle(string node)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (!Run("sinfo", "-h", "-N", "-n", node, "-o", "%t").Trim().StartsWith("idle", StringComparison.Ordinal))
+        var deadline = DateTime.UtcNow.AddSeconds(120);
+        var state = "";
+        while (!(state = Run("sinfo", "-h", "-N", "-n", node, "-o", "%t").Trim()).StartsWith("idle", StringComparison.Ordinal))
         {
-            Assert.True(DateTime.UtcNow < deadline, $"{node} did not return to idle.");
-            Thread.Sleep(300);
+            Assert.True(DateTime.UtcNow < deadline, $"{node} did not return to idle (state {state}).");
+            if (state.StartsWith("down", StringComparison.Ordinal) || state.StartsWith("drain", StringComparison.Ordinal))
+            {
+                Run("scontrol", ["update", $"nodename={node}", "state=resume"], allowFailure: true);
+            }
+
+            Thread.Sleep(500);
         }
     }
 }
