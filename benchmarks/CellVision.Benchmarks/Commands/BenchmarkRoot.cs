@@ -53,6 +53,7 @@ internal static class BenchmarkRoot
         DetectFrameCommand.Create(),
         ServerLoadCommand.Create(),
         PlantSegAccuracyCommand.Create(),
+        DetectionLoopCommand.Create(),
         LabelRateCommand.Create(),
         FlowStepCommand.Create(),
         ShardRegionCommand.Create(),
