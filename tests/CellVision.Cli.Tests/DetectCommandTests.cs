@@ -65,4 +65,38 @@ public class DetectCommandTests
         Assert.NotEqual(0, missingOption.ExitCode);
         Assert.Contains("--model", missingOption.Error);
     }
+
+    [Fact]
+    public void Train_continues_a_model_from_corrections_in_TrackMate_xml()
+    {
+        using var folder = new TemporaryFolder();
+        using var movie = SyntheticTimeLapse.Generate(new SyntheticTimeLapseOptions { Timepoints = 1, Depth = 8, Height = 32, Width = 32, InitialNuclei = 3, Seed = 4 });
+        MovieFiles.Write(folder["movie.tif"], MovieFormat.Tiff, movie.Images, default);
+        var first = movie.Truth.SpotsAt(0)[0];
+        first.DetectionTag = Core.Annotations.DetectionTag.TruePositive;
+        LineageCsv.Write(movie.Truth, folder["first.csv"]);
+        var train = CliRunner.Run("detect", "train", "--images", folder["movie.tif"], "--annotations", folder["first.csv"],
+            "--model-out", folder["round0.pth"], "--epochs", "1", "--crops", "1", "--crop-size", "8,32,32", "--seed", "0");
+        Assert.True(train.ExitCode == 0, train.Error);
+
+        // The proofread annotations: a missed nucleus added (fn) and a false positive tagged in the background.
+        movie.Truth.SpotsAt(0)[1].DetectionTag = Core.Annotations.DetectionTag.FalseNegative;
+        movie.Truth.AddSpot(0, 1, 1, 1, 1.0).DetectionTag = Core.Annotations.DetectionTag.FalsePositive;
+        LineageFiles.Write(movie.Truth, folder["corrections.xml"], movie.Images[0], 1, "movie.tif");
+        var corrections = LineageFiles.Read(folder["corrections.xml"]);
+        Assert.Equal(
+            movie.Truth.Spots.OrderBy(s => s.Id).Select(s => s.DetectionTag),
+            corrections.Spots.OrderBy(s => s.Id).Select(s => s.DetectionTag));
+
+        var again = CliRunner.Run("detect", "train", "--images", folder["movie.tif"], "--annotations", folder["corrections.xml"],
+            "--init", folder["round0.pth"], "--model-out", folder["round1.pth"], "--epochs", "1", "--crops", "1", "--crop-size", "8,32,32", "--seed", "0");
+        Assert.True(again.ExitCode == 0, again.Error);
+        Assert.NotEqual(File.ReadAllBytes(folder["round0.pth"]), File.ReadAllBytes(folder["round1.pth"]));
+
+        // Starting from round 0's weights is not starting from the seed's random weights.
+        var fresh = CliRunner.Run("detect", "train", "--images", folder["movie.tif"], "--annotations", folder["corrections.xml"],
+            "--model-out", folder["fresh.pth"], "--epochs", "1", "--crops", "1", "--crop-size", "8,32,32", "--seed", "0");
+        Assert.True(fresh.ExitCode == 0, fresh.Error);
+        Assert.NotEqual(File.ReadAllBytes(folder["fresh.pth"]), File.ReadAllBytes(folder["round1.pth"]));
+    }
 }

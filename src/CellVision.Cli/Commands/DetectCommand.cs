@@ -28,9 +28,9 @@ internal static class DetectCommand
     private static Command Train(CommandContext context)
     {
         var images = Images();
-        var annotations = new Option<string>("--annotations") { Description = "Annotated spots: lineage CSV (timepoint,x,y,z,radius or covariance,detection_tag) or TrackMate XML; spots tagged tp/fp/tn/fn/tb/fb train", Required = true };
+        var annotations = new Option<string>("--annotations") { Description = "Annotated spots: lineage CSV (timepoint,x,y,z,radius or covariance,detection_tag) or TrackMate XML (tags in the DETECTION_TAG spot feature); spots tagged tp/fp/tn/fn/tb/fb train", Required = true };
         var modelOut = new Option<string>("--model-out") { Description = "Where to save the trained weights (.pth, ELEPHANT's keys)", Required = true };
-        var modelIn = new Option<string?>("--model-in") { Description = "Start from these weights instead of a random initialisation" };
+        var modelIn = new Option<string?>("--init", "--model-in") { Description = "Continue training these weights (e.g. after proofreading a prediction) instead of starting from a random initialisation" };
         var epochs = new Option<int>("--epochs") { Description = "Epochs", DefaultValueFactory = _ => 10 };
         var crops = new Option<int>("--crops") { Description = "Crops per annotated timepoint and epoch", DefaultValueFactory = _ => 5 };
         var cropSize = Parsing.Size("--crop-size", "Training crop Z,Y,X", (16, 256, 256));
