@@ -27,11 +27,12 @@ internal static class SemanticPrepareCommand
         var metricMasks = new Option<bool>("--metric-masks") { Description = "Also write each label's metric mask to volumes/metric_masks/NAME (255 counted, 0 in the band around boundaries)" };
         var inner = new Option<int>("--inner-width") { Description = "With --metric-masks: object voxels within this taxicab distance of the background are excluded", DefaultValueFactory = _ => maskDefaults.InnerWidth };
         var outer = new Option<int>("--outer-width") { Description = "With --metric-masks: background voxels within this taxicab distance of the object are excluded", DefaultValueFactory = _ => maskDefaults.OuterWidth };
+        var withinSections = new Option<bool>("--within-sections") { Description = "With --metric-masks: measure the band within each Z section (serial sections) instead of with incasem's 3-D cross" };
         var config = new Option<string?>("--config") { Description = "Also write a data-configuration JSON naming the container's arrays (its absolute path), for semantic train --config" };
         var name = new Option<string?>("--name") { Description = "The dataset's key in the configuration [default: the container's name without extension]" };
         var command = new Command("prepare", "Write TIFF sections of raw EM and organelle labels into one Zarr container as incasem prepares its data (funlib resolution and offset in nm, zlib chunks), with metric masks and a data configuration")
         {
-            raw, labels, mask, output, voxelSize, offset, shape, chunks, invert, metricMasks, inner, outer, config, name,
+            raw, labels, mask, output, voxelSize, offset, shape, chunks, invert, metricMasks, inner, outer, withinSections, config, name,
         };
         command.SetAction(result => context.Guard(() =>
         {
@@ -85,7 +86,7 @@ internal static class SemanticPrepareCommand
                     Chunks = [cz, cy, cx],
                     Invert = result.GetValue(invert),
                 },
-                result.GetValue(metricMasks) ? new MetricExclusionMaskOptions { InnerWidth = result.GetValue(inner), OuterWidth = result.GetValue(outer) } : null,
+                result.GetValue(metricMasks) ? new MetricExclusionMaskOptions { InnerWidth = result.GetValue(inner), OuterWidth = result.GetValue(outer), WithinSections = result.GetValue(withinSections) } : null,
                 result.GetValue(config),
                 result.GetValue(name) ?? Path.GetFileNameWithoutExtension(Path.TrimEndingDirectorySeparator(target)));
             var entry = SemanticPreparation.Prepare(request, line => context.Console.WriteLine(line), context.CancellationToken);
