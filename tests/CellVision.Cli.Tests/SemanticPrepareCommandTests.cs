@@ -114,6 +114,10 @@ public sealed class SemanticPrepareCommandTests : IDisposable
         Assert.NotEqual(0, code);
         Assert.Contains("does not lie inside", error, StringComparison.Ordinal);
 
+        (code, _, error) = CliRunner.Run("semantic", "prepare", "--raw", folder["raw.tif"], "--out", folder["bad.zarr"], "--config", folder["nowhere/bad.json"]);
+        Assert.NotEqual(0, code);
+        Assert.Contains("The folder of --config", error, StringComparison.Ordinal);
+
         Assert.False(Directory.Exists(folder["bad.zarr"]));
         Assert.False(File.Exists(folder["bad.json"]));
         Assert.Empty(Directory.GetDirectories(folder.Path));

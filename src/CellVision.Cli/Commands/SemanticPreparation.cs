@@ -51,6 +51,11 @@ internal static class SemanticPreparation
             }
         }
 
+        if (request.Config is { } configPath && Path.GetDirectoryName(Path.GetFullPath(configPath)) is { } configFolder && !Directory.Exists(configFolder))
+        {
+            throw new DirectoryNotFoundException($"The folder of --config '{configPath}' does not exist.");
+        }
+
         foreach (var (name, _) in request.Labels)
         {
             _ = SemanticContainerLayout.Labels(name);

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using CellVision.IO.Zarr;
 using CellVision.Segmentation;
 using Spectre.Console;
@@ -62,12 +63,12 @@ internal static class SemanticPrepareCommand
             if (result.GetValue(shape) is { } text)
             {
                 var parts = text.Split(',');
-                if (parts.Length != 3 || !parts.All(p => long.TryParse(p, out var v) && v > 0))
+                if (parts.Length != 3 || !parts.All(p => long.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out var v) && v > 0))
                 {
                     return context.Fail($"--shape takes three positive integers Z,Y,X, not '{text}'.");
                 }
 
-                extent = [.. parts.Select(long.Parse)];
+                extent = [.. parts.Select(p => long.Parse(p, CultureInfo.InvariantCulture))];
             }
 
             var target = result.GetValue(output)!;
