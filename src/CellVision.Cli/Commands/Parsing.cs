@@ -64,4 +64,23 @@ internal static class Parsing
             return null;
         },
     };
+
+    /// <summary>An option of three positive numbers written <c>Z,Y,X</c> (a voxel size in nm, in array order).</summary>
+    internal static Option<double[]> ZyxNanometres(string name, string description, double[] defaultValue) => new(name)
+    {
+        Description = description,
+        DefaultValueFactory = _ => defaultValue,
+        CustomParser = parsed =>
+        {
+            var text = parsed.Tokens.Single().Value;
+            var parts = text.Split(',');
+            if (parts.Length == 3 && parts.All(p => double.TryParse(p, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && v > 0 && double.IsFinite(v)))
+            {
+                return [.. parts.Select(p => double.Parse(p, CultureInfo.InvariantCulture))];
+            }
+
+            parsed.AddError($"{name} takes three positive numbers Z,Y,X in nm, not '{text}'.");
+            return defaultValue;
+        },
+    };
 }

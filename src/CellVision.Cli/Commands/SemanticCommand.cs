@@ -13,12 +13,13 @@ using Spectre.Console;
 
 namespace CellVision.Cli.Commands;
 
-/// <summary><c>cellvision semantic metric-mask|evaluate</c>: incasem's metric exclusion band and its reported scores.</summary>
+/// <summary><c>cellvision semantic prepare|train|predict|metric-mask|evaluate</c>: incasem's data preparation, training, prediction, metric exclusion band and reported scores.</summary>
 internal static class SemanticCommand
 {
     internal static Command Create(CommandContext context)
     {
-        var command = new Command("semantic", "Semantic segmentation of organelles (incasem): training, block-wise prediction, the metric exclusion mask and the scores as reported");
+        var command = new Command("semantic", "Semantic segmentation of organelles (incasem): data preparation from TIFF sections, training, block-wise prediction, the metric exclusion mask and the scores as reported");
+        command.Subcommands.Add(SemanticPrepareCommand.Create(context));
         command.Subcommands.Add(SemanticTrainCommand.Create(context));
         command.Subcommands.Add(SemanticPredictCommand.Create(context));
         command.Subcommands.Add(MetricMask(context));
