@@ -1,0 +1,105 @@
+using CellVision.Distributed.Operations;
+using CellVision.Distributed.Runners;
+using CellVision.Distributed.Slurm;
+using CellVision.IO.Zarr;
+
+namespace CellVision.Distributed.Tests;
+
+public sealed class SemanticJobTests
+{
+    private static LocalRunner Local() => new(new LocalRunnerOptions { Workers = 2, Worker = Fixtures.Worker });
+
+    [Fact]
+    public async Task A_semantic_prediction_job_over_two_workers_equals_the_library_call()
+    {
+        using var folder = new TemporaryFolder();
+        var (raw, model, mask) = (SemanticFixtures.Raw(folder), SemanticFixtures.Model(folder), SemanticFixtures.Mask(folder));
+        var plan = SemanticFixtures.Plan(folder, raw, model, mask);
+        Assert.Equal(4, plan.Tasks.Count);
+        await Jobs.RunAsync(plan, Local());
+        var reference = SemanticFixtures.Reference(folder, raw, model, mask);
+        AssertPredicted(reference);
+        Fixtures.AssertSameArray(reference, plan.Outputs[0]);
+    }
+
+    [SlurmFact]
+    public async Task A_semantic_prediction_job_on_both_nodes_equals_the_library_call()
+    {
+        using var folder = new TemporaryFolder();
+        var (raw, model, mask) = (SemanticFixtures.Raw(folder), SemanticFixtures.Model(folder), SemanticFixtures.Mask(folder));
+        var plan = SemanticFixtures.Plan(folder, raw, model, mask);
+        await Jobs.RunAsync(plan, new SlurmRunner(new SlurmRunnerOptions
+        {
+            Partition = TestCluster.Partition,
+            PollInterval = TimeSpan.FromMilliseconds(300),
+            Worker = Fixtures.Worker,
+            Environment = new Dictionary<string, string> { ["CELLVISION_WORKER_FAULTS"] = "delay:*:400" },
+        }));
+        Assert.Equal(["n1", "n2"], Fixtures.Nodes(plan).Order());
+        Fixtures.AssertSameArray(SemanticFixtures.Reference(folder, raw, model, mask), plan.Outputs[0]);
+    }
+
+    [Fact]
+    public async Task Resuming_a_semantic_prediction_job_runs_only_the_tasks_that_had_not_finished()
+    {
+        using var folder = new TemporaryFolder();
+        var (raw, model, mask) = (SemanticFixtures.Raw(folder), SemanticFixtures.Model(folder), SemanticFixtures.Mask(folder));
+        var plan = SemanticFixtures.Plan(folder, raw, model, mask);
+
+        // Two tasks finish in this process; then the job runs again with worker processes.
+        int[] finished = [0, 3];
+        Jobs.Prepare(plan);
+        foreach (var task in finished)
+        {
+            Assert.Equal(TaskOutcome.Completed, JobWorker.RunTask(plan.PlanPath, task));
+        }
+
+        var output = new JobOutput(plan.Outputs[0]);
+        var before = finished.ToDictionary(i => i, i => output.ReadDone(i)!.ToJsonString());
+        await Jobs.RunAsync(JobPlan.Load(plan.PlanPath), Local());
+        Assert.True(Jobs.Status(plan).IsComplete);
+        for (var task = 0; task < plan.Tasks.Count; task++)
+        {
+            Assert.Equal(1, output.Attempts(task));
+            var here = (int)output.ReadDone(task)!["pid"]! == Environment.ProcessId;
+            Assert.True(finished.Contains(task) == here, $"task {task} ran {(here ? "in this process" : "in a worker")}");
+        }
+
+        Assert.All(before, b => Assert.Equal(b.Value, output.ReadDone(b.Key)!.ToJsonString()));
+        Fixtures.AssertSameArray(SemanticFixtures.Reference(folder, raw, model, mask), plan.Outputs[0]);
+    }
+
+    [Fact]
+    public async Task A_missing_model_fails_the_plan_before_anything_is_written_or_submitted()
+    {
+        using var folder = new TemporaryFolder();
+        var (raw, model, mask) = (SemanticFixtures.Raw(folder), SemanticFixtures.Model(folder), SemanticFixtures.Mask(folder));
+        var missing = Assert.Throws<JobPlanException>(() => SemanticPredictionOperation.CreatePlan(raw, folder["nowhere.pth"], folder["a.zarr"], SemanticFixtures.Factors, SemanticFixtures.Options));
+        Assert.Contains("nowhere.pth", missing.Message, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(folder["a.zarr"]));
+
+        // A model removed after planning: the Slurm runner (whose commands do not exist here) is never reached.
+        var plan = SemanticFixtures.Plan(folder, raw, model, mask);
+        File.Delete(model);
+        var slurm = new SlurmRunner(new SlurmRunnerOptions { Worker = Fixtures.Worker, CommandFolder = folder.Sub("no-slurm") });
+        var error = await Assert.ThrowsAsync<JobPlanException>(() => Jobs.RunAsync(plan, slurm));
+        Assert.Contains(model, error.Message, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(plan.Outputs[0]), "nothing was written");
+        Assert.False(File.Exists(plan.PlanPath), "no plan was saved");
+    }
+
+    /// <summary>The reference is a real prediction: probabilities inside the covered region only, the mask zeroing the segmentation.</summary>
+    private static void AssertPredicted(string reference)
+    {
+        var segmentation = ZarrArray.Open(SemanticPredictionZarr.SegmentationPath(reference));
+        var labels = new uint[SemanticFixtures.Shape.Aggregate(1L, (a, b) => a * b)];
+        segmentation.Read(segmentation.Bounds, labels.AsSpan());
+        var probability = ZarrArray.Open(SemanticPredictionZarr.ProbabilityPath(reference, 2));
+        var values = new float[labels.Length];
+        probability.Read(probability.Bounds, values.AsSpan());
+        Assert.InRange(values[SemanticFixtures.Index(15, 20, 20)], 1e-6f, 1f);
+        Assert.Equal(0f, values[SemanticFixtures.Index(2, 20, 20)]);
+        Assert.All(Enumerable.Range(30, 9), y => Assert.Equal(0u, labels[SemanticFixtures.Index(15, y, 20)]));
+        Assert.True(values.Distinct().Count() > 1000, "the probabilities vary from voxel to voxel");
+    }
+}
