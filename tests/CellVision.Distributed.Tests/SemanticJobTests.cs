@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using CellVision.Distributed.Operations;
 using CellVision.Distributed.Runners;
 using CellVision.Distributed.Slurm;
@@ -86,6 +87,42 @@ public sealed class SemanticJobTests
         Assert.Contains(model, error.Message, StringComparison.Ordinal);
         Assert.False(Directory.Exists(plan.Outputs[0]), "nothing was written");
         Assert.False(File.Exists(plan.PlanPath), "no plan was saved");
+    }
+
+    [Fact]
+    public async Task The_semantic_predict_command_with_workers_runs_the_job_and_equals_the_library_call()
+    {
+        using var folder = new TemporaryFolder();
+        var (raw, model, mask) = (SemanticFixtures.Raw(folder), SemanticFixtures.Model(folder), SemanticFixtures.Mask(folder));
+        string[] common = ["semantic", "predict", "--model", model, "--downsample", "2,2,2", "--mask", mask, "--input-size", "24,28,28", "--workers", "1", "--chunks-per-task", "20"];
+        var (code, text) = await Cellvision([.. common, "--raw", raw, "--out", folder["job.zarr"]]);
+        Assert.True(code == 0, text);
+        Assert.Contains("1 tasks", text, StringComparison.Ordinal);
+        var reference = SemanticFixtures.Reference(folder, raw, model, mask);
+        Fixtures.AssertSameArray(Path.Combine(reference, SemanticPredictionZarr.ProbabilitiesGroup), Path.Combine(folder["job.zarr"], SemanticPredictionZarr.ProbabilitiesGroup));
+        Fixtures.AssertSameArray(SemanticPredictionZarr.SegmentationPath(reference), SemanticPredictionZarr.SegmentationPath(folder["job.zarr"]));
+
+        (code, text) = await Cellvision([.. common, "--raw", model, "--out", folder["other.zarr"]]);
+        Assert.NotEqual(0, code);
+        Assert.Contains("Zarr arrays", text, StringComparison.Ordinal);
+        (code, text) = await Cellvision([.. common, "--raw", raw, "--out", folder["job.zarr"]]);
+        Assert.NotEqual(0, code);
+        Assert.Contains("cellvision jobs resume", text, StringComparison.Ordinal);
+    }
+
+    private static async Task<(int Code, string Output)> Cellvision(string[] arguments)
+    {
+        var start = new ProcessStartInfo(Fixtures.Worker.FileName) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in Fixtures.Worker.Arguments.Concat(arguments))
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return (process.ExitCode, await output + await error);
     }
 
     /// <summary>The reference is a real prediction: probabilities inside the covered region only, the mask zeroing the segmentation.</summary>
