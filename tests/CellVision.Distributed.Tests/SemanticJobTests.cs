@@ -90,6 +90,22 @@ public sealed class SemanticJobTests
     }
 
     [Fact]
+    public void A_semantic_plan_whose_tasks_split_chunks_or_miss_predicted_voxels_is_refused()
+    {
+        using var folder = new TemporaryFolder();
+        var plan = SemanticFixtures.Plan(folder, SemanticFixtures.Raw(folder), SemanticFixtures.Model(folder), SemanticFixtures.Mask(folder));
+        Jobs.Validate(plan);
+        JobPlan With(IReadOnlyList<JobTask> tasks) => new() { JobId = plan.JobId, Operation = plan.Operation, Options = plan.Options, Inputs = plan.Inputs, Outputs = plan.Outputs, Tasks = tasks };
+
+        var missing = Assert.Throws<JobPlanException>(() => Jobs.Validate(With([.. plan.Tasks.Skip(1)])));
+        Assert.Contains("must cover each once", missing.Message, StringComparison.Ordinal);
+        var first = plan.Tasks[0].Block!.Value;
+        var shifted = JobTask.ForBlock(new Core.Volumes.Box(first.Start.AsSpan(), [first.Size[0] - 1, first.Size[1], first.Size[2]]));
+        var split = Assert.Throws<JobPlanException>(() => Jobs.Validate(With([shifted, .. plan.Tasks.Skip(1)])));
+        Assert.Contains("start and end on the chunks ([3, 5, 5])", split.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_semantic_predict_command_with_workers_runs_the_job_and_equals_the_library_call()
     {
         using var folder = new TemporaryFolder();
