@@ -11,6 +11,7 @@ public static class JobOperations
         [IncasemClaheOperation.OperationName] = new IncasemClaheOperation(),
         [TiffSequenceToZarrOperation.OperationName] = new TiffSequenceToZarrOperation(),
         [NucleusDetectionOperation.OperationName] = new NucleusDetectionOperation(),
+        [SemanticPredictionOperation.OperationName] = new SemanticPredictionOperation(),
     };
 
     /// <summary>The names of the known operations.</summary>

@@ -2,10 +2,12 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using CellVision.Core.Volumes;
+using CellVision.Distributed;
+using CellVision.Distributed.Operations;
 using CellVision.IO.OmeZarr;
 using CellVision.IO.Zarr;
-using CellVision.IO.Zarr.Codecs;
 using CellVision.Segmentation;
+using CellVision.Torch;
 using Spectre.Console;
 
 namespace CellVision.Cli.Commands;
@@ -13,7 +15,8 @@ namespace CellVision.Cli.Commands;
 /// <summary>
 /// <c>cellvision semantic predict</c>: incasem's block-wise prediction into a Zarr group laid out as incasem writes it
 /// (<c>prob_maps/class_{c}</c> float32 and <c>segmentation</c> uint32, in chunks of half an output block, with funlib
-/// attributes), resumable block by block.
+/// attributes), resumable block by block; with <c>--engine local|slurm</c> a job of worker processes, each writing whole
+/// output chunks (<see cref="SemanticPredictionOperation"/>).
 /// </summary>
 internal static class SemanticPredictCommand
 {
@@ -33,19 +36,17 @@ internal static class SemanticPredictCommand
         var augmentation = new Option<string>("--test-time-augmentation") { Description = "Average each block over mirrors and transposes: none (incasem's), in-plane (the 8 Y-X mirrors and transposes, for serial sections) or all (also mirrored along Z: 16)", DefaultValueFactory = _ => "none" };
         augmentation.AcceptOnlyFromAmong("none", "in-plane", "all");
         var inFlight = new Option<int>("--blocks-in-flight") { Description = "Blocks read ahead and written behind", DefaultValueFactory = _ => defaults.BlocksInFlight };
+        var chunksPerTask = new Option<int>("--chunks-per-task") { Description = "With --engine: output chunks (half an output block each) per task along each axis; blocks on a task's border are predicted by each task they touch", DefaultValueFactory = _ => SemanticPredictionOperation.DefaultChunksPerTask };
+        var engine = new EngineOptions();
         var command = new Command("predict", "Predict class probabilities and the segmentation block by block as incasem does (gunpowder Scan: stride one output block, the last block moved back)")
         {
-            model, downsample, raw, mask, output, omeZarr, inputSize, region, augmentation, inFlight,
+            model, downsample, raw, mask, output, omeZarr, inputSize, region, augmentation, inFlight, chunksPerTask,
         };
+        engine.AddTo(command);
         command.SetAction(result => context.Guard(() =>
         {
             TorchThreads.UseAvailableCores();
             var factors = SemanticTrainCommand.ParseFactors(result.GetValue(downsample)!);
-            using var network = SemanticUNet.Load(result.GetValue(model)!, factors);
-            var (source, inMemory) = OpenRaw(result.GetValue(raw)!, context.CancellationToken);
-            using var owned = inMemory;
-            Volume<byte>? maskVolume = result.GetValue(mask) is { } maskPath ? SemanticTrainCommand.ReadRaw(maskPath, context.CancellationToken) : null;
-            using var ownedMask = maskVolume;
             var options = new SemanticPredictionOptions
             {
                 InputSize = result.GetValue(inputSize),
@@ -57,6 +58,17 @@ internal static class SemanticPredictCommand
                     _ => SemanticTestTimeAugmentation.None,
                 },
             };
+            if (engine.Requested(result))
+            {
+                var job = new JobRequest(result.GetValue(raw)!, result.GetValue(mask), result.GetValue(model)!, result.GetValue(output)!, result.GetValue(omeZarr), result.GetValue(chunksPerTask));
+                return RunJob(job, factors, options, result.GetValue(region) is { } area ? ParseRegion(area) : null, engine, result, context);
+            }
+
+            using var network = SemanticUNet.Load(result.GetValue(model)!, factors);
+            var (source, inMemory) = OpenRaw(result.GetValue(raw)!, context.CancellationToken);
+            using var owned = inMemory;
+            Volume<byte>? maskVolume = result.GetValue(mask) is { } maskPath ? SemanticTrainCommand.ReadRaw(maskPath, context.CancellationToken) : null;
+            using var ownedMask = maskVolume;
             var roi = result.GetValue(region) is { } text ? ParseRegion(text) : new Box([0, 0, 0], [.. source.Shape]);
             var outputSize = network.GetOutputSize(options.InputSize);
             var target = result.GetValue(output)!;
@@ -80,6 +92,40 @@ internal static class SemanticPredictCommand
         }));
         return command;
     }
+
+    /// <summary>Plans the prediction as a job of worker processes, runs it, then writes the OME-Zarr copy if asked.</summary>
+    private static int RunJob(JobRequest job, IReadOnlyList<Size3> factors, SemanticPredictionOptions options, Box? roi, EngineOptions engine, ParseResult result, CommandContext context)
+    {
+        if (!IsZarrArray(job.Raw) || (job.Mask is not null && !IsZarrArray(job.Mask)))
+        {
+            return context.Fail("--engine reads --raw (and --mask) block by block on every node: give Zarr arrays (cellvision convert writes them).");
+        }
+
+        if (Directory.Exists(job.Output) || File.Exists(job.Output))
+        {
+            return context.Fail($"'{job.Output}' already exists; resume its job with 'cellvision jobs resume {JobPlan.PlanPathFor(job.Output)}', or choose another --out.");
+        }
+
+        if (job.ChunksPerTask < 1)
+        {
+            return context.Fail("--chunks-per-task must be at least 1.");
+        }
+
+        var plan = SemanticPredictionOperation.CreatePlan(job.Raw, job.Model, job.Output, factors, options, roi, job.Mask, job.ChunksPerTask);
+        engine.Run(plan, result, context);
+        if (job.OmeZarr is { } omePath)
+        {
+            WriteOmeZarr(omePath, ZarrArray.Open(job.Raw), ZarrArray.Open(SemanticPredictionZarr.SegmentationPath(job.Output)), context.CancellationToken);
+            context.Console.WriteLine($"image and labels/semantic written to {omePath}");
+        }
+
+        return 0;
+    }
+
+    private static bool IsZarrArray(string path) => File.Exists(Path.Combine(path, ".zarray"));
+
+    /// <summary>The paths and task size of a prediction run as a job.</summary>
+    private sealed record JobRequest(string Raw, string? Mask, string Model, string Output, string? OmeZarr, int ChunksPerTask);
 
     private static (IChunkedVolume Source, IDisposable? Owned) OpenRaw(string path, CancellationToken cancellationToken)
     {
@@ -131,22 +177,11 @@ internal static class SemanticPredictCommand
             throw new ArgumentException($"'{target}' exists and is not a Zarr group; choose another --out.");
         }
 
-        long[] chunks = [Math.Max(1, output.Z / 2), Math.Max(1, output.Y / 2), Math.Max(1, output.X / 2)];
         var created = ZarrGroup.Create(target);
-        var attributes = new JsonObject { ["cellvision_prediction"] = signature };
-        created.WriteAttributes(attributes);
-        ZarrGroup.Create(Path.Combine(target, "prob_maps"));
-        var funlib = source is ZarrArray rawArray ? FunlibAttributes.Read(rawArray) : null;
-        var maps = new IChunkedVolume[classes];
-        for (var c = 0; c < classes; c++)
-        {
-            var array = ZarrArray.Create<float>(Path.Combine(target, "prob_maps", $"class_{c}"), shape, chunks, new ZlibCompressor(3));
-            funlib?.WriteTo(array);
-            maps[c] = array;
-        }
-
-        var segmentation = ZarrArray.Create<uint>(Path.Combine(target, "segmentation"), shape, chunks, new ZlibCompressor(3));
-        funlib?.WriteTo(segmentation);
+        created.WriteAttributes(new JsonObject { ["cellvision_prediction"] = signature });
+        var targets = SemanticPredictionZarr.Create(target, shape, classes, SemanticPredictionZarr.DefaultChunks(output), source is ZarrArray rawArray ? FunlibAttributes.Read(rawArray) : null);
+        var maps = targets.Probabilities!.ToArray();
+        var segmentation = (ZarrArray)targets.Segmentation!;
         return (maps, segmentation, []);
     }
 
