@@ -28,7 +28,13 @@ internal static class DetectionLoop
         var scratch = Directory.CreateTempSubdirectory("cellvision-loop-");
         try
         {
-            var rows = Loop(settings, frames, masks, annotations, Path.Combine(scratch.FullName, "weights.pth"));
+            var weights = Path.Combine(scratch.FullName, "weights.pth");
+            var rows = Loop(settings, frames, masks, annotations, weights);
+            if (settings.LiveUpdates > 0)
+            {
+                LiveLatency(settings, frames[0], annotations, weights);
+            }
+
             if (settings.Csv is { } csv)
             {
                 DetectionLoopReport.Write(csv, settings, rows);
@@ -56,7 +62,21 @@ internal static class DetectionLoop
         try
         {
             var clock = Stopwatch.StartNew();
-            detector.Train(frames, graph);
+            if (settings.Initial is { } initial && File.Exists(initial))
+            {
+                // The first training is the same for every setting of the rounds: reuse its weights.
+                detector.LoadWeights(initial);
+                Console.WriteLine($"first training loaded from {initial}");
+            }
+            else
+            {
+                detector.Train(frames, graph);
+                if (settings.Initial is { } path)
+                {
+                    detector.SaveWeights(path);
+                }
+            }
+
             var trainSeconds = clock.Elapsed.TotalSeconds;
             var corrections = new ProofreadingCorrections(0, 0, 0, 0, 0);
             for (var round = 0; ; round++)
@@ -77,6 +97,7 @@ internal static class DetectionLoop
                 Console.WriteLine(row.Describe());
                 if (round == settings.Rounds)
                 {
+                    detector.SaveWeights(weights);
                     return rows;
                 }
 
@@ -96,6 +117,34 @@ internal static class DetectionLoop
         {
             detector.Dispose();
         }
+    }
+
+    /// <summary>
+    /// ELEPHANT's live mode on the loop's final model: each label update of the first frame queues one epoch, and the
+    /// time from the update to the "model updated" event is printed (labels painted before the clock starts, as the
+    /// server paints them when the client's update arrives).
+    /// </summary>
+    private static void LiveLatency(DetectionLoopSettings settings, Volume<ushort> raw, LineageGraph graph, string weights)
+    {
+        var options = Options(settings, raw);
+        using var frame = Normalization.MinMaxToUnit(raw);
+        using var labels = LabelGenerator.Generate((frame.Depth, frame.Height, frame.Width), frame.VoxelSize, graph.TrainingAnnotations(0), options.Labels, frame);
+        var keepAxials = KeepAxials.FromVoxelSize(frame.VoxelSize);
+        using var model = DetectionUNet.LoadEnsemble(weights)[0];
+        using var trainer = new DetectionTrainer(model, keepAxials, options.Training with { Seed = settings.Seed });
+        using var updated = new SemaphoreSlim(0);
+        trainer.ModelUpdated += (_, _) => updated.Release();
+        using var live = new LiveDetectionTrainer(trainer);
+        var latencies = new List<double>();
+        for (var i = 0; i < settings.LiveUpdates; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            live.UpdateLabels(new TrainingFrame(frame, labels));
+            updated.Wait();
+            latencies.Add(clock.Elapsed.TotalSeconds);
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"live mode: label update -> model updated in {string.Join(", ", latencies.Select(l => l.ToString("F1", CultureInfo.InvariantCulture)))} s ({options.Training.CropsPerTimepoint} crops of {string.Join('x', settings.Crop)} per epoch, {settings.Threads} threads)"));
     }
 
     private static bool IsNucleus(Spot spot) => spot.DetectionTag is DetectionTag.Unlabeled or DetectionTag.TruePositive or DetectionTag.FalseNegative;

@@ -55,6 +55,12 @@ internal sealed class DetectionLoopSettings
 
     public required int Threads { get; init; }
 
+    /// <summary>Weights of the first training: loaded when the file exists, else written after it (null: always train).</summary>
+    public string? Initial { get; init; }
+
+    /// <summary>Label updates timed in live mode after the loop (0: none).</summary>
+    public required int LiveUpdates { get; init; }
+
     /// <summary>Where the per-round table goes (CSV), and an SVG figure beside it; null for none.</summary>
     public string? Csv { get; init; }
 }

@@ -32,11 +32,13 @@ internal static class DetectionLoopCommand
         var missedOrder = new Option<MissedNucleusOrder>("--missed-order") { Description = "Which missed nuclei are added first", DefaultValueFactory = _ => MissedNucleusOrder.LargestFirst };
         var seed = new Option<int>("--seed") { Description = "Seed of libtorch, the crops and the proofreader", DefaultValueFactory = _ => 0 }.AtLeast(0);
         var threads = CommonSymbols.TorchThreadsOption();
+        var live = new Option<int>("--live-updates") { Description = "Label updates timed in live mode on the final model (update to model updated)", DefaultValueFactory = _ => 3 }.AtLeast(0);
+        var initial = new Option<string?>("--initial") { Description = "Weights of the first training: loaded if the file exists (no first training), else saved there", HelpName = "PATH" };
         var csv = new Option<string?>("--csv") { Description = "Write the per-round table here, and an SVG figure beside it", HelpName = "PATH" };
         var command = new Command("detection-loop", "ELEPHANT's incremental loop with a simulated proofreader: annotate a few nuclei, train, then rounds of predict, correct, retrain; F1 and seconds per round")
         {
             data, folder, nuclei, rounds, initialEpochs, roundEpochs, crops, crop, learningRate, falseWeight, suppression, threshold, minimumRadius, flips, scale, contrast,
-            budget, approvals, fpOrder, approvalOrder, missedOrder, seed, threads, csv,
+            budget, approvals, fpOrder, approvalOrder, missedOrder, seed, threads, live, initial, csv,
         };
         command.SetAction(result => DetectionLoop.Run(new DetectionLoopSettings
         {
@@ -64,6 +66,8 @@ internal static class DetectionLoopCommand
             },
             Seed = result.GetValue(seed),
             Threads = result.GetValue(threads),
+            LiveUpdates = result.GetValue(live),
+            Initial = result.GetValue(initial),
             Csv = result.GetValue(csv),
         }));
         return command;
