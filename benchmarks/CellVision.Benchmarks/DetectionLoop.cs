@@ -53,7 +53,14 @@ internal static class DetectionLoop
     private static List<DetectionLoopRound> Loop(DetectionLoopSettings settings, IReadOnlyList<Volume<ushort>> frames, IReadOnlyList<Volume<ushort>> masks, LineageGraph graph, string weights)
     {
         var options = Options(settings, frames[0]);
-        var simulator = new ProofreadingSimulator(settings.Proofreading);
+        // A careful user leaves the pieces of nuclei whose centre lies outside the view (less than the visible fraction of
+        // the median instance): their centre is not in the image, so a centre label there contradicts every whole nucleus.
+        var simulators = masks.Select((m, t) =>
+        {
+            var sizes = TruthNuclei.FromMask(m).Select(n => n.Voxels).Order().ToArray();
+            var visible = (long)Math.Ceiling(settings.VisibleFraction * sizes[sizes.Length / 2]);
+            return new ProofreadingSimulator(settings.Proofreading with { MinimumVisibleVoxels = visible, Seed = settings.Proofreading.Seed + t });
+        }).ToArray();
         // "At least half in view": a piece holding at least half the median instance's voxels of its frame.
         var halfSizes = masks.Select(m => TruthNuclei.FromMask(m).Select(n => n.Voxels).Order().ToArray()).Select(s => (s[s.Length / 2] + 1) / 2).ToArray();
         Console.WriteLine($"{settings.Data}: {frames.Count} frame(s), {masks.Sum(m => TruthNuclei.FromMask(m).Count)} instances, {graph.SpotCount} annotated; half-in-view sizes {string.Join(',', halfSizes)} voxels");
@@ -83,14 +90,18 @@ internal static class DetectionLoop
             {
                 clock.Restart();
                 var model = new List<(DetectionScore All, DetectionScore Half)>();
+                var missed = new List<TruthNucleus>();
                 for (var t = 0; t < frames.Count; t++)
                 {
                     var nuclei = detector.DetectFrame(frames[t]);
                     model.Add((NucleusMatching.Score(nuclei, masks[t], 0), NucleusMatching.Score(nuclei, masks[t], halfSizes[t])));
+                    var found = nuclei.Select(n => NucleusMatching.LabelAt(masks[t], n.X, n.Y, n.Z)).ToHashSet();
+                    missed.AddRange(TruthNuclei.FromMask(masks[t]).Where(n => !found.Contains(n.Label)));
                     SpotSuppressor.Apply(graph, t, nuclei, options.Suppression);
                 }
 
                 var predictSeconds = clock.Elapsed.TotalSeconds;
+                Console.WriteLine($"  missed by the model: {string.Join(' ', missed.Select(m => $"{m.Voxels}{(m.TouchesFace ? "f" : "")}"))} (voxels in view; f: touches a face)");
                 var held = Sum(Enumerable.Range(0, frames.Count).Select(t => NucleusMatching.Score(graph.SpotsAt(t).Where(IsNucleus), masks[t], 0)));
                 var row = new DetectionLoopRound(round, Sum(model.Select(m => m.All)), Sum(model.Select(m => m.Half)), held, corrections, trainSeconds, predictSeconds);
                 rows.Add(row);
@@ -102,12 +113,13 @@ internal static class DetectionLoop
                 }
 
                 clock.Restart();
-                corrections = Enumerable.Range(0, frames.Count).Select(t => simulator.Correct(graph, t, masks[t]))
+                corrections = Enumerable.Range(0, frames.Count).Select(t => simulators[t].Correct(graph, t, masks[t]))
                     .Aggregate((a, b) => new ProofreadingCorrections(a.FalsePositivesTagged + b.FalsePositivesTagged, a.MissedAdded + b.MissedAdded, a.Approved + b.Approved, a.FalsePositivesLeft + b.FalsePositivesLeft, a.MissedLeft + b.MissedLeft));
                 // Retraining continues from the current weights for a few epochs, with a new crop seed each round.
                 detector.SaveWeights(weights);
                 detector.Dispose();
-                detector = new NucleusDetector(Retraining(options, settings.RoundEpochs, settings.Seed + round + 1));
+                var retraining = Retraining(options, settings.RoundEpochs, settings.Seed + round + 1);
+                detector = new NucleusDetector(retraining with { Training = retraining.Training with { LearningRate = settings.RoundLearningRate ?? settings.LearningRate } });
                 detector.LoadWeights(weights);
                 detector.Train(frames, graph);
                 trainSeconds = clock.Elapsed.TotalSeconds;

@@ -30,6 +30,9 @@ internal sealed class DetectionLoopSettings
 
     public required double LearningRate { get; init; }
 
+    /// <summary>Adam's learning rate of the retrainings (null: <see cref="LearningRate"/>).</summary>
+    public double? RoundLearningRate { get; init; }
+
     /// <summary>ELEPHANT's false weight (fn/fp/fb labels), the class weights stay (1, 10, 10).</summary>
     public required double FalseWeight { get; init; }
 
@@ -54,6 +57,9 @@ internal sealed class DetectionLoopSettings
     public required int Seed { get; init; }
 
     public required int Threads { get; init; }
+
+    /// <summary>Missed pieces smaller than this fraction of the median instance are not added (0: every piece).</summary>
+    public required double VisibleFraction { get; init; }
 
     /// <summary>Weights of the first training: loaded when the file exists, else written after it (null: always train).</summary>
     public string? Initial { get; init; }

@@ -18,6 +18,7 @@ internal static class DetectionLoopCommand
         var crops = new Option<int>("--crops") { Description = "Training crops per timepoint and epoch", DefaultValueFactory = _ => 10 }.AtLeast(1);
         var crop = SizeList.Option("--crop", "D,H,W", "Training crop", 32, 64, 64);
         var learningRate = new Option<double>("--lr") { Description = "Adam learning rate", DefaultValueFactory = _ => 0.001 };
+        var roundLearningRate = new Option<double?>("--round-lr") { Description = "Adam learning rate of the retrainings [default: --lr]" };
         var falseWeight = new Option<double>("--false-weight") { Description = "Weight of the fn/fp/fb labels", DefaultValueFactory = _ => 10 };
         var suppression = new Option<double>("--suppression") { Description = "Suppression distance (µm) of the merge into the annotations", DefaultValueFactory = _ => 1.0 };
         var threshold = new Option<double>("--threshold") { Description = "Centre probability threshold", DefaultValueFactory = _ => 0.5 };
@@ -33,12 +34,13 @@ internal static class DetectionLoopCommand
         var seed = new Option<int>("--seed") { Description = "Seed of libtorch, the crops and the proofreader", DefaultValueFactory = _ => 0 }.AtLeast(0);
         var threads = CommonSymbols.TorchThreadsOption();
         var live = new Option<int>("--live-updates") { Description = "Label updates timed in live mode on the final model (update to model updated)", DefaultValueFactory = _ => 3 }.AtLeast(0);
+        var visible = new Option<double>("--visible-fraction") { Description = "Missed pieces holding less than this fraction of the median instance's voxels are left (their centre is out of view); 0 adds every piece", DefaultValueFactory = _ => 0.5 };
         var initial = new Option<string?>("--initial") { Description = "Weights of the first training: loaded if the file exists (no first training), else saved there", HelpName = "PATH" };
         var csv = new Option<string?>("--csv") { Description = "Write the per-round table here, and an SVG figure beside it", HelpName = "PATH" };
         var command = new Command("detection-loop", "ELEPHANT's incremental loop with a simulated proofreader: annotate a few nuclei, train, then rounds of predict, correct, retrain; F1 and seconds per round")
         {
-            data, folder, nuclei, rounds, initialEpochs, roundEpochs, crops, crop, learningRate, falseWeight, suppression, threshold, minimumRadius, flips, scale, contrast,
-            budget, approvals, fpOrder, approvalOrder, missedOrder, seed, threads, live, initial, csv,
+            data, folder, nuclei, rounds, initialEpochs, roundEpochs, crops, crop, learningRate, roundLearningRate, falseWeight, suppression, threshold, minimumRadius, flips, scale, contrast,
+            budget, approvals, fpOrder, approvalOrder, missedOrder, seed, threads, live, visible, initial, csv,
         };
         command.SetAction(result => DetectionLoop.Run(new DetectionLoopSettings
         {
@@ -51,6 +53,7 @@ internal static class DetectionLoopCommand
             Crops = result.GetValue(crops),
             Crop = result.GetValue(crop)!.Values,
             LearningRate = result.GetValue(learningRate),
+            RoundLearningRate = result.GetValue(roundLearningRate),
             FalseWeight = result.GetValue(falseWeight),
             Suppression = result.GetValue(suppression),
             Threshold = result.GetValue(threshold),
@@ -68,6 +71,7 @@ internal static class DetectionLoopCommand
             Threads = result.GetValue(threads),
             LiveUpdates = result.GetValue(live),
             Initial = result.GetValue(initial),
+            VisibleFraction = result.GetValue(visible),
             Csv = result.GetValue(csv),
         }));
         return command;
