@@ -9,7 +9,9 @@ namespace CellVision.Server.Jobs;
 /// <summary>
 /// <c>/seg/predict</c>'s work: the model file as last saved (a running training saves after every epoch) is loaded into
 /// a <see cref="NucleusDetector"/>, which detects the nuclei of the frame or of the crop box, exactly as the library call
-/// <see cref="NucleusDetector.DetectFrame"/>; positions inside a crop box are shifted back to the whole frame.
+/// <see cref="NucleusDetector.DetectFrame"/>; positions inside a crop box are shifted back to the whole frame. With an
+/// <c>input_size</c> other than the image size the frame (or crop) is resampled as ELEPHANT does
+/// (<see cref="InputResize"/>, <see cref="PredictionOptions.ResizeFactor"/>).
 /// </summary>
 internal sealed class DetectionPredictionJob(ModelFiles models, IServerMessagePublisher publisher, ILogger<DetectionPredictionJob> logger, ILoggerFactory loggers)
 {
@@ -21,24 +23,20 @@ internal sealed class DetectionPredictionJob(ModelFiles models, IServerMessagePu
     {
         var images = DatasetFrames.Open(request.DatasetFolder, "imgs.zarr");
         var (depth, height, width) = DatasetFrames.Shape(images);
-        if (request.InputSize is { } size && (size[0] != width || size[1] != height || (images.Rank == 4 && size[2] != depth)))
-        {
-            throw new ElephantRequestException(
-                $"input_size [{string.Join(", ", size)}] differs from the image size [{width}, {height}, {depth}]; this server does not resample images, so set the rescale factors in the client's Preferences to 1.",
-                500);
-        }
-
+        var factor = InputResize.Factor(request.InputSize, depth, height, width, images.Rank == 4);
         models.EnsureExists(request.ModelPath);
         using var frame = DatasetFrames.Read(images, request.Timepoint, request.VoxelSize, cancellationToken);
         var box = CropBox(request.CropBox, depth, height, width);
-        using var detector = NucleusDetector.Load(request.ModelPath, request.Options, loggers.CreateLogger<NucleusDetector>());
+        var options = request.Options with { Prediction = request.Options.Prediction with { ResizeFactor = factor } };
+        using var detector = NucleusDetector.Load(request.ModelPath, options, loggers.CreateLogger<NucleusDetector>());
         var region = box ?? Box.FromZyx(0, 0, 0, depth, height, width);
         using var input = box is null ? null : frame.Crop(region);
         var source = input ?? frame;
         var spots = request.OutputPrediction
             ? detector.DetectFrameWithProbabilities(source, p => WriteOutputs(request.DatasetFolder, request.Timepoint, region, p, cancellationToken), cancellationToken: cancellationToken)
             : detector.DetectFrame(source, cancellationToken: cancellationToken);
-        var (x, y, z) = (region.Start[2] * request.VoxelSize.X, region.Start[1] * request.VoxelSize.Y, region.Start[0] * request.VoxelSize.Z);
+        var voxel = request.VoxelSize;
+        var (x, y, z) = (InputResize.Origin(region.Start[2], factor.Width, voxel.X), InputResize.Origin(region.Start[1], factor.Height, voxel.Y), InputResize.Origin(region.Start[0], factor.Depth, voxel.Z));
         if (box is not null)
         {
             spots = [.. spots.Select(s => s with { X = s.X + x, Y = s.Y + y, Z = s.Z + z })];
