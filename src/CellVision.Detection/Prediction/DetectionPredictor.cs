@@ -62,15 +62,7 @@ public sealed class DetectionPredictor
     {
         ArgumentNullException.ThrowIfNull(frame);
         options ??= new PredictionOptions();
-        using var normalised = Normalise(frame, options);
-        if (InputResizing.IsIdentity(options.ResizeFactor))
-        {
-            return PredictNormalised(normalised, options, progress, cancellationToken);
-        }
-
-        using var resized = InputResizing.Resize(normalised, options.ResizeFactor);
-        using var probabilities = PredictNormalised(resized, options, progress, cancellationToken);
-        return InputResizing.Back(probabilities, frame);
+        return FramePipeline.Predict(frame, options, normalised => PredictNormalised(normalised, options, progress, cancellationToken));
     }
 
     /// <summary>
@@ -90,25 +82,7 @@ public sealed class DetectionPredictor
     {
         ArgumentNullException.ThrowIfNull(frame);
         options ??= new PredictionOptions();
-        if (InputResizing.IsIdentity(options.ResizeFactor))
-        {
-            using var probabilities = Predict(frame, options, progress, cancellationToken);
-            probabilitiesReady?.Invoke(probabilities);
-            return SpotExtractor.Extract(probabilities.Centre, frame.VoxelSize, spotOptions);
-        }
-
-        // ELEPHANT normalises, resamples, predicts and finds the nuclei on the resampled grid (whose voxel size keeps
-        // positions in µm); only the probabilities it writes out are resampled back.
-        using var normalised = Normalise(frame, options);
-        using var resized = InputResizing.Resize(normalised, options.ResizeFactor);
-        using var resampled = PredictNormalised(resized, options, progress, cancellationToken);
-        if (probabilitiesReady is not null)
-        {
-            using var back = InputResizing.Back(resampled, frame);
-            probabilitiesReady(back);
-        }
-
-        return SpotExtractor.Extract(resampled.Centre, resized.VoxelSize, spotOptions);
+        return FramePipeline.Detect(frame, options, spotOptions, probabilitiesReady, normalised => PredictNormalised(normalised, options, progress, cancellationToken));
     }
 
     /// <summary>Predicts the class probabilities of a frame already normalised to [0, 1].</summary>
@@ -187,18 +161,5 @@ public sealed class DetectionPredictor
 
         var count = flips.Length * models.Length;
         return count == 1 ? sum! : sum! / count;
-    }
-
-    /// <summary>A normalised copy of a raw frame: optional slice-wise median correction, then min–max to [0, 1].</summary>
-    private static Volume<float> Normalise(Volume<float> frame, PredictionOptions options)
-    {
-        var normalised = frame.Crop(frame.Bounds);
-        if (options.SliceWiseMedianCorrection)
-        {
-            Normalization.SliceWiseMedianCorrection(normalised);
-        }
-
-        Normalization.MinMaxToUnit(normalised.Span);
-        return normalised;
     }
 }
