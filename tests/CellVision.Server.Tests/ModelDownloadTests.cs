@@ -128,16 +128,6 @@ public sealed class ModelDownloadTests
             Assert.Empty(server.TemporaryFiles());
             Assert.Equal(0, await DetectionWorkflowTests.StateAsync(server));
         }
-
-        // The 2-D Versatile detection model is a 2-D network: refused before anything is downloaded.
-        var requests = files.Requests.Count;
-        using (var reset = await server.PostJsonAsync("seg/reset", DetectionReset("\"Versatile\"").Replace("\"is_3d\":true", "\"is_3d\":false", StringComparison.Ordinal)))
-        {
-            Assert.StartsWith("the Versatile 2-D detection model (versatile2d.pth) is a 2-D network", await ElephantTestServer.ErrorAsync(reset, 500), StringComparison.Ordinal);
-        }
-
-        Assert.Equal(requests, files.Requests.Count);
-        Assert.Equal(detectionWeights, await File.ReadAllBytesAsync(model));
     }
 
     private static string DetectionReset(string url) => ModelFileTests.ResetDefault.Replace("\"url\":null", $"\"url\":{url}", StringComparison.Ordinal);
