@@ -98,6 +98,36 @@ public sealed class InputResizingTests
         Assert.NotEqual(expected.Select(s => (s.X, s.Y, s.Z)), unresized.Select(s => (s.X, s.Y, s.Z)));
     }
 
+    [Fact]
+    public void Training_frames_resample_intensities_trilinearly_and_labels_by_nearest_neighbour()
+    {
+        using var normalised = new Volume<float>(2, 2, 3, new VoxelSize(1, 1, 2));
+        using var labels = new Volume<byte>(2, 2, 3, new VoxelSize(1, 1, 2));
+        for (var i = 0; i < normalised.Length; i++)
+        {
+            normalised.Span[i] = i % 3 / 2f;
+            labels.Span[i] = (byte)(i % 3);
+        }
+
+        var frame = new TrainingFrame(normalised, labels);
+        var resized = frame.Resize((1, 1, 2));
+        using (resized.Normalised)
+        using (resized.Labels)
+        {
+            Assert.Equal((2, 2, 6), (resized.Labels.Depth, resized.Labels.Height, resized.Labels.Width));
+            Assert.Equal((2, 2, 6), (resized.Normalised.Depth, resized.Normalised.Height, resized.Normalised.Width));
+
+            // Nearest (PyTorch's legacy mode): target x reads source ⌊x · 3 / 6⌋; intensities: aligned corners.
+            Assert.Equal([0, 0, 1, 1, 2, 2], resized.Labels.Span[..6].ToArray());
+            Assert.Equal([0f, 0.2f, 0.4f, 0.6f, 0.8f, 1f], resized.Normalised.Span[..6].ToArray().Select(v => MathF.Round(v, 5)));
+
+            // The voxel size stays the frame's (ELEPHANT's scale augmentation uses the request's scales).
+            Assert.Equal(new VoxelSize(1, 1, 2), resized.Normalised.VoxelSize);
+        }
+
+        Assert.Equal(12, frame.Labels.Length);
+    }
+
     private static Volume<float> Normalised(Volume<float> frame)
     {
         var copy = frame.Crop(frame.Bounds);

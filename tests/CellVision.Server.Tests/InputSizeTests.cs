@@ -5,7 +5,7 @@ using CellVision.Server.Tests.Infrastructure;
 
 namespace CellVision.Server.Tests;
 
-/// <summary><c>input_size</c> other than the image size (the client's rescale factors) in <c>/seg/predict</c>.</summary>
+/// <summary><c>input_size</c> other than the image size (the client's rescale factors) in <c>/seg/predict</c> and <c>/seg/train</c>.</summary>
 public sealed class InputSizeTests
 {
     [Fact]
@@ -72,6 +72,38 @@ public sealed class InputSizeTests
 
         using var zero = await server.PostJsonAsync("seg/predict", ClientJson.Predict(2).Replace("[32,32,8]", "[32,0,8]", StringComparison.Ordinal));
         Assert.Equal("input_size [32, 0, 8] must be positive", await ElephantTestServer.ErrorAsync(zero, 400));
+        Assert.Equal(0, await DetectionWorkflowTests.StateAsync(server));
+    }
+
+    [Fact]
+    public async Task TrainingResamplesFramesAndLabelsToInputSize()
+    {
+        await using var server = await ElephantTestServer.StartAsync();
+        await server.PrepareTinyDatasetAsync();
+        var spots = ClientJson.TinySpots(0, 1);
+        using (var plain = await server.PostJsonAsync("seg/train", ClientJson.Train(spots, model: "plain.pth")))
+        {
+            Assert.Equal("{\"completed\":true}", await plain.Content.ReadAsStringAsync());
+        }
+
+        Assert.DoesNotContain(server.Logs.Lines, l => l.StartsWith("Training frame resampled", StringComparison.Ordinal));
+        var rescaled = ClientJson.Train(spots, model: "rescaled.pth").Replace("\"input_size\":[32,32,8]", "\"input_size\":[48,40,8]", StringComparison.Ordinal);
+        using (var train = await server.PostJsonAsync("seg/train", rescaled))
+        {
+            Assert.Equal("{\"completed\":true}", await train.Content.ReadAsStringAsync());
+        }
+
+        Assert.Equal(2, server.Logs.Lines.Count(l => l == "Training frame resampled to input_size [48, 40, 8]"));
+
+        // Same seed, same spots: only the resampling differs, and so do the weights.
+        var models = Path.Combine(server.Workspace, "models");
+        Assert.NotEqual(await File.ReadAllBytesAsync(Path.Combine(models, "plain.pth")), await File.ReadAllBytesAsync(Path.Combine(models, "rescaled.pth")));
+        using (DetectionUNet.LoadEnsemble(Path.Combine(models, "rescaled.pth"))[0])
+        {
+        }
+
+        using var zero = await server.PostJsonAsync("seg/train", rescaled.Replace("[48,40,8]", "[48,40,0]", StringComparison.Ordinal));
+        Assert.Equal("input_size [48, 40, 0] must be positive", await ElephantTestServer.ErrorAsync(zero, 400));
         Assert.Equal(0, await DetectionWorkflowTests.StateAsync(server));
     }
 

@@ -94,8 +94,11 @@ internal static class SegmentationEndpoints
             live,
             request.Int("n_keep_axials", 4),
             training,
-            new LabelOptions { CentreRatio = request.Double("c_ratio", 0.4), AutoBackgroundThreshold = request.Double("auto_bg_thresh", 0) });
-        DatasetFrames.Open(folder, "imgs.zarr");
+            new LabelOptions { CentreRatio = request.Double("c_ratio", 0.4), AutoBackgroundThreshold = request.Double("auto_bg_thresh", 0) },
+            request.OptionalInts("input_size", 3));
+        var images = DatasetFrames.Open(folder, "imgs.zarr");
+        var (depth, height, width) = DatasetFrames.Shape(images);
+        InputResize.Factor(job.InputSize, depth, height, width, images.Rank == 4);
 
         var liveUpdates = context.Service<LiveUpdates>();
         var trainer = context.Service<DetectionTrainingJob>();
