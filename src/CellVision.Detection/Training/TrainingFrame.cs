@@ -1,5 +1,5 @@
 using CellVision.Core.Volumes;
-using CellVision.Torch;
+using CellVision.Networks;
 
 namespace CellVision.Detection;
 
@@ -24,32 +24,24 @@ public sealed record TrainingFrame(Volume<float> Normalised, Volume<byte> Labels
         try
         {
             input.VoxelSize = voxelSize;
+            using var asFloat = new Volume<float>(Labels.Depth, Labels.Height, Labels.Width, voxelSize, Labels.Origin);
+            var source = Labels.Span;
+            var floats = asFloat.Span;
+            for (var i = 0; i < floats.Length; i++)
+            {
+                floats[i] = source[i];
+            }
+
+            using var resized = VolumeResampling.Nearest(asFloat, (input.Depth, input.Height, input.Width), voxelSize);
             var labels = new Volume<byte>(input.Depth, input.Height, input.Width, voxelSize, Labels.Origin);
-            try
+            var values = resized.Span;
+            var target = labels.Span;
+            for (var i = 0; i < target.Length; i++)
             {
-                using var scope = DisposeScope.Enter();
-                var asFloat = new float[Labels.Length];
-                var source = Labels.Span;
-                for (var i = 0; i < asFloat.Length; i++)
-                {
-                    asFloat[i] = source[i];
-                }
-
-                var resized = new float[labels.Length];
-                Functional.Interpolate(Tensor.FromSpan<float>(asFloat, [1, 1, Labels.Depth, Labels.Height, Labels.Width]), [input.Depth, input.Height, input.Width]).CopyTo<float>(resized);
-                var target = labels.Span;
-                for (var i = 0; i < resized.Length; i++)
-                {
-                    target[i] = (byte)resized[i];
-                }
-
-                return new TrainingFrame(input, labels);
+                target[i] = (byte)values[i];
             }
-            catch
-            {
-                labels.Dispose();
-                throw;
-            }
+
+            return new TrainingFrame(input, labels);
         }
         catch
         {
