@@ -17,13 +17,14 @@ namespace CellVision.Server.Endpoints;
 /// downloads ELEPHANT's pretrained weights from <see cref="ElephantServerOptions.PretrainedModels"/>
 /// (<see cref="PretrainedModels"/>), any other <c>url</c> ("From URL") downloads that file
 /// (<see cref="ModelDownloader"/>); multipart ("From file") takes the uploaded <c>.pth</c>. A downloaded or uploaded
-/// file is installed only after it loads as the network (for detection also a list of state dicts, an ensemble).
+/// file is installed only after it loads as the network (for detection the 3-D or the 2-D U-Net, also as a list of
+/// state dicts, an ensemble).
 /// </summary>
 internal static class ModelResetEndpoint
 {
     public static void Map(IEndpointRouteBuilder endpoints)
     {
-        endpoints.Post("/seg/reset", context => Reset(context, flow: false), "Reset the detection model", "Default: random initialisation, then the self-supervised prior when the dataset exists; Versatile: downloads ELEPHANT's pretrained versatile3d.pth; From URL: downloads the url; From file: installs an uploaded .pth.");
+        endpoints.Post("/seg/reset", context => Reset(context, flow: false), "Reset the detection model", "Default: random initialisation, then the self-supervised prior when the dataset exists; Versatile: downloads ELEPHANT's pretrained versatile3d.pth (2-D: versatile2d.pth); From URL: downloads the url; From file: installs an uploaded .pth.");
         endpoints.Post("/flow/reset", context => Reset(context, flow: true), "Reset the flow model", "Default: random initialisation; Versatile: downloads ELEPHANT's pretrained Fluo-N3DH-CE_flow.pth (2-D: random initialisation); From URL: downloads the url; From file: installs an uploaded .pth.");
     }
 
