@@ -130,6 +130,41 @@ public sealed class ModelDownloadTests
         }
     }
 
+    [Fact]
+    public async Task ADownloadHoldsRunAndAbortEndsItKeepingThePreviousModel()
+    {
+        await using var files = await ModelFileHost.StartAsync();
+        await using var server = await ElephantTestServer.StartAsync();
+        var weights = await DefaultModelAsync(server, flow: false);
+        var model = Path.Combine(server.Workspace, "models", "detection.pth");
+        File.Copy(Path.Combine(server.Workspace, "models", "source.pth"), model);
+        var slow = files.Put("model.pth", weights);
+
+        var reset = server.PostJsonAsync("seg/reset", DetectionReset($"\"{files.Address}slow/model.pth\""));
+        await DetectionWorkflowTests.WaitUntilAsync(() => Task.FromResult(files.Requests.Contains("/slow/model.pth")));
+        Assert.Equal(1, await DetectionWorkflowTests.StateAsync(server));
+        using (var second = await server.PostJsonAsync("flow/reset", FlowReset.Replace("null", $"\"{slow}\"", StringComparison.Ordinal)))
+        {
+            Assert.Equal("Process is running", await ElephantTestServer.ErrorAsync(second, 500));
+        }
+
+        using (var abort = await server.PostJsonAsync("state/process", "{\"state\":0}"))
+        {
+            Assert.Equal(200, (int)abort.StatusCode);
+        }
+
+        using (var response = await reset)
+        {
+            Assert.Equal("{\"completed\":false}", await response.Content.ReadAsStringAsync());
+        }
+
+        Assert.Equal(weights, await File.ReadAllBytesAsync(model));
+        Assert.Empty(server.TemporaryFiles());
+        Assert.Equal(0, await DetectionWorkflowTests.StateAsync(server));
+        var job = (await Status.StatusPageTests.StatusAsync(server)).GetProperty("job");
+        Assert.Equal("aborted", job.GetProperty("outcome").GetString());
+    }
+
     private static string DetectionReset(string url) => ModelFileTests.ResetDefault.Replace("\"url\":null", $"\"url\":{url}", StringComparison.Ordinal);
 
     /// <summary>A randomly initialised model written by a Default reset (<c>source.pth</c> or <c>flow-source.pth</c>), as bytes.</summary>

@@ -12,7 +12,8 @@ namespace CellVision.Server.Tests.Infrastructure;
 /// <summary>
 /// A web server on 127.0.0.1 (Kestrel, a free port) that serves model files for the download resets: GET
 /// <c>/&lt;name&gt;</c> answers the bytes put there, anything else 404; <c>/cut/&lt;name&gt;</c> announces the whole
-/// length but sends only half and closes the connection. Every requested path is recorded.
+/// length but sends only half and closes the connection; <c>/slow/&lt;name&gt;</c> sends half and then nothing until the
+/// client goes away. Every requested path is recorded.
 /// </summary>
 internal sealed class ModelFileHost : IAsyncDisposable
 {
@@ -42,7 +43,8 @@ internal sealed class ModelFileHost : IAsyncDisposable
         {
             host!.Requests.Enqueue("/" + path);
             var cut = path.StartsWith("cut/", StringComparison.Ordinal);
-            if (!host.files.TryGetValue(cut ? path[4..] : path, out var bytes))
+            var slow = path.StartsWith("slow/", StringComparison.Ordinal);
+            if (!host.files.TryGetValue(cut ? path[4..] : slow ? path[5..] : path, out var bytes))
             {
                 context.Response.StatusCode = 404;
                 return;
@@ -50,7 +52,14 @@ internal sealed class ModelFileHost : IAsyncDisposable
 
             context.Response.ContentType = "application/octet-stream";
             context.Response.ContentLength = bytes.Length;
-            await context.Response.Body.WriteAsync(bytes.AsMemory(0, cut ? bytes.Length / 2 : bytes.Length));
+            await context.Response.Body.WriteAsync(bytes.AsMemory(0, cut || slow ? bytes.Length / 2 : bytes.Length));
+            if (slow)
+            {
+                await context.Response.Body.FlushAsync();
+                await Task.Delay(Timeout.Infinite, context.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
+                return;
+            }
+
             if (cut)
             {
                 await context.Response.Body.FlushAsync();
