@@ -56,9 +56,19 @@ public sealed class UseTwoDTests
             Assert.Equal(expected[i].Covariance, spots[i].GetProperty("covariance").EnumerateArray().Select(e => e.GetDouble()));
         }
 
-        // Without use_2d the same file is not a (3-D) detection model.
-        using var threeD = await server.PostJsonAsync("seg/predict", ClientJson.Predict(1));
-        Assert.StartsWith("Exception: ", await ElephantTestServer.ErrorAsync(threeD, 500), StringComparison.Ordinal);
+        // Without use_2d the same file is not a (3-D) detection model, nor can it be trained; it stays as it was.
+        using (var threeD = await server.PostJsonAsync("seg/predict", ClientJson.Predict(1)))
+        {
+            Assert.StartsWith("Exception: ", await ElephantTestServer.ErrorAsync(threeD, 500), StringComparison.Ordinal);
+        }
+
+        using (var train = await server.PostJsonAsync("seg/train", ClientJson.Train(ClientJson.TinySpots(0))))
+        {
+            Assert.StartsWith("Exception: ", await ElephantTestServer.ErrorAsync(train, 500), StringComparison.Ordinal);
+        }
+
+        Assert.Equal(weights, await File.ReadAllBytesAsync(model));
+        Assert.Equal(0, await DetectionWorkflowTests.StateAsync(server));
     }
 
     [Fact]
