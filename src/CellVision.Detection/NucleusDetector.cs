@@ -400,7 +400,8 @@ public sealed partial class NucleusDetector : INucleusDetector, IDisposable
             Log.ConstantFrame(logger, Describe.Frame(timepoint), Describe.Shape(frame));
         }
 
-        var keepAxials = KeepAxials.FromVoxelSize(frame.VoxelSize);
+        // The client derives the keep-Z levels from the voxel size after its rescale factors.
+        var keepAxials = KeepAxials.FromVoxelSize(InputResizing.Resized(frame.VoxelSize, Options.Prediction.ResizeFactor));
         using var input = Normalization.MinMaxToUnit(frame);
         IReadOnlyList<DetectedSpot> nuclei;
         lock (gate)

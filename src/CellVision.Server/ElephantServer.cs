@@ -77,6 +77,7 @@ public static class ElephantServer
             o.TorchThreads = options.TorchThreads;
             o.Seed = options.Seed;
             o.RabbitMq = options.RabbitMq;
+            o.PretrainedModels = options.PretrainedModels;
         });
         return builder;
     }

@@ -31,4 +31,12 @@ public sealed class ElephantServerOptions
     /// file, or a reset to the default initialisation) and of training's crops; null for a random seed.
     /// </summary>
     public int? Seed { get; set; }
+
+    /// <summary>
+    /// Where the "Versatile" model reset downloads ELEPHANT's pretrained weights from: <c>versatile3d.pth</c> (detection)
+    /// and <c>Fluo-N3DH-CE_flow.pth</c> (flow) below this address. Default: ELEPHANT's release,
+    /// <c>https://github.com/elephant-track/elephant-server/releases/download/data/</c>; on a network without internet
+    /// access point it at a web server holding copies of those files.
+    /// </summary>
+    public Uri PretrainedModels { get; set; } = new("https://github.com/elephant-track/elephant-server/releases/download/data/");
 }

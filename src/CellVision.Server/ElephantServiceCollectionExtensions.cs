@@ -41,6 +41,7 @@ public static class ElephantServiceCollectionExtensions
         services.TryAddSingleton<TrainingParameters>();
         services.TryAddSingleton<LiveUpdates>();
         services.TryAddSingleton<ModelFiles>();
+        services.TryAddSingleton<ModelDownloader>();
         services.TryAddSingleton<DetectionTrainingJob>();
         services.TryAddSingleton<DetectionPredictionJob>();
         services.TryAddSingleton<FlowTrainingJob>();

@@ -59,11 +59,6 @@ public sealed class FlowWorkflowTests
             Assert.Equal("{\"completed\":true}", await reset.Content.ReadAsStringAsync());
         }
 
-        using (var versatile = await server.PostJsonAsync("flow/reset", "{\"model_name\":\"flow.pth\",\"n_keep_axials\":1,\"is_3d\":true,\"url\":\"Versatile\"}"))
-        {
-            Assert.StartsWith("the pretrained Versatile flow weights are not bundled", await ElephantTestServer.ErrorAsync(versatile, 500), StringComparison.Ordinal);
-        }
-
         // A detection model is not a flow model.
         using (var detection = await server.PostJsonAsync("seg/reset", "{\"model_name\":\"detection.pth\",\"url\":null}"))
         {

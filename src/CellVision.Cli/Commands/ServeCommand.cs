@@ -17,9 +17,10 @@ internal static class ServeCommand
         var urls = new Option<string>("--urls") { Description = "Addresses to listen on, separated by ';' (use http://0.0.0.0:8080 for other machines)", DefaultValueFactory = _ => "http://127.0.0.1:8080" };
         var rabbitMq = new Option<string?>("--rabbitmq") { Description = "RabbitMQ broker for the client's progress messages, e.g. amqp://user:user@localhost:5672/ [default: none]" };
         var threads = new Option<int?>("--threads") { Description = "CPU threads of libtorch [default: every core]" };
+        var pretrained = new Option<string?>("--pretrained-models") { Description = "Where the Versatile model reset downloads versatile3d.pth and Fluo-N3DH-CE_flow.pth from [default: ELEPHANT's GitHub release]" };
         var command = new Command("serve", "Serve the ELEPHANT client's HTTP API (detection labels, training, prediction, export) until Ctrl+C")
         {
-            workspace, urls, rabbitMq, threads,
+            workspace, urls, rabbitMq, threads, pretrained,
         };
         command.SetAction(result => context.Guard(() =>
         {
@@ -54,8 +55,18 @@ internal static class ServeCommand
                 }
             }
 
-            TorchThreads.UseAvailableCores();
             var options = new ElephantServerOptions { WorkspaceDirectory = result.GetValue(workspace)!, Urls = addresses, TorchThreads = result.GetValue(threads), RabbitMq = broker };
+            if (result.GetValue(pretrained) is { } pretrainedText)
+            {
+                if (!Uri.TryCreate(pretrainedText, UriKind.Absolute, out var pretrainedUri) || pretrainedUri.Scheme is not ("http" or "https"))
+                {
+                    return context.Fail($"--pretrained-models: '{pretrainedText}' is not an http:// or https:// address.");
+                }
+
+                options.PretrainedModels = pretrainedUri;
+            }
+
+            TorchThreads.UseAvailableCores();
             var app = ElephantServer.Build(options);
             try
             {

@@ -51,7 +51,8 @@ public sealed class DetectionPredictor
 
     /// <summary>
     /// Normalises a raw frame as ELEPHANT does (optional slice-wise median correction, then min–max to [0, 1]) and
-    /// predicts its class probabilities.
+    /// predicts its class probabilities (with <see cref="PredictionOptions.ResizeFactor"/> on the resampled frame, then
+    /// resampled back to the frame's size).
     /// </summary>
     /// <param name="frame">Raw intensities, (D, H, W).</param>
     /// <param name="options">Patch layout and blending; null for ELEPHANT's defaults.</param>
@@ -61,32 +62,27 @@ public sealed class DetectionPredictor
     {
         ArgumentNullException.ThrowIfNull(frame);
         options ??= new PredictionOptions();
-        using var normalised = frame.Crop(frame.Bounds);
-        if (options.SliceWiseMedianCorrection)
-        {
-            Normalization.SliceWiseMedianCorrection(normalised);
-        }
-
-        Normalization.MinMaxToUnit(normalised.Span);
-        return PredictNormalised(normalised, options, progress, cancellationToken);
+        return FramePipeline.Predict(frame, options, normalised => PredictNormalised(normalised, options, progress, cancellationToken));
     }
 
-    /// <summary>Predicts a raw frame and returns its nuclei (ELEPHANT's detection of one timepoint).</summary>
+    /// <summary>
+    /// Predicts a raw frame and returns its nuclei (ELEPHANT's detection of one timepoint); with
+    /// <see cref="PredictionOptions.ResizeFactor"/> the nuclei are found on the resampled frame, as ELEPHANT finds them.
+    /// </summary>
     /// <param name="frame">Raw intensities, (D, H, W), with the frame's voxel size.</param>
     /// <param name="options">Patch layout and blending; null for ELEPHANT's defaults.</param>
     /// <param name="spotOptions">Threshold, centre ratio and radius limits; null for ELEPHANT's client defaults.</param>
     /// <param name="progress">Receives the number of patches done.</param>
     /// <param name="probabilitiesReady">
-    /// Receives the frame's class probabilities before nuclei are extracted, e.g. to keep them with
+    /// Receives the frame's class probabilities (at the frame's size) before nuclei are extracted, e.g. to keep them with
     /// <c>ProbabilityZarr.Write</c> in CellVision.IO (ELEPHANT's "output prediction"); they are disposed when it returns.
     /// </param>
     /// <param name="cancellationToken">Stops between batches of patches.</param>
     public IReadOnlyList<DetectedSpot> Detect(Volume<float> frame, PredictionOptions? options = null, SpotExtractionOptions? spotOptions = null, IProgress<PredictionProgress>? progress = null, Action<DetectionProbabilities>? probabilitiesReady = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(frame);
-        using var probabilities = Predict(frame, options, progress, cancellationToken);
-        probabilitiesReady?.Invoke(probabilities);
-        return SpotExtractor.Extract(probabilities.Centre, frame.VoxelSize, spotOptions);
+        options ??= new PredictionOptions();
+        return FramePipeline.Detect(frame, options, spotOptions, probabilitiesReady, normalised => PredictNormalised(normalised, options, progress, cancellationToken));
     }
 
     /// <summary>Predicts the class probabilities of a frame already normalised to [0, 1].</summary>

@@ -34,4 +34,13 @@ public sealed record PredictionOptions
     /// differ from it by float32 rounding only. False reproduces PyTorch's choice and its results.
     /// </summary>
     public bool OneDnnConvolutions { get; init; } = true;
+
+    /// <summary>
+    /// ELEPHANT's input rescaling (the client's "rescale" factors; on the server the request's <c>input_size</c> over
+    /// the image size), per axis (Z, Y, X): the normalised frame is resampled trilinearly with aligned corners to
+    /// ⌊size × factor⌋ voxels, its voxel size divided by the factor, the network's keep-Z levels follow that voxel size,
+    /// nuclei are found on the resampled grid (positions and covariances stay in µm), and the probabilities handed out
+    /// are resampled back to the frame's size. (1, 1, 1), the default, resamples nothing.
+    /// </summary>
+    public (double Depth, double Height, double Width) ResizeFactor { get; init; } = (1, 1, 1);
 }

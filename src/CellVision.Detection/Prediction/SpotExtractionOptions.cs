@@ -21,4 +21,13 @@ public sealed record SpotExtractionOptions
     /// (the default) uses the voxel size of the image axis the flat eigenvector points along; true reproduces ELEPHANT.
     /// </summary>
     public bool ReferenceFlatAxisRule { get; init; }
+
+    /// <summary>
+    /// The centres were predicted slice by slice by a 2-D network (ELEPHANT's "use 2D model",
+    /// <see cref="SliceWiseDetectionPredictor"/>): each slice marks the centre of the nucleus' cross-section, so a centre
+    /// region spans the nucleus' whole Z extent rather than the centre ratio of it. As ELEPHANT does, the Z voxel size of
+    /// the region's second moments is then multiplied by <see cref="CentreRatio"/>, so that dividing the radii by it
+    /// leaves the Z radius at the region's own. Default false.
+    /// </summary>
+    public bool SliceWiseCentres { get; init; }
 }

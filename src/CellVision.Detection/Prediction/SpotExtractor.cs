@@ -114,6 +114,11 @@ public static class SpotExtractor
             corrected[i] = scales[i] * (extent[i] + 1.0) / extent[i];
         }
 
+        if (options.SliceWiseCentres)
+        {
+            corrected[0] *= options.CentreRatio;
+        }
+
         var covariance = new double[9];
         for (var i = 0; i < 3; i++)
         {

@@ -15,7 +15,7 @@ internal static class FlowEndpoints
     {
         endpoints.Post("/flow/update", Update, "Update flow labels", "Writes flow_labels.zarr for each frame pair of the approved links; reset empties the array.");
         endpoints.Post("/flow/train", Train, "Train flow", "Writes the flow labels of the sent links and trains n_epochs epochs on the frame pairs, saving the model after each epoch; the request stays open until the end.");
-        endpoints.Post("/flow/predict", Predict, "Predict flow", "The flow of frame t back to t - 1 from the model as last saved: per query spot its id, estimated position at t - 1 and squared displacement.");
+        endpoints.Post("/flow/predict", Predict, "Predict flow", "The flow of frame t back to t - 1 from the model as last saved (on frames resampled to input_size): per query spot its id, estimated position at t - 1 and squared displacement.");
     }
 
     /// <summary>Flow label update (or reset); an interleaving job.</summary>
@@ -72,8 +72,10 @@ internal static class FlowEndpoints
             throw new ElephantRequestException($"spots[].t {spots.Keys.Last()} has no next timepoint in the dataset's {images.Shape[0]} timepoint(s)");
         }
 
+        var (depth, height, width) = DatasetFrames.Shape(images);
+        var factor = InputResize.Factor(request.OptionalInts("input_size", 3), depth, height, width, images.Rank == 4);
         var trainer = context.Service<FlowTrainingJob>();
-        return await JobRunner.RunExclusiveAsync(context, aborted => trainer.Run(folder, modelPath, voxelSize, spots, settings, options, aborted)).ConfigureAwait(false);
+        return await JobRunner.RunExclusiveAsync(context, aborted => trainer.Run(folder, modelPath, voxelSize, spots, settings, options, factor, aborted)).ConfigureAwait(false);
     }
 
     /// <summary>Estimated positions at t − 1 of the query spots of frame t; an interleaving job.</summary>
@@ -94,9 +96,11 @@ internal static class FlowEndpoints
         var queries = FlowSpotParser.Queries(request, timepoint);
         var patch = request.OptionalInts("patch", 3);
         var cropBox = request.OptionalInts("crop_box", 6);
-        var shape = DatasetFrames.Shape(DatasetFrames.Open(folder, "imgs.zarr"));
+        var images = DatasetFrames.Open(folder, "imgs.zarr");
+        var shape = DatasetFrames.Shape(images);
         var options = new FlowPredictionOptions
         {
+            ResizeFactor = InputResize.Factor(request.OptionalInts("input_size", 3), shape.Depth, shape.Height, shape.Width, images.Rank == 4),
             BatchSize = request.Int("batch_size", 1),
             PatchSize = patch is null ? (shape.Depth, shape.Height, shape.Width) : (patch[2], patch[1], patch[0]),
             Region = cropBox is null ? null : DetectionPredictionJob.CropBox(cropBox, shape.Depth, shape.Height, shape.Width),

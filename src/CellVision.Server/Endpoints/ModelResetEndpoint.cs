@@ -13,17 +13,19 @@ namespace CellVision.Server.Endpoints;
 /// <summary>
 /// <c>/seg/reset</c> and <c>/flow/reset</c>: replace the detection or flow model. JSON with <c>url: null</c> ("Default")
 /// writes ELEPHANT's random initialisation, for detection followed by ELEPHANT's self-supervised prior on the dataset's
-/// frames when <c>n_crops</c> &gt; 0 and the dataset exists (<see cref="DetectionPriorJob"/>); multipart
-/// ("From file") installs the uploaded <c>.pth</c> after checking that it loads as the network (for detection also a
-/// list of state dicts, an ensemble). "Versatile" and "From URL" need downloads and are refused with 500 and a clear
-/// error.
+/// frames when <c>n_crops</c> &gt; 0 and the dataset exists (<see cref="DetectionPriorJob"/>); <c>url: "Versatile"</c>
+/// downloads ELEPHANT's pretrained weights from <see cref="ElephantServerOptions.PretrainedModels"/>
+/// (<see cref="PretrainedModels"/>), any other <c>url</c> ("From URL") downloads that file
+/// (<see cref="ModelDownloader"/>); multipart ("From file") takes the uploaded <c>.pth</c>. A downloaded or uploaded
+/// file is installed only after it loads as the network (for detection the 3-D or the 2-D U-Net, also as a list of
+/// state dicts, an ensemble).
 /// </summary>
 internal static class ModelResetEndpoint
 {
     public static void Map(IEndpointRouteBuilder endpoints)
     {
-        endpoints.Post("/seg/reset", context => Reset(context, flow: false), "Reset the detection model", "Default: random initialisation, then the self-supervised prior when the dataset exists; From file: installs an uploaded .pth. Versatile and From URL are refused.");
-        endpoints.Post("/flow/reset", context => Reset(context, flow: true), "Reset the flow model", "Default: random initialisation; From file: installs an uploaded .pth. Versatile and From URL are refused.");
+        endpoints.Post("/seg/reset", context => Reset(context, flow: false), "Reset the detection model", "Default: random initialisation, then the self-supervised prior when the dataset exists; Versatile: downloads ELEPHANT's pretrained versatile3d.pth (2-D: versatile2d.pth); From URL: downloads the url; From file: installs an uploaded .pth.");
+        endpoints.Post("/flow/reset", context => Reset(context, flow: true), "Reset the flow model", "Default: random initialisation; Versatile: downloads ELEPHANT's pretrained Fluo-N3DH-CE_flow.pth (2-D: random initialisation); From URL: downloads the url; From file: installs an uploaded .pth.");
     }
 
     private static async Task<IResult> Reset(HttpContext context, bool flow)
@@ -47,16 +49,7 @@ internal static class ModelResetEndpoint
         }
 
         var modelPath = context.Service<ElephantWorkspace>().ModelPath(request.String("model_name"));
-        var url = request.OptionalString("url");
-        if (file is null && url is not null)
-        {
-            throw new ElephantRequestException(
-                url == "Versatile"
-                    ? $"the pretrained Versatile {(flow ? "flow" : "detection")} weights are not bundled with this server; reset to Default or load a .pth From file"
-                    : "downloading models is not supported offline; download the .pth and reset From file",
-                500);
-        }
-
+        var download = file is null ? PretrainedModels.Resolve(request.OptionalString("url"), flow, request.Bool("is_3d", true), context.Service<ElephantServerOptions>().PretrainedModels) : null;
         var states = context.Service<ProcessStateMachine>();
         if (!states.TryBeginExclusive(out var aborted))
         {
@@ -69,13 +62,31 @@ internal static class ModelResetEndpoint
             var datasetName = request.OptionalString("dataset_name");
             var crops = request.Int("n_crops", 5);
             var dataset = datasetName is null ? null : context.Service<ElephantWorkspace>().DatasetFolder(datasetName);
-            if (file is null && !flow && crops > 0 && dataset is not null && File.Exists(Path.Combine(dataset, "imgs.zarr", ".zarray")))
+            if (file is null && download is null && !flow && crops > 0 && dataset is not null && File.Exists(Path.Combine(dataset, "imgs.zarr", ".zarray")))
             {
                 var cropSize = request.Has("crop_size") ? request.Ints("crop_size", 3) : [256, 256, 16];
                 var voxelSize = DatasetFrames.VoxelSize(request.Doubles("scales", 3));
                 var options = new PriorTrainingOptions { CropSize = (cropSize[2], cropSize[1], cropSize[0]), Crops = crops, Seed = context.Service<ElephantServerOptions>().Seed };
                 var prior = context.Service<DetectionPriorJob>();
                 return await JobRunner.RunRecordedAsync(context, $"{context.Request.Method} {context.Request.Path} (prior)", () => prior.Run(dataset, modelPath, voxelSize, request.Int("n_keep_axials", 4), options, aborted), aborted).ConfigureAwait(false);
+            }
+
+            if (download is not null)
+            {
+                var downloader = context.Service<ModelDownloader>();
+                var scratch = modelPath + ".download";
+                try
+                {
+                    return await JobRunner.RunRecordedAsync(context, $"{context.Request.Method} {context.Request.Path} (download)", () =>
+                    {
+                        downloader.DownloadAsync(download, scratch, aborted).GetAwaiter().GetResult();
+                        Install(models, scratch, modelPath, download.ToString(), flow);
+                    }, aborted).ConfigureAwait(false);
+                }
+                finally
+                {
+                    File.Delete(scratch);
+                }
             }
 
             if (file is null)
@@ -99,21 +110,9 @@ internal static class ModelResetEndpoint
 
                     await EndpointServices.OnWorkerThread(() =>
                     {
-                        if (flow)
-                        {
-                            models.InstallFlow(upload, modelPath);
-                        }
-                        else
-                        {
-                            ModelFiles.Install(upload, modelPath);
-                        }
-
+                        Install(models, upload, modelPath, file.FileName, flow);
                         return true;
                     }).ConfigureAwait(false);
-                }
-                catch (Exception exception) when (exception is PthFormatException or StateDictMismatchException or ArgumentException or InvalidDataException)
-                {
-                    throw new ElephantRequestException($"{file.FileName} is not a {(flow ? "flow" : "detection")} model state dict: {exception.Message}", 500);
                 }
                 finally
                 {
@@ -126,6 +125,29 @@ internal static class ModelResetEndpoint
         finally
         {
             states.EndExclusive();
+        }
+    }
+
+    /// <summary>
+    /// Installs a downloaded or uploaded file as the model once it loads as the network; otherwise 500 naming
+    /// <paramref name="source"/>, and nothing is written.
+    /// </summary>
+    private static void Install(ModelFiles models, string scratch, string modelPath, string source, bool flow)
+    {
+        try
+        {
+            if (flow)
+            {
+                models.InstallFlow(scratch, modelPath);
+            }
+            else
+            {
+                ModelFiles.Install(scratch, modelPath);
+            }
+        }
+        catch (Exception exception) when (exception is PthFormatException or StateDictMismatchException or ArgumentException or InvalidDataException)
+        {
+            throw new ElephantRequestException($"{source} is not a {(flow ? "flow" : "detection")} model state dict: {exception.Message}", 500);
         }
     }
 }

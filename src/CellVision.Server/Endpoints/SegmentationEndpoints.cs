@@ -15,7 +15,7 @@ internal static class SegmentationEndpoints
     {
         endpoints.Post("/seg/update", Update, "Update detection labels", "Rebuilds the label frames of the sent timepoints (batch, live or reset); pauses a running training meanwhile.");
         endpoints.Post("/seg/train", Train, "Train detection", "Writes the labels of the sent spots and trains n_epochs epochs (or live: one epoch per live label update), saving the model after each epoch; the request stays open until the end.");
-        endpoints.Post("/seg/predict", Predict, "Predict spots", "Detects the nuclei of a timepoint (or of crop_box) with the model as last saved; pauses a running training meanwhile.");
+        endpoints.Post("/seg/predict", Predict, "Predict spots", "Detects the nuclei of a timepoint (or of crop_box) with the model as last saved (use_2d: a 2-D model slice by slice; input_size: on the resampled frame); pauses a running training meanwhile.");
     }
 
     /// <summary>Label update (batch, live or reset); waits for a running prediction/update and pauses a training.</summary>
@@ -94,8 +94,11 @@ internal static class SegmentationEndpoints
             live,
             request.Int("n_keep_axials", 4),
             training,
-            new LabelOptions { CentreRatio = request.Double("c_ratio", 0.4), AutoBackgroundThreshold = request.Double("auto_bg_thresh", 0) });
-        DatasetFrames.Open(folder, "imgs.zarr");
+            new LabelOptions { CentreRatio = request.Double("c_ratio", 0.4), AutoBackgroundThreshold = request.Double("auto_bg_thresh", 0) },
+            request.OptionalInts("input_size", 3));
+        var images = DatasetFrames.Open(folder, "imgs.zarr");
+        var (depth, height, width) = DatasetFrames.Shape(images);
+        InputResize.Factor(job.InputSize, depth, height, width, images.Rank == 4);
 
         var liveUpdates = context.Service<LiveUpdates>();
         var trainer = context.Service<DetectionTrainingJob>();
@@ -132,11 +135,8 @@ internal static class SegmentationEndpoints
                     MaximumRadius = request.Double("r_max", 1e6),
                 },
             },
-            request.Bool("output_prediction", false));
-        if (request.Bool("use_2d", false))
-        {
-            throw new ElephantRequestException("use_2d (a 2-D model slice by slice) is not supported by this server", 500);
-        }
+            request.Bool("output_prediction", false),
+            request.Bool("use_2d", false));
 
         var states = context.Service<ProcessStateMachine>();
         using var lease = await states.EnterInterleavedAsync(context.RequestAborted).ConfigureAwait(false);

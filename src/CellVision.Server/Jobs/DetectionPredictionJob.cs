@@ -2,6 +2,7 @@ using CellVision.Core.Volumes;
 using CellVision.Detection;
 using CellVision.Server.Http;
 using CellVision.Server.Messaging;
+using CellVision.Torch;
 using Microsoft.Extensions.Logging;
 
 namespace CellVision.Server.Jobs;
@@ -9,7 +10,10 @@ namespace CellVision.Server.Jobs;
 /// <summary>
 /// <c>/seg/predict</c>'s work: the model file as last saved (a running training saves after every epoch) is loaded into
 /// a <see cref="NucleusDetector"/>, which detects the nuclei of the frame or of the crop box, exactly as the library call
-/// <see cref="NucleusDetector.DetectFrame"/>; positions inside a crop box are shifted back to the whole frame.
+/// <see cref="NucleusDetector.DetectFrame"/>; positions inside a crop box are shifted back to the whole frame. With an
+/// <c>input_size</c> other than the image size the frame (or crop) is resampled as ELEPHANT does
+/// (<see cref="InputResize"/>, <see cref="PredictionOptions.ResizeFactor"/>); with <c>use_2d</c> a 2-D model predicts
+/// slice by slice.
 /// </summary>
 internal sealed class DetectionPredictionJob(ModelFiles models, IServerMessagePublisher publisher, ILogger<DetectionPredictionJob> logger, ILoggerFactory loggers)
 {
@@ -21,24 +25,30 @@ internal sealed class DetectionPredictionJob(ModelFiles models, IServerMessagePu
     {
         var images = DatasetFrames.Open(request.DatasetFolder, "imgs.zarr");
         var (depth, height, width) = DatasetFrames.Shape(images);
-        if (request.InputSize is { } size && (size[0] != width || size[1] != height || (images.Rank == 4 && size[2] != depth)))
-        {
-            throw new ElephantRequestException(
-                $"input_size [{string.Join(", ", size)}] differs from the image size [{width}, {height}, {depth}]; this server does not resample images, so set the rescale factors in the client's Preferences to 1.",
-                500);
-        }
-
-        models.EnsureExists(request.ModelPath);
+        var factor = InputResize.Factor(request.InputSize, depth, height, width, images.Rank == 4);
         using var frame = DatasetFrames.Read(images, request.Timepoint, request.VoxelSize, cancellationToken);
         var box = CropBox(request.CropBox, depth, height, width);
-        using var detector = NucleusDetector.Load(request.ModelPath, request.Options, loggers.CreateLogger<NucleusDetector>());
+        var options = request.Options with { Prediction = request.Options.Prediction with { ResizeFactor = factor } };
         var region = box ?? Box.FromZyx(0, 0, 0, depth, height, width);
         using var input = box is null ? null : frame.Crop(region);
         var source = input ?? frame;
-        var spots = request.OutputPrediction
-            ? detector.DetectFrameWithProbabilities(source, p => WriteOutputs(request.DatasetFolder, request.Timepoint, region, p, cancellationToken), cancellationToken: cancellationToken)
-            : detector.DetectFrame(source, cancellationToken: cancellationToken);
-        var (x, y, z) = (region.Start[2] * request.VoxelSize.X, region.Start[1] * request.VoxelSize.Y, region.Start[0] * request.VoxelSize.Z);
+        Action<DetectionProbabilities>? outputs = request.OutputPrediction ? p => WriteOutputs(request.DatasetFolder, request.Timepoint, region, p, cancellationToken) : null;
+        IReadOnlyList<DetectedSpot> spots;
+        if (request.SliceWise)
+        {
+            spots = DetectSliceWise(request.ModelPath, source, options, outputs, cancellationToken);
+        }
+        else
+        {
+            models.EnsureExists(request.ModelPath);
+            using var detector = NucleusDetector.Load(request.ModelPath, options, loggers.CreateLogger<NucleusDetector>());
+            spots = outputs is null
+                ? detector.DetectFrame(source, cancellationToken: cancellationToken)
+                : detector.DetectFrameWithProbabilities(source, outputs, cancellationToken: cancellationToken);
+        }
+
+        var voxel = request.VoxelSize;
+        var (x, y, z) = (InputResize.Origin(region.Start[2], factor.Width, voxel.X), InputResize.Origin(region.Start[1], factor.Height, voxel.Y), InputResize.Origin(region.Start[0], factor.Depth, voxel.Z));
         if (box is not null)
         {
             spots = [.. spots.Select(s => s with { X = s.X + x, Y = s.Y + y, Z = s.Z + z })];
@@ -46,6 +56,43 @@ internal sealed class DetectionPredictionJob(ModelFiles models, IServerMessagePu
 
         publisher.Publish(ServerQueues.Prediction, ServerMessages.PredictionUpdated, logger);
         return spots;
+    }
+
+    /// <summary>
+    /// ELEPHANT's <c>use_2d</c>: the model file's 2-D U-Net (or ensemble) predicts each Z slice and the nuclei are
+    /// extracted in 3-D (<see cref="SliceWiseDetectionPredictor"/>). A missing file is not created (a random 2-D network
+    /// would replace nothing useful), and a 3-D model is refused, both with an error the client shows.
+    /// </summary>
+    private static IReadOnlyList<DetectedSpot> DetectSliceWise(string modelPath, Volume<ushort> frame, NucleusDetectorOptions options, Action<DetectionProbabilities>? outputs, CancellationToken cancellationToken)
+    {
+        var name = Path.GetFileName(modelPath);
+        if (!File.Exists(modelPath))
+        {
+            throw new ElephantRequestException($"use_2d needs a 2-D detection model, and {name} does not exist; reset it From file or From URL with a 2-D ELEPHANT model (e.g. versatile2d.pth)", 500);
+        }
+
+        IReadOnlyList<DetectionUNet2D> networks;
+        try
+        {
+            networks = DetectionUNet2D.LoadEnsemble(modelPath);
+        }
+        catch (Exception exception) when (exception is StateDictMismatchException or ArgumentException)
+        {
+            throw new ElephantRequestException($"use_2d needs a 2-D detection model, and {name} is not one (a 3-D model predicts without use_2d): {exception.Message}", 500);
+        }
+
+        try
+        {
+            using var normalised = Normalization.MinMaxToUnit(frame);
+            return new SliceWiseDetectionPredictor(networks).Detect(normalised, options.Prediction, options.SpotExtraction, probabilitiesReady: outputs, cancellationToken: cancellationToken);
+        }
+        finally
+        {
+            foreach (var network in networks)
+            {
+                network.Dispose();
+            }
+        }
     }
 
     /// <summary>

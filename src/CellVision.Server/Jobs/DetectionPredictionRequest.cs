@@ -12,6 +12,7 @@ namespace CellVision.Server.Jobs;
 /// <param name="CropBox">The request's <c>crop_box</c> [ox, oy, oz, sx, sy, sz] in voxels, or null for the whole frame.</param>
 /// <param name="Options">Patches, normalisation and spot extraction.</param>
 /// <param name="OutputPrediction">Also write the class probabilities into <c>seg_outputs.zarr</c>.</param>
+/// <param name="SliceWise">The request's <c>use_2d</c>: a 2-D model predicts each Z slice.</param>
 internal sealed record DetectionPredictionRequest(
     string DatasetFolder,
     string ModelPath,
@@ -20,4 +21,5 @@ internal sealed record DetectionPredictionRequest(
     int[]? InputSize,
     int[]? CropBox,
     NucleusDetectorOptions Options,
-    bool OutputPrediction = false);
+    bool OutputPrediction = false,
+    bool SliceWise = false);

@@ -12,7 +12,8 @@ namespace CellVision.Server.Jobs;
 /// <c>/seg/train</c>'s work, on a worker thread: batch mode writes the labels of the sent spots and runs the epochs;
 /// live mode runs one epoch per live label update (<see cref="LiveUpdates"/>). Before every step the training waits while
 /// a prediction or update holds WAIT and takes the learning rate posted to <c>/params</c>; live epochs also take the
-/// posted crop count. After every epoch the model file is replaced (temporary name, then rename) and "Model updated" is
+/// posted crop count. Frames and labels are resampled to the request's <c>input_size</c> when it differs from the image
+/// size. After every epoch the model file is replaced (temporary name, then rename) and "Model updated" is
 /// published. Abort cancels between steps and leaves the last saved model.
 /// </summary>
 internal sealed partial class DetectionTrainingJob(
@@ -54,7 +55,7 @@ internal sealed partial class DetectionTrainingJob(
                 hook.Report(default);
                 var labels = DetectionLabelWriter.Write(request.DatasetFolder, t, request.VoxelSize, spots, request.Labels, cancellationToken);
                 using var frame = DatasetFrames.Read(images, t, request.VoxelSize, cancellationToken);
-                frames.Add(new TrainingFrame(Normalization.MinMaxToUnit(frame), labels));
+                frames.Add(Resized(new TrainingFrame(Normalization.MinMaxToUnit(frame), labels), request, images));
             }
 
             for (var epoch = 1; epoch <= request.Training.Epochs; epoch++)
@@ -89,17 +90,21 @@ internal sealed partial class DetectionTrainingJob(
 
                 hook.BeginEpoch(epoch, 0);
                 using var frame = DatasetFrames.Read(images, t, request.VoxelSize, cancellationToken);
-                using var normalised = Normalization.MinMaxToUnit(frame);
-                using var labels = DetectionLabelWriter.Read(request.DatasetFolder, t, request.VoxelSize, cancellationToken);
+                var training = Resized(new TrainingFrame(Normalization.MinMaxToUnit(frame), DetectionLabelWriter.Read(request.DatasetFolder, t, request.VoxelSize, cancellationToken)), request, images);
                 double loss;
                 try
                 {
-                    loss = trainer.TrainEpoch([new TrainingFrame(normalised, labels)], hook, cancellationToken);
+                    loss = trainer.TrainEpoch([training], hook, cancellationToken);
                 }
                 catch (ArgumentException exception)
                 {
                     Log.LiveEpochSkipped(logger, t, exception.Message);
                     continue;
+                }
+                finally
+                {
+                    training.Normalised.Dispose();
+                    training.Labels.Dispose();
                 }
 
                 Saved(model, request, epoch, 0, loss);
@@ -108,6 +113,33 @@ internal sealed partial class DetectionTrainingJob(
             {
                 live.EpochDone();
             }
+        }
+    }
+
+    /// <summary>
+    /// The frame resampled to the request's <c>input_size</c> as ELEPHANT's training dataset resamples it
+    /// (<see cref="TrainingFrame.Resize"/>), or the frame itself when the sizes agree; a resampled frame replaces (and
+    /// disposes) the given one.
+    /// </summary>
+    private TrainingFrame Resized(TrainingFrame frame, DetectionTrainingRequest request, CellVision.IO.Zarr.ZarrArray images)
+    {
+        var (depth, height, width) = DatasetFrames.Shape(images);
+        var factor = InputResize.Factor(request.InputSize, depth, height, width, images.Rank == 4);
+        if (factor == (1d, 1d, 1d))
+        {
+            return frame;
+        }
+
+        try
+        {
+            var resized = frame.Resize(factor);
+            Log.Resampled(logger, resized.Normalised.Width, resized.Normalised.Height, resized.Normalised.Depth);
+            return resized;
+        }
+        finally
+        {
+            frame.Normalised.Dispose();
+            frame.Labels.Dispose();
         }
     }
 
@@ -122,6 +154,9 @@ internal sealed partial class DetectionTrainingJob(
     {
         [LoggerMessage(EventId = 9300, Level = LogLevel.Information, Message = "Train Epoch: {Epoch} of {Epochs} (0 = live), mean loss {Loss:F6}; model saved")]
         public static partial void Epoch(ILogger logger, int epoch, int epochs, double loss);
+
+        [LoggerMessage(EventId = 9302, Level = LogLevel.Information, Message = "Training frame resampled to input_size [{Width}, {Height}, {Depth}]")]
+        public static partial void Resampled(ILogger logger, int width, int height, int depth);
 
         [LoggerMessage(EventId = 9301, Level = LogLevel.Warning, Message = "Live update of timepoint {Timepoint} not trained: {Reason}")]
         public static partial void LiveEpochSkipped(ILogger logger, int timepoint, string reason);

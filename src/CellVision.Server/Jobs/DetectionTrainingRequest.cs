@@ -12,6 +12,7 @@ namespace CellVision.Server.Jobs;
 /// <param name="KeepAxialLevels">The request's <c>n_keep_axials</c>.</param>
 /// <param name="Training">Crops, epochs, learning rate, augmentation and loss weights.</param>
 /// <param name="Labels">Centre ratio and auto-background threshold of the labels.</param>
+/// <param name="InputSize">The request's <c>input_size</c> [x, y, z], or null: frames and labels are resampled to it.</param>
 internal sealed record DetectionTrainingRequest(
     string DatasetFolder,
     string ModelPath,
@@ -20,4 +21,5 @@ internal sealed record DetectionTrainingRequest(
     bool Live,
     int KeepAxialLevels,
     DetectionTrainingOptions Training,
-    LabelOptions Labels);
+    LabelOptions Labels,
+    int[]? InputSize = null);

@@ -28,8 +28,9 @@ internal sealed partial class FlowTrainingJob(
     /// <param name="spots">The links by source timepoint.</param>
     /// <param name="settings">Keep-Z levels and norm factor.</param>
     /// <param name="options">Crops, epochs, learning rate, augmentation.</param>
+    /// <param name="resizeFactor">input_size / image size (Z, Y, X): frames and labels are resampled by it (<see cref="FlowTrainingPair.Resize"/>).</param>
     /// <param name="cancellationToken">The abort token.</param>
-    public void Run(string datasetFolder, string modelPath, VoxelSize voxelSize, SortedDictionary<int, List<FlowAnnotation>> spots, FlowSettings settings, FlowTrainingOptions options, CancellationToken cancellationToken)
+    public void Run(string datasetFolder, string modelPath, VoxelSize voxelSize, SortedDictionary<int, List<FlowAnnotation>> spots, FlowSettings settings, FlowTrainingOptions options, (double Depth, double Height, double Width) resizeFactor, CancellationToken cancellationToken)
     {
         var pairs = new List<FlowTrainingPair>();
         try
@@ -41,7 +42,25 @@ internal sealed partial class FlowTrainingJob(
                 var label = FlowLabelWriter.Write(datasetFolder, t, voxelSize, annotations, settings.NormFactor, cancellationToken);
                 using var current = DatasetFrames.Read(images, t, voxelSize, cancellationToken);
                 using var next = DatasetFrames.Read(images, t + 1, voxelSize, cancellationToken);
-                pairs.Add(new FlowTrainingPair(Normalization.MinMaxToUnit(current), Normalization.MinMaxToUnit(next), label));
+                var pair = new FlowTrainingPair(Normalization.MinMaxToUnit(current), Normalization.MinMaxToUnit(next), label);
+                if (resizeFactor == (1d, 1d, 1d))
+                {
+                    pairs.Add(pair);
+                    continue;
+                }
+
+                try
+                {
+                    var resized = pair.Resize(resizeFactor);
+                    pairs.Add(resized);
+                    Log.Resampled(logger, resized.Current.Width, resized.Current.Height, resized.Current.Depth);
+                }
+                finally
+                {
+                    pair.Current.Dispose();
+                    pair.Next.Dispose();
+                    pair.Label.Dispose();
+                }
             }
 
             using var model = models.LoadOrCreateFlow(modelPath);
@@ -69,6 +88,9 @@ internal sealed partial class FlowTrainingJob(
 
     private static partial class Log
     {
+        [LoggerMessage(EventId = 9401, Level = LogLevel.Information, Message = "Flow training pair resampled to input_size [{Width}, {Height}, {Depth}]")]
+        public static partial void Resampled(ILogger logger, int width, int height, int depth);
+
         [LoggerMessage(EventId = 9400, Level = LogLevel.Information, Message = "Flow Train Epoch: {Epoch} of {Epochs}, mean loss {Loss:F6}; model saved")]
         public static partial void Epoch(ILogger logger, int epoch, int epochs, double loss);
     }

@@ -98,18 +98,29 @@ internal sealed partial class ModelFiles(ElephantServerOptions options, ILogger<
     }
 
     /// <summary>
-    /// Installs an uploaded file as a model after checking that it loads as the detection U-Net (a state dict or a list
-    /// of them); anything else is refused and nothing is written.
+    /// Installs an uploaded or downloaded file as a model after checking that it loads as the detection U-Net, 3-D or
+    /// 2-D (for <c>use_2d</c>), as a state dict or a list of them; anything else is refused and nothing is written.
     /// </summary>
-    /// <param name="upload">The uploaded bytes, already on disk.</param>
+    /// <param name="upload">The file's bytes, already on disk.</param>
     /// <param name="path">The model file.</param>
     /// <exception cref="PthFormatException">Not a state dict.</exception>
-    /// <exception cref="ArgumentException">A state dict of another network.</exception>
+    /// <exception cref="ArgumentException">A state dict of another network (the 3-D U-Net's complaint).</exception>
     public static void Install(string upload, string path)
     {
-        foreach (var model in DetectionUNet.LoadEnsemble(upload))
+        try
         {
-            model.Dispose();
+            DetectionUNet.LoadEnsemble(upload).ToList().ForEach(m => m.Dispose());
+        }
+        catch (Exception threeD) when (threeD is StateDictMismatchException or ArgumentException)
+        {
+            try
+            {
+                DetectionUNet2D.LoadEnsemble(upload).ToList().ForEach(m => m.Dispose());
+            }
+            catch (Exception twoD) when (twoD is StateDictMismatchException or ArgumentException)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(threeD);
+            }
         }
 
         File.Move(upload, path, overwrite: true);

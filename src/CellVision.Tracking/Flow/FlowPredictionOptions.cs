@@ -37,4 +37,16 @@ public sealed record FlowPredictionOptions
     /// differ from it by float32 rounding only. False reproduces PyTorch's choice and its results.
     /// </summary>
     public bool OneDnnConvolutions { get; init; } = true;
+
+    /// <summary>
+    /// ELEPHANT's input rescaling (its <c>input_size</c> over the image size, the client's "rescale" factors), per axis
+    /// (Z, Y, X): both whole frames are normalised, then resampled trilinearly with aligned corners to ⌊size × factor⌋
+    /// voxels (<see cref="Networks.VolumeResampling"/>), <see cref="Region"/> is moved to ⌊origin × factor⌋ and
+    /// ⌊size × factor⌋ on that grid, and the predicted flow is given in voxels of the resampled grid, whose voxel size is
+    /// the frame's over the factor. The network's output (times the norm factor) is taken to be in voxels of the original
+    /// frame, as ELEPHANT's training labels are (<see cref="FlowTrainingPair.Resize"/> keeps their values), so each
+    /// component is multiplied by its factor, and displacements in µm come out as ELEPHANT's. (1, 1, 1), the default,
+    /// resamples nothing.
+    /// </summary>
+    public (double Depth, double Height, double Width) ResizeFactor { get; init; } = (1, 1, 1);
 }

@@ -107,10 +107,64 @@ public sealed class FlowPredictor : ISpotMotionEstimator
             throw new ArgumentException($"The region {region} must be a non-empty box inside the {current.Depth}×{current.Height}×{current.Width} frame.", nameof(previous));
         }
 
+        var factor = Options.ResizeFactor;
+        if (!VolumeResampling.IsIdentity(factor))
+        {
+            return PredictResampled(previous, current, region, factor, progress, cancellationToken);
+        }
+
         // Whole frames are normalised, then the region is cut out of them.
         using var first = Normalised(previous, region);
         using var second = Normalised(current, region);
         return Predict(first, second, region, current.VoxelSize, progress, cancellationToken);
+    }
+
+    /// <summary>
+    /// <see cref="PredictFlow"/> with <see cref="FlowPredictionOptions.ResizeFactor"/>: whole frames normalised and
+    /// resampled, the region moved onto the resampled grid, the flow converted to voxels of that grid.
+    /// </summary>
+    private FlowField PredictResampled(Volume<float> previous, Volume<float> current, Box region, (double Depth, double Height, double Width) factor, IProgress<PredictionProgress>? progress, CancellationToken cancellationToken)
+    {
+        var size = VolumeResampling.Size(current.Depth, current.Height, current.Width, factor);
+        var voxelSize = VolumeResampling.Resampled(current.VoxelSize, factor);
+        using var wholePrevious = Normalised(previous, previous.Bounds);
+        using var wholeCurrent = Normalised(current, current.Bounds);
+        using var resampledPrevious = VolumeResampling.Trilinear(wholePrevious, size, voxelSize);
+        using var resampledCurrent = VolumeResampling.Trilinear(wholeCurrent, size, voxelSize);
+        var moved = Options.Region is null ? resampledCurrent.Bounds : Moved(region, factor, size);
+        using var first = resampledPrevious.Crop(moved);
+        using var second = resampledCurrent.Crop(moved);
+        var flow = Predict(first, second, moved, voxelSize, progress, cancellationToken);
+        Scale(flow.X, factor.Width);
+        Scale(flow.Y, factor.Height);
+        Scale(flow.Z, factor.Depth);
+        return flow;
+
+        static void Scale(Volume<float> component, double by)
+        {
+            var span = component.Span;
+            var f = (float)by;
+            for (var i = 0; i < span.Length; i++)
+            {
+                span[i] *= f;
+            }
+        }
+    }
+
+    /// <summary>A region of the frame on the resampled grid: ⌊origin × factor⌋ and ⌊size × factor⌋ (at least 1), kept inside it.</summary>
+    private static Box Moved(Box region, (double Depth, double Height, double Width) factor, (int Depth, int Height, int Width) size)
+    {
+        double[] factors = [factor.Depth, factor.Height, factor.Width];
+        int[] limits = [size.Depth, size.Height, size.Width];
+        var start = new long[3];
+        var extent = new long[3];
+        for (var d = 0; d < 3; d++)
+        {
+            extent[d] = Math.Clamp((long)Math.Floor((region.Size[d] * factors[d]) + 1e-9), 1, limits[d]);
+            start[d] = Math.Clamp((long)Math.Floor((region.Start[d] * factors[d]) + 1e-9), 0, limits[d] - extent[d]);
+        }
+
+        return new Box(start, extent);
     }
 
     /// <summary>Moves each spot by the mean flow over its ellipsoid (ELEPHANT's <c>_estimate_spots_with_flow</c>).</summary>

@@ -41,12 +41,18 @@ internal sealed class ElephantTestServer : IAsyncDisposable
     public IServiceProvider Services => app.Services;
 
     /// <summary>Starts the server; with <paramref name="broker"/> it publishes to that RabbitMQ broker, as `serve --rabbitmq` does, instead of recording.</summary>
-    public static async Task<ElephantTestServer> StartAsync(int? seed = 1, string prefix = "", Uri? broker = null)
+    /// <param name="pretrainedModels">Where the Versatile reset downloads from; null for the default address.</param>
+    public static async Task<ElephantTestServer> StartAsync(int? seed = 1, string prefix = "", Uri? broker = null, Uri? pretrainedModels = null)
     {
         var folder = new TemporaryFolder();
         var publisher = new RecordingPublisher();
         var logs = new RecordingLoggerProvider();
         var options = new ElephantServerOptions { WorkspaceDirectory = folder.Path, Urls = "http://127.0.0.1:0", Seed = seed, RabbitMq = broker };
+        if (pretrainedModels is not null)
+        {
+            options.PretrainedModels = pretrainedModels;
+        }
+
         var builder = ElephantServer.CreateBuilder(options, broker is null ? publisher : null);
         if (broker is null)
         {
@@ -159,9 +165,9 @@ internal sealed class ElephantTestServer : IAsyncDisposable
     /// <summary>Stops the host as Ctrl+C does (ApplicationStopping, then Kestrel drains the open requests).</summary>
     public Task StopAsync() => app.StopAsync();
 
-    /// <summary>Files that a write in progress leaves (<c>.saving</c> and <c>.upload</c> models, <c>.tmp</c> uploads, <c>.partial</c> Zarr chunks), anywhere in the workspace.</summary>
+    /// <summary>Files that a write in progress leaves (<c>.saving</c>, <c>.upload</c> and <c>.download</c> models, <c>.tmp</c> uploads, <c>.partial</c> Zarr chunks), anywhere in the workspace.</summary>
     public string[] TemporaryFiles() =>
-        [.. Directory.EnumerateFiles(Workspace, "*", SearchOption.AllDirectories).Where(f => new[] { ".saving", ".upload", ".tmp", ".partial" }.Any(suffix => f.EndsWith(suffix, StringComparison.Ordinal)))];
+        [.. Directory.EnumerateFiles(Workspace, "*", SearchOption.AllDirectories).Where(f => new[] { ".saving", ".upload", ".download", ".tmp", ".partial" }.Any(suffix => f.EndsWith(suffix, StringComparison.Ordinal)))];
 
     public async ValueTask DisposeAsync()
     {
