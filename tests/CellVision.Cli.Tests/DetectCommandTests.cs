@@ -93,6 +93,13 @@ public class DetectCommandTests
         Assert.True(again.ExitCode == 0, again.Error);
         Assert.NotEqual(File.ReadAllBytes(folder["round0.pth"]), File.ReadAllBytes(folder["round1.pth"]));
 
+        // Without --epochs, a continued model gets a short retraining.
+        var defaults = CliRunner.Run("detect", "train", "--images", folder["movie.tif"], "--annotations", folder["corrections.xml"],
+            "--init", folder["round0.pth"], "--model-out", folder["round1b.pth"], "--crops", "1", "--crop-size", "8,32,32", "--seed", "0");
+        Assert.True(defaults.ExitCode == 0, defaults.Error);
+        Assert.Contains("epoch 3: loss", defaults.Output);
+        Assert.DoesNotContain("epoch 4: loss", defaults.Output);
+
         // Starting from round 0's weights is not starting from the seed's random weights.
         var fresh = CliRunner.Run("detect", "train", "--images", folder["movie.tif"], "--annotations", folder["corrections.xml"],
             "--model-out", folder["fresh.pth"], "--epochs", "1", "--crops", "1", "--crop-size", "8,32,32", "--seed", "0");

@@ -31,10 +31,10 @@ internal static class DetectCommand
         var annotations = new Option<string>("--annotations") { Description = "Annotated spots: lineage CSV (timepoint,x,y,z,radius or covariance,detection_tag) or TrackMate XML (tags in the DETECTION_TAG spot feature); spots tagged tp/fp/tn/fn/tb/fb train", Required = true };
         var modelOut = new Option<string>("--model-out") { Description = "Where to save the trained weights (.pth, ELEPHANT's keys)", Required = true };
         var modelIn = new Option<string?>("--init", "--model-in") { Description = "Continue training these weights (e.g. after proofreading a prediction) instead of starting from a random initialisation" };
-        var epochs = new Option<int>("--epochs") { Description = "Epochs", DefaultValueFactory = _ => 10 };
+        var epochs = new Option<int?>("--epochs") { Description = "Epochs [default: 10; 3 with --init, a retraining after proofreading]" };
         var crops = new Option<int>("--crops") { Description = "Crops per annotated timepoint and epoch", DefaultValueFactory = _ => 5 };
         var cropSize = Parsing.Size("--crop-size", "Training crop Z,Y,X", (16, 256, 256));
-        var learningRate = new Option<double>("--learning-rate") { Description = "Adam learning rate", DefaultValueFactory = _ => 0.001 };
+        var learningRate = new Option<double?>("--learning-rate") { Description = "Adam learning rate [default: 0.001; 0.0001 with --init, so a retraining refines the model instead of shaking it]" };
         var autoBackground = new Option<double>("--auto-bg-threshold") { Description = "Voxels darker than this (normalised intensity) become background labels; 0 is off", DefaultValueFactory = _ => 0.0 };
         var voxelSize = Parsing.VoxelSize("--voxel-size");
         var seed = new Option<int?>("--seed") { Description = "Seed of the initial weights, crops, augmentation and flips: the same seed gives the same weights (unless --model-in gives them)" };
@@ -45,9 +45,19 @@ internal static class DetectCommand
         command.SetAction(result => context.Guard(() =>
         {
             TorchThreads.UseAvailableCores();
-            if (result.GetValue(epochs) < 1 || result.GetValue(crops) < 1)
+            // Continuing a model after proofreading: a few epochs at a tenth of the learning rate keep what it knew
+            // (docs/detection.md, "The incremental loop").
+            var continuing = result.GetValue(modelIn) is not null;
+            var epochCount = result.GetValue(epochs) ?? (continuing ? 3 : 10);
+            var rate = result.GetValue(learningRate) ?? (continuing ? 1e-4 : 1e-3);
+            if (epochCount < 1 || result.GetValue(crops) < 1)
             {
                 return context.Fail("--epochs and --crops must be at least 1.");
+            }
+
+            if (!(rate > 0))
+            {
+                return context.Fail("--learning-rate must be positive.");
             }
 
             var graph = LineageFiles.Read(result.GetValue(annotations)!);
@@ -58,8 +68,8 @@ internal static class DetectCommand
                 {
                     Training = new DetectionTrainingOptions
                     {
-                        Epochs = result.GetValue(epochs), CropsPerTimepoint = result.GetValue(crops), CropSize = result.GetValue(cropSize),
-                        LearningRate = result.GetValue(learningRate), Seed = result.GetValue(seed),
+                        Epochs = epochCount, CropsPerTimepoint = result.GetValue(crops), CropSize = result.GetValue(cropSize),
+                        LearningRate = rate, Seed = result.GetValue(seed),
                     },
                     Labels = new LabelOptions { AutoBackgroundThreshold = result.GetValue(autoBackground) },
                 };

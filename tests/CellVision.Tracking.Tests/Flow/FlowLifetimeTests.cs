@@ -28,7 +28,7 @@ public sealed class FlowLifetimeTests
         using var current = Blob(voxel, 6, 6);
         using var next = Blob(voxel, 8, 7);
         using var label = FlowLabelGenerator.Generate(graph, 0, (4, 16, 16), voxel, FlowNormFactor.FromKeepAxials(keep));
-        var before = TorchRuntime.LiveTensorCount;
+        var before = LiveTensors.Settled();
 
         using (var trainer = new FlowTrainer(model, keep, new FlowTrainingOptions { CropSize = (4, 16, 16), CropsPerTimepoint = 1, Epochs = 1, RotationAngle = 10, Seed = 3 }))
         {
@@ -37,7 +37,7 @@ public sealed class FlowLifetimeTests
 
         var estimates = new FlowPredictor(model, keep).EstimatePrevious(current, next, graph.SpotsAt(1));
         Assert.Single(estimates);
-        Assert.Equal(before, TorchRuntime.LiveTensorCount);
+        Assert.Equal(before, LiveTensors.Settled());
     }
 
     private static Volume<float> Blob(VoxelSize voxel, double cx, double cy)

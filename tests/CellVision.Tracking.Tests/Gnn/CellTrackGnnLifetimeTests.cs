@@ -24,7 +24,7 @@ public sealed class CellTrackGnnLifetimeTests
         using var trainer = new CellTrackGnnTrainer(model);
         trainer.Step(a);   // Adam's moments are made on the first step and live as long as the trainer
         model.ZeroGrad();
-        var before = TorchRuntime.LiveTensorCount;
+        var before = LiveTensors.Settled();
 
         using (var batch = CellTrackGnnGraph.Collate([a, b]))
         {
@@ -36,6 +36,6 @@ public sealed class CellTrackGnnLifetimeTests
 
         Assert.Equal(a.EdgeCount, model.PredictActiveEdges(a).Length);
         model.ZeroGrad();
-        Assert.Equal(before, TorchRuntime.LiveTensorCount);
+        Assert.Equal(before, LiveTensors.Settled());
     }
 }
