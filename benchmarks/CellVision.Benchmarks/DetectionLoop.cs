@@ -101,7 +101,14 @@ internal static class DetectionLoop
                 }
 
                 var predictSeconds = clock.Elapsed.TotalSeconds;
-                Console.WriteLine($"  missed by the model: {string.Join(' ', missed.Select(m => $"{m.Voxels}{(m.TouchesFace ? "f" : "")}"))} (voxels in view; f: touches a face)");
+                if (HeldOut is var (heldFrame, heldMask))
+                {
+                    var unseen = detector.DetectFrame(heldFrame);
+                    var sizes = TruthNuclei.FromMask(heldMask).Select(n => n.Voxels).Order().ToArray();
+                    var (all, half) = (NucleusMatching.Score(unseen, heldMask, 0), NucleusMatching.Score(unseen, heldMask, (sizes[sizes.Length / 2] + 1) / 2));
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  held-out half: F1 all {all.F1:F3} ({all.Hits}/{all.Instances}, {all.Detections} det), half-in-view {half.F1:F3} ({half.Hits}/{half.Instances}, {half.Detections} det)"));
+                }
+                Console.WriteLine($"  missed by the model: {string.Join(' ', missed.Select(m => $"{m.Voxels}{(m.TouchesFace ? "f" : "")}@{m.X:F0},{m.Y:F0},{m.Z:F0}"))} (voxels in view, f: touches a face, @ centroid x,y,z in µm)");
                 var held = Sum(Enumerable.Range(0, frames.Count).Select(t => NucleusMatching.Score(graph.SpotsAt(t).Where(IsNucleus), masks[t], 0)));
                 var row = new DetectionLoopRound(round, Sum(model.Select(m => m.All)), Sum(model.Select(m => m.Half)), held, corrections, trainSeconds, predictSeconds);
                 rows.Add(row);
@@ -159,6 +166,9 @@ internal static class DetectionLoop
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"live mode: label update -> model updated in {string.Join(", ", latencies.Select(l => l.ToString("F1", CultureInfo.InvariantCulture)))} s ({options.Training.CropsPerTimepoint} crops of {string.Join('x', settings.Crop)} per epoch, {settings.Threads} threads)"));
     }
 
+    /// <summary>With <see cref="DetectionLoopSettings.Split"/>: the half of the ovule crop the loop never sees.</summary>
+    private static (Volume<ushort> Frame, Volume<ushort> Mask)? HeldOut { get; set; }
+
     private static bool IsNucleus(Spot spot) => spot.DetectionTag is DetectionTag.Unlabeled or DetectionTag.TruePositive or DetectionTag.FalseNegative;
 
     private static DetectionScore Sum(IEnumerable<DetectionScore> scores) =>
@@ -175,7 +185,7 @@ internal static class DetectionLoop
         Array.Sort(sorted);
         return new NucleusDetectorOptions
         {
-            Prediction = new PredictionOptions { AverageOverFlips = settings.Flips },
+            Prediction = new PredictionOptions { AverageOverFlips = settings.Flips, MitigateEdgeDiscontinuities = settings.Pad },
             SpotExtraction = new SpotExtractionOptions { MinimumRadius = settings.MinimumRadius, ProbabilityThreshold = settings.Threshold },
             Suppression = new SuppressionOptions { SuppressionDistance = settings.Suppression },
             Training = new DetectionTrainingOptions
@@ -201,6 +211,19 @@ internal static class DetectionLoop
             frame.Span[i] = raw.Span[i];
         }
 
+        if (settings.Split)
+        {
+            // Generalisation without a second volume: the loop sees z < D/2 only; z >= D/2 is scored, never corrected.
+            var half = frame.Depth / 2;
+            var (top, bottom) = (Box.FromZyx(0, 0, 0, half, frame.Height, frame.Width), Box.FromZyx(half, 0, 0, frame.Depth - half, frame.Height, frame.Width));
+            var (seenFrame, seenMask) = (frame.Crop(top), instances.Crop(top));
+            var (heldFrame, heldMask) = (frame.Crop(bottom), instances.Crop(bottom));
+            frame.Dispose();
+            instances.Dispose();
+            (frame, instances) = (seenFrame, seenMask);
+            HeldOut = (heldFrame, heldMask);
+        }
+
         // The nuclei a user annotates first are whole ones: drawn among the instances of at least the median size.
         var truth = TruthNuclei.FromMask(instances);
         var median = truth.Select(n => n.Voxels).Order().ElementAt(truth.Count / 2);
@@ -214,6 +237,8 @@ internal static class DetectionLoop
         {
             frame.Dispose();
             instances.Dispose();
+            HeldOut?.Frame.Dispose();
+            HeldOut?.Mask.Dispose();
         });
     }
 

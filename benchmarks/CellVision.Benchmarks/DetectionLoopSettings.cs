@@ -47,6 +47,9 @@ internal sealed class DetectionLoopSettings
 
     public required bool Flips { get; init; }
 
+    /// <summary>Replicate padding of the frame in prediction (ELEPHANT's "mitigate edge discontinuities").</summary>
+    public required bool Pad { get; init; }
+
     public required double Scale { get; init; }
 
     public required double Contrast { get; init; }
@@ -60,6 +63,9 @@ internal sealed class DetectionLoopSettings
 
     /// <summary>Missed pieces smaller than this fraction of the median instance are not added (0: every piece).</summary>
     public required double VisibleFraction { get; init; }
+
+    /// <summary>Run the loop on the first half of the ovule crop (z) and score the model on the other half after each round.</summary>
+    public required bool Split { get; init; }
 
     /// <summary>Weights of the first training: loaded when the file exists, else written after it (null: always train).</summary>
     public string? Initial { get; init; }

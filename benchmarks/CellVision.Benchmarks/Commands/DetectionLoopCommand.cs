@@ -24,6 +24,7 @@ internal static class DetectionLoopCommand
         var threshold = new Option<double>("--threshold") { Description = "Centre probability threshold", DefaultValueFactory = _ => 0.5 };
         var minimumRadius = new Option<double>("--rmin") { Description = "Smallest radius a detection keeps (µm)", DefaultValueFactory = _ => 0.5 };
         var flips = new Option<bool>("--flips") { Description = "Average predictions over the eight mirror images" };
+        var pad = new Option<bool>("--no-pad") { Description = "Predict without replicate padding of the frame" };
         var scale = new Option<double>("--scale") { Description = "Scale augmentation", DefaultValueFactory = _ => 0 };
         var contrast = new Option<double>("--contrast") { Description = "Contrast augmentation", DefaultValueFactory = _ => 0 };
         var budget = new Option<int>("--budget") { Description = "Corrections (fp tags + fn additions) per round and timepoint", DefaultValueFactory = _ => 10 }.AtLeast(0);
@@ -35,12 +36,13 @@ internal static class DetectionLoopCommand
         var threads = CommonSymbols.TorchThreadsOption();
         var live = new Option<int>("--live-updates") { Description = "Label updates timed in live mode on the final model (update to model updated)", DefaultValueFactory = _ => 3 }.AtLeast(0);
         var visible = new Option<double>("--visible-fraction") { Description = "Missed pieces holding less than this fraction of the median instance's voxels are left (their centre is out of view); 0 adds every piece", DefaultValueFactory = _ => 0.5 };
+        var split = new Option<bool>("--split") { Description = "plantseg only: run the loop on z < 50 and score the untouched z >= 50 half after each round" };
         var initial = new Option<string?>("--initial") { Description = "Weights of the first training: loaded if the file exists (no first training), else saved there", HelpName = "PATH" };
         var csv = new Option<string?>("--csv") { Description = "Write the per-round table here, and an SVG figure beside it", HelpName = "PATH" };
         var command = new Command("detection-loop", "ELEPHANT's incremental loop with a simulated proofreader: annotate a few nuclei, train, then rounds of predict, correct, retrain; F1 and seconds per round")
         {
-            data, folder, nuclei, rounds, initialEpochs, roundEpochs, crops, crop, learningRate, roundLearningRate, falseWeight, suppression, threshold, minimumRadius, flips, scale, contrast,
-            budget, approvals, fpOrder, approvalOrder, missedOrder, seed, threads, live, visible, initial, csv,
+            data, folder, nuclei, rounds, initialEpochs, roundEpochs, crops, crop, learningRate, roundLearningRate, falseWeight, suppression, threshold, minimumRadius, flips, pad, scale, contrast,
+            budget, approvals, fpOrder, approvalOrder, missedOrder, seed, threads, live, visible, split, initial, csv,
         };
         command.SetAction(result => DetectionLoop.Run(new DetectionLoopSettings
         {
@@ -59,6 +61,7 @@ internal static class DetectionLoopCommand
             Threshold = result.GetValue(threshold),
             MinimumRadius = result.GetValue(minimumRadius),
             Flips = result.GetValue(flips),
+            Pad = !result.GetValue(pad),
             Scale = result.GetValue(scale),
             Contrast = result.GetValue(contrast),
             Proofreading = new ProofreadingOptions
@@ -72,6 +75,7 @@ internal static class DetectionLoopCommand
             LiveUpdates = result.GetValue(live),
             Initial = result.GetValue(initial),
             VisibleFraction = result.GetValue(visible),
+            Split = result.GetValue(split),
             Csv = result.GetValue(csv),
         }));
         return command;
