@@ -6,7 +6,6 @@ using CellVision.Hosting;
 using CellVision.IO.Lineage;
 using CellVision.IO.Movies;
 using CellVision.IO.Zarr.V3;
-using CellVision.Torch.Serialization;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CellVision.Cli.Tests;
@@ -72,7 +71,7 @@ public sealed class SameSeedRoutesTests
         var demoWeights = Path.Combine(folder.Path, "detector.pth");
         foreach (var route in new[] { "library.pth", "cli.pth", "hosting.pth" })
         {
-            AssertSameWeights(demoWeights, folder[route]);
+            WeightFiles.AssertSame(demoWeights, folder[route]);
         }
 
         var demoNuclei = Centres(LineageFiles.Read(Path.Combine(folder.Path, "detections.csv")));
@@ -115,17 +114,6 @@ public sealed class SameSeedRoutesTests
             Prediction = new PredictionOptions { PatchSize = (first.Depth, first.Height, first.Width) },
             SpotExtraction = new SpotExtractionOptions { ProbabilityThreshold = 0.7, MinimumRadius = 2.0 },
         };
-    }
-
-    private static void AssertSameWeights(string expectedPath, string actualPath)
-    {
-        using var expected = PthFile.LoadStateDict(expectedPath);
-        using var actual = PthFile.LoadStateDict(actualPath);
-        Assert.Equal(expected.Keys.Order(), actual.Keys.Order());
-        foreach (var key in expected.Keys)
-        {
-            Assert.True(expected[key].ToArray<float>().AsSpan().SequenceEqual(actual[key].ToArray<float>()), $"{Path.GetFileName(actualPath)}: {key} differs from the demo's weights");
-        }
     }
 
     /// <summary>Detected nuclei as (timepoint, x, y, z) text with 6 significant digits, sorted.</summary>

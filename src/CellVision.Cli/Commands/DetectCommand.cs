@@ -48,8 +48,9 @@ internal static class DetectCommand
             // Continuing a model after proofreading: a few epochs at a tenth of the learning rate keep what it knew
             // (docs/detection.md, "The incremental loop").
             var continuing = result.GetValue(modelIn) is not null;
-            var epochCount = result.GetValue(epochs) ?? (continuing ? 3 : 10);
-            var rate = result.GetValue(learningRate) ?? (continuing ? 1e-4 : 1e-3);
+            var defaults = continuing ? DetectionTrainingOptions.Retraining : new DetectionTrainingOptions();
+            var epochCount = result.GetValue(epochs) ?? defaults.Epochs;
+            var rate = result.GetValue(learningRate) ?? defaults.LearningRate;
             if (epochCount < 1 || result.GetValue(crops) < 1)
             {
                 return context.Fail("--epochs and --crops must be at least 1.");

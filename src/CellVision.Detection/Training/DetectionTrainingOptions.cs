@@ -3,6 +3,13 @@ namespace CellVision.Detection;
 /// <summary>Detection training settings, with ELEPHANT's client defaults.</summary>
 public sealed record DetectionTrainingOptions
 {
+    /// <summary>
+    /// The settings for continuing a model after a round of proofreading: 3 epochs at learning rate 1e-4, the rest as
+    /// ELEPHANT's defaults. On the PlantSeg ovule crop, retraining at ELEPHANT's 1e-3 restarted Adam with steps large
+    /// enough to lose nuclei the model had found; at 1e-4 F1 over the nuclei in view stayed at 0.97–0.985.
+    /// </summary>
+    public static DetectionTrainingOptions Retraining { get; } = new() { Epochs = 3, LearningRate = 1e-4 };
+
     /// <summary>Training crop (Z, Y, X) in voxels, clipped to the frame (ELEPHANT: 16 × 256 × 256).</summary>
     public (int Depth, int Height, int Width) CropSize { get; init; } = (16, 256, 256);
 

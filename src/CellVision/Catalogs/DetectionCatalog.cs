@@ -60,6 +60,44 @@ public sealed class DetectionCatalog
     }
 
     /// <summary>
+    /// One round of ELEPHANT's incremental loop: continues the weights of <paramref name="path"/> on the proofread
+    /// annotations (fp tags, added fn nuclei, approved tp), with <see cref="DetectionTrainingOptions.Retraining"/>
+    /// (3 epochs at 1e-4) unless <paramref name="options"/> says otherwise.
+    /// </summary>
+    /// <param name="path">The weights of the previous round (<c>.pth</c>).</param>
+    /// <param name="movie">The movie, one raw frame per timepoint.</param>
+    /// <param name="annotations">The annotations after proofreading, in µm.</param>
+    /// <param name="options">Every setting; null for ELEPHANT's defaults with the retraining's epochs and learning rate.</param>
+    /// <param name="progress">Receives every optimiser step's loss.</param>
+    /// <param name="cancellationToken">Stops between steps.</param>
+    /// <returns>The retrained detector; the caller disposes it.</returns>
+    /// <exception cref="FileNotFoundException">The weights file does not exist.</exception>
+    /// <exception cref="ArgumentException">No spot is tagged, or the weights are not the detection U-Net's.</exception>
+    public NucleusDetector Continue(string path, IReadOnlyList<Volume<ushort>> movie, LineageGraph annotations, NucleusDetectorOptions? options = null, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        var detector = Load(path, options ?? new NucleusDetectorOptions { Training = DetectionTrainingOptions.Retraining });
+        try
+        {
+            detector.Train(movie, annotations, progress, cancellationToken);
+            return detector;
+        }
+        catch
+        {
+            detector.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// A simulated careful user for measuring the loop against ground-truth masks (<see cref="ProofreadingSimulator"/>),
+    /// its random orders drawn from the context's seed unless the options carry their own.
+    /// </summary>
+    /// <param name="options">Budgets and orders; null for the defaults (10 corrections and 10 approvals per round).</param>
+    /// <returns>The simulator.</returns>
+    public ProofreadingSimulator Proofreader(ProofreadingOptions? options = null) =>
+        new(options ?? (context.Seed is int seed ? new ProofreadingOptions { Seed = seed } : new ProofreadingOptions()));
+
+    /// <summary>
     /// Detects the nuclei of every (or the chosen) timepoint into a new lineage graph, merged as ELEPHANT's client
     /// merges a prediction (a nucleus within the suppression distance of one kept before is merged into it).
     /// </summary>
