@@ -43,6 +43,7 @@ public static class ElephantServiceCollectionExtensions
         services.TryAddSingleton<ModelFiles>();
         services.TryAddSingleton<ModelDownloader>();
         services.TryAddSingleton<DetectionTrainingJob>();
+        services.TryAddSingleton<DetectorCache>();
         services.TryAddSingleton<DetectionPredictionJob>();
         services.TryAddSingleton<FlowTrainingJob>();
         services.TryAddSingleton<DetectionPriorJob>();

@@ -9,13 +9,13 @@ namespace CellVision.Server.Jobs;
 
 /// <summary>
 /// <c>/seg/predict</c>'s work: the model file as last saved (a running training saves after every epoch) is loaded into
-/// a <see cref="NucleusDetector"/>, which detects the nuclei of the frame or of the crop box, exactly as the library call
+/// a <see cref="NucleusDetector"/> (kept by <see cref="DetectorCache"/> while the file and options stay the same), which detects the nuclei of the frame or of the crop box, exactly as the library call
 /// <see cref="NucleusDetector.DetectFrame"/>; positions inside a crop box are shifted back to the whole frame. With an
 /// <c>input_size</c> other than the image size the frame (or crop) is resampled as ELEPHANT does
 /// (<see cref="InputResize"/>, <see cref="PredictionOptions.ResizeFactor"/>); with <c>use_2d</c> a 2-D model predicts
 /// slice by slice.
 /// </summary>
-internal sealed class DetectionPredictionJob(ModelFiles models, IServerMessagePublisher publisher, ILogger<DetectionPredictionJob> logger, ILoggerFactory loggers)
+internal sealed class DetectionPredictionJob(ModelFiles models, DetectorCache detectors, IServerMessagePublisher publisher, ILogger<DetectionPredictionJob> logger)
 {
     /// <summary>Detects the nuclei.</summary>
     /// <param name="request">The request.</param>
@@ -41,10 +41,9 @@ internal sealed class DetectionPredictionJob(ModelFiles models, IServerMessagePu
         else
         {
             models.EnsureExists(request.ModelPath);
-            using var detector = NucleusDetector.Load(request.ModelPath, options, loggers.CreateLogger<NucleusDetector>());
-            spots = outputs is null
+            spots = detectors.Use(request.ModelPath, options, detector => outputs is null
                 ? detector.DetectFrame(source, cancellationToken: cancellationToken)
-                : detector.DetectFrameWithProbabilities(source, outputs, cancellationToken: cancellationToken);
+                : detector.DetectFrameWithProbabilities(source, outputs, cancellationToken: cancellationToken));
         }
 
         var voxel = request.VoxelSize;
