@@ -11,6 +11,11 @@ internal static class TestCluster
 
     public static string? Partition => Environment.GetEnvironmentVariable("CELLVISION_TEST_SLURM_PARTITION");
 
+    public const string RestVariable = "CELLVISION_TEST_SLURMREST_URL";
+
+    /// <summary>The test cluster's slurmrestd, when it runs.</summary>
+    public static Uri? RestUrl => Environment.GetEnvironmentVariable(RestVariable) is { Length: > 0 } url ? new Uri(url) : null;
+
     /// <summary>Runs a Slurm command (with a time limit) and returns its output.</summary>
     public static string Run(string program, string[] arguments, bool allowFailure)
     {

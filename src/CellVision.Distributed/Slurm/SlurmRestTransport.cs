@@ -132,7 +132,9 @@ internal sealed class SlurmRestTransport : ISlurmTransport
         using var request = new HttpRequestMessage(method, path);
         if (body is not null)
         {
-            request.Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json");
+            // slurmrestd 22.05 reads the media type only without parameters ("; charset=utf-8" makes it fail to parse).
+            request.Content = new StringContent(body.ToJsonString(), Encoding.UTF8);
+            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         }
 
         HttpResponseMessage response;
