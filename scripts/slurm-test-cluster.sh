@@ -8,8 +8,10 @@
 #                                            and CELLVISION_TEST_SLURM_PARTITION. With JWT authentication enabled
 #                                            (AuthAltTypes=auth/jwt, key DIR/jwt.key) it also starts slurmrestd on a
 #                                            free loopback port (as user nobody) and exports CELLVISION_TEST_SLURMREST_URL
-#                                            and SLURM_JWT (a root token valid for an hour); when slurmrestd cannot
-#                                            start, the rest of the cluster still comes up and the REST tests skip
+#                                            and CELLVISION_TEST_SLURMREST_TOKEN (a root token valid for an hour, not
+#                                            SLURM_JWT, which would switch every Slurm command of the tests to JWT);
+#                                            when slurmrestd cannot start, the rest of the cluster still comes up and
+#                                            the REST tests skip
 #   scripts/slurm-test-cluster.sh down DIR   stops exactly the processes "up" started, by PID (SIGKILL after a timeout),
 #                                            and leaves DIR empty
 #
@@ -205,7 +207,7 @@ start_slurmrestd() {
   fi
   {
     echo "export CELLVISION_TEST_SLURMREST_URL=$url"
-    echo "export SLURM_JWT=$token"
+    echo "export CELLVISION_TEST_SLURMREST_TOKEN=$token"
   } >> "$dir/env"
 }
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using CellVision.Distributed.Operations;
 using CellVision.Distributed.Slurm;
 
@@ -12,7 +13,7 @@ public sealed class SlurmRestRunnerTests
         PollInterval = TimeSpan.FromMilliseconds(300),
         Worker = Fixtures.Worker,
         RestUrl = url ?? TestCluster.RestUrl,
-        RestToken = token,
+        RestToken = token ?? TestCluster.RestToken,
         RestUser = "root",
         CommandTimeout = TimeSpan.FromSeconds(10),
 
@@ -102,5 +103,35 @@ public sealed class SlurmRestRunnerTests
         }
 
         Assert.InRange(Jobs.Status(plan).Done, 1, 11);
+    }
+
+    [SlurmRestFact]
+    public async Task The_cli_submits_through_slurmrestd_with_the_token_in_SLURM_JWT()
+    {
+        using var folder = new TemporaryFolder();
+        var input = Fixtures.Volume(folder);
+        var output = folder["out.zarr"];
+        var start = new ProcessStartInfo(Fixtures.Worker.FileName) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in new[]
+        {
+            Path.Combine(AppContext.BaseDirectory, "CellVision.Cli.dll"), "clahe", input, output, "--variant", "incasem",
+            "--kernel-size", "32", "--block-size", "32", "--context", "16", "--engine", "slurm", "--partition", TestCluster.Partition!,
+            "--slurm-rest", TestCluster.RestUrl!.ToString(),
+        })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment["SLURM_JWT"] = TestCluster.RestToken;
+        using var process = Process.Start(start)!;
+        var text = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(limit.Token);
+        Assert.True(process.ExitCode == 0, await text + await error);
+        Assert.Contains("complete", await text, StringComparison.Ordinal);
+        var plan = JobPlan.Load(output + ".plan.json");
+        Assert.True(Jobs.Status(plan).IsComplete);
+        Assert.Single(File.ReadAllLines(SlurmRunner.JobListPath(plan)));
     }
 }

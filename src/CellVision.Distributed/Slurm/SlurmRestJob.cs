@@ -37,7 +37,8 @@ internal static class SlurmRestJob
             ["current_working_directory"] = array.WorkingDirectory,
             ["cpus_per_task"] = options.CpusPerTask,
 
-            // The runner resubmits lost tasks itself, at once and within MaxAttempts; Slurm's own requeue would hold them back.
+            // As sbatch --no-requeue: the runner resubmits lost tasks itself. slurmrestd 22.05 ignores this property
+            // (the job keeps the cluster's JobRequeue), so there a task lost with its node may be requeued by Slurm.
             ["requeue"] = false,
             ["environment"] = environment,
         };

@@ -64,7 +64,8 @@ internal sealed class SlurmRestTransport : ISlurmTransport
     public async Task<long> SubmitAsync(SlurmArray array, CancellationToken cancellationToken)
     {
         var (status, answer) = await SendAsync(HttpMethod.Post, "job/submit", SlurmRestJob.Body(array, options), cancellationToken).ConfigureAwait(false);
-        if (status == HttpStatusCode.OK && Errors(answer).Length == 0 && (long?)answer?["job_id"] is { } job)
+        // A job id means the job is queued, even when 'errors' carries a notice (e.g. "Job is in held state").
+        if (status == HttpStatusCode.OK && (long?)answer?["job_id"] is { } job and > 0)
         {
             return job;
         }
