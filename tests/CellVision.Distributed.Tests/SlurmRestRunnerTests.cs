@@ -60,6 +60,19 @@ public sealed class SlurmRestRunnerTests
     }
 
     [SlurmRestFact]
+    public async Task A_task_that_always_fails_is_reported_with_its_Slurm_state()
+    {
+        using var folder = new TemporaryFolder();
+        var plan = IncasemClaheOperation.CreatePlan(Fixtures.Volume(folder), folder["out.zarr"], Fixtures.Clahe);
+        var reports = new List<JobProgress>();
+        var error = await Assert.ThrowsAsync<JobFailedException>(() => Jobs.RunAsync(plan, Runner(faults: "fail:5:9"), new SynchronousProgress<JobProgress>(reports)));
+        Assert.Equal([5], error.FailedTasks);
+        Assert.Equal(2, reports[^1].Retries);
+        Assert.Contains("FAILED, exit code", error.Message, StringComparison.Ordinal);
+        Assert.Equal(3, new JobOutput(plan.Outputs[0]).Attempts(5));
+    }
+
+    [SlurmRestFact]
     public async Task A_bad_token_gives_a_clear_error_before_anything_is_submitted()
     {
         using var folder = new TemporaryFolder();
