@@ -123,6 +123,9 @@ up() {
     exit 1
   fi
   install_packages
+  # The script's own Slurm commands authenticate with munge; a token left in the caller's environment (from another
+  # cluster) would make them use JWT with the wrong key.
+  unset SLURM_JWT
   mkdir -p "$dir/state" "$dir/spool/n1" "$dir/spool/n2" "$dir/log" "$dir/run" "$dir/munge"
   : > "$dir/pids"
 
