@@ -37,6 +37,15 @@ public sealed class SlurmRestRunnerTests
     }
 
     [Fact]
+    public void The_options_do_not_print_the_token()
+    {
+        var text = new SlurmRunnerOptions { RestUrl = new Uri("http://slurm:6820"), RestToken = "secret-token", Partition = "cpu" }.ToString();
+        Assert.DoesNotContain("secret-token", text, StringComparison.Ordinal);
+        Assert.Contains("RestToken = ***", text, StringComparison.Ordinal);
+        Assert.Contains("Partition = cpu", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_unreachable_slurmrestd_gives_a_clear_error()
     {
         using var folder = new TemporaryFolder();

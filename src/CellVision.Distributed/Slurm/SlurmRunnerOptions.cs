@@ -1,3 +1,4 @@
+using System.Text;
 using CellVision.Distributed.Runners;
 
 namespace CellVision.Distributed.Slurm;
@@ -62,4 +63,18 @@ public sealed record SlurmRunnerOptions
 
     /// <summary>The Slurm user the token belongs to (the <c>X-SLURM-USER-NAME</c> header); null for the user running this process.</summary>
     public string? RestUser { get; init; }
+
+    /// <summary>Writes the options for <see cref="ToString"/>, with the token hidden: options end up in logs.</summary>
+    private bool PrintMembers(StringBuilder builder)
+    {
+        var first = true;
+        foreach (var property in typeof(SlurmRunnerOptions).GetProperties())
+        {
+            var value = property.Name == nameof(RestToken) && RestToken is not null ? "***" : property.GetValue(this);
+            builder.Append(first ? "" : ", ").Append(property.Name).Append(" = ").Append(value);
+            first = false;
+        }
+
+        return true;
+    }
 }
