@@ -7,11 +7,11 @@
 #   python3-skimage
 #   (the references the tests compare against),
 #   rabbitmq-server (the broker the server's messaging tests publish to; test.sh starts a throw-away node),
-#   slurmctld, slurmd, slurm-client and munge (the distributed tests' cluster; test.sh starts a throw-away one),
+#   slurmctld, slurmd, slurm-client, slurmrestd and munge (the distributed tests' cluster and its REST API; test.sh starts a throw-away one),
 #   chromium (the server's status page is tested in headless Chromium).
 set -euo pipefail
 
-packages=(libtorch-dev libopenblas0-openmp cmake g++ libblosc1 libzstd1 libhdf5-103-1 python3-torch python3-numpy python3-zarr python3-numcodecs python3-tifffile python3-pil python3-h5py python3-skimage rabbitmq-server slurmctld slurmd slurm-client munge chromium)
+packages=(libtorch-dev libopenblas0-openmp cmake g++ libblosc1 libzstd1 libhdf5-103-1 python3-torch python3-numpy python3-zarr python3-numcodecs python3-tifffile python3-pil python3-h5py python3-skimage rabbitmq-server slurmctld slurmd slurm-client slurmrestd munge chromium)
 missing=()
 for package in "${packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then

@@ -5,7 +5,13 @@
 #   scripts/slurm-test-cluster.sh up DIR     installs the Debian packages if missing, writes DIR/slurm.conf, starts munged
 #                                            (as user munge), slurmctld and two slurmd, waits until sinfo shows both nodes
 #                                            idle, and writes DIR/env, which exports SLURM_CONF, CELLVISION_TEST_SLURM=1
-#                                            and CELLVISION_TEST_SLURM_PARTITION
+#                                            and CELLVISION_TEST_SLURM_PARTITION. With JWT authentication enabled
+#                                            (AuthAltTypes=auth/jwt, key DIR/jwt.key) it also starts slurmrestd on a
+#                                            free loopback port (as user nobody) and exports CELLVISION_TEST_SLURMREST_URL
+#                                            and CELLVISION_TEST_SLURMREST_TOKEN (a root token valid for an hour, not
+#                                            SLURM_JWT, which would switch every Slurm command of the tests to JWT);
+#                                            when slurmrestd cannot start, the rest of the cluster still comes up and
+#                                            the REST tests skip
 #   scripts/slurm-test-cluster.sh down DIR   stops exactly the processes "up" started, by PID (SIGKILL after a timeout),
 #                                            and leaves DIR empty
 #
@@ -46,12 +52,15 @@ free_port() {
 }
 
 install_packages() {
-  if [ -x /usr/sbin/slurmctld ] && [ -x /usr/sbin/slurmd ] && command -v sbatch > /dev/null && [ -x /usr/sbin/munged ]; then
+  if [ -x /usr/sbin/slurmctld ] && [ -x /usr/sbin/slurmd ] && command -v sbatch > /dev/null && [ -x /usr/sbin/munged ] \
+    && [ -x /usr/sbin/slurmrestd ]; then
     return 0
   fi
-  echo "installing slurmctld, slurmd, slurm-client and munge" >&2
+  echo "installing slurmctld, slurmd, slurm-client, slurmrestd and munge" >&2
   apt-get update > /dev/null
   DEBIAN_FRONTEND=noninteractive apt-get install -y slurmctld slurmd slurm-client munge > /dev/null
+  # The REST tests need slurmrestd; without it the cluster still serves the command-line tests.
+  DEBIAN_FRONTEND=noninteractive apt-get install -y slurmrestd > /dev/null || echo "slurmrestd could not be installed" >&2
 }
 
 # Starts a command in the background, records its PID under NAME in DIR/pids.
@@ -72,6 +81,8 @@ SlurmUser=root
 SlurmdUser=root
 AuthType=auth/munge
 AuthInfo=socket=$dir/munge/munged.socket
+AuthAltTypes=auth/jwt
+AuthAltParameters=jwt_key=$dir/jwt.key
 CredType=cred/munge
 StateSaveLocation=$dir/state
 SlurmdSpoolDir=$dir/spool/%n
@@ -112,6 +123,9 @@ up() {
     exit 1
   fi
   install_packages
+  # The script's own Slurm commands authenticate with munge; a token left in the caller's environment (from another
+  # cluster) would make them use JWT with the wrong key.
+  unset SLURM_JWT
   mkdir -p "$dir/state" "$dir/spool/n1" "$dir/spool/n2" "$dir/log" "$dir/run" "$dir/munge"
   : > "$dir/pids"
 
@@ -135,6 +149,11 @@ up() {
     exit 1
   fi
 
+  # The JWT signing key: 32 random bytes, readable by the SlurmUser (root) only.
+  dd if=/dev/urandom of="$dir/jwt.key" bs=32 count=1 status=none
+  chown root:root "$dir/jwt.key"
+  chmod 0600 "$dir/jwt.key"
+
   write_config "$(free_port)" "$(free_port)" "$(free_port)"
   export SLURM_CONF="$dir/slurm.conf"
   launch slurmctld /usr/sbin/slurmctld -D -i -f "$SLURM_CONF"
@@ -156,7 +175,43 @@ up() {
     echo "export CELLVISION_TEST_SLURM=1"
     echo "export CELLVISION_TEST_SLURM_PARTITION=$partition"
   } > "$dir/env"
+  start_slurmrestd || echo "slurmrestd did not start: the REST tests will skip" >&2
   echo "Slurm test cluster up in $dir (nodes n1, n2 idle; pids: $(tr '\n' ' ' < "$dir/pids"))"
+}
+
+# Starts slurmrestd on a free loopback port with JWT authentication, waits until it answers, and adds its URL and a
+# token to DIR/env. slurmrestd refuses to run as root (the SlurmUser here), so it drops to nobody after binding.
+start_slurmrestd() {
+  if [ ! -x /usr/sbin/slurmrestd ]; then
+    echo "slurmrestd is not installed" >&2
+    return 1
+  fi
+  local port token
+  port=$(free_port) || return 1
+  # The dbv0.0.* plugins need slurmdbd, which this cluster lacks (slurmrestd exits when it loads them).
+  launch slurmrestd env SLURM_JWT=daemon /usr/sbin/slurmrestd -f "$SLURM_CONF" -u nobody -g nogroup \
+    -a rest_auth/jwt -s openapi/v0.0.38,openapi/v0.0.37,openapi/v0.0.36 "127.0.0.1:$port"
+  local pid url="http://127.0.0.1:$port"
+  pid=$(sed -n 's/^slurmrestd=\([0-9]\+\)$/\1/p' "$dir/pids")
+  local deadline=$((SECONDS + 20))
+  # Any HTTP status (401 without a token) means it listens.
+  until [ "$(curl -s -o /dev/null -w '%{http_code}' "$url/openapi/v3" 2> /dev/null)" != "000" ]; do
+    if [ "$SECONDS" -ge "$deadline" ] || ! kill -0 "$pid" 2> /dev/null; then
+      echo "slurmrestd did not answer on $url; its output:" >&2
+      tail -n 20 "$dir/log/slurmrestd.out" >&2 || true
+      return 1
+    fi
+    sleep 0.2
+  done
+  token=$(timeout 10 scontrol token lifespan=3600 | sed -n 's/^SLURM_JWT=//p')
+  if [ -z "$token" ]; then
+    echo "scontrol token gave no token" >&2
+    return 1
+  fi
+  {
+    echo "export CELLVISION_TEST_SLURMREST_URL=$url"
+    echo "export CELLVISION_TEST_SLURMREST_TOKEN=$token"
+  } >> "$dir/env"
 }
 
 # Sends SIGTERM to a PID, waits, then SIGKILL (a slurmd that lost its controller ignores SIGTERM); reaps it.
@@ -175,16 +230,16 @@ down() {
   if [ ! -f "$dir/pids" ]; then
     return 0
   fi
-  # The nodes first, then the controller, then munge; each by the PID "up" recorded.
+  # The REST daemon, the nodes, then the controller, then munge; each by the PID "up" recorded.
   local name pid
-  for name in slurmd_n1 slurmd_n2 slurmctld munged; do
+  for name in slurmrestd slurmd_n1 slurmd_n2 slurmctld munged; do
     pid=$(sed -n "s/^$name=\([0-9]\+\)$/\1/p" "$dir/pids")
     if [ -n "$pid" ]; then
       stop_pid "$pid"
     fi
   done
   rm -rf "${dir:?}/state" "${dir:?}/spool" "${dir:?}/log" "${dir:?}/run" "${dir:?}/munge" \
-    "${dir:?}/slurm.conf" "${dir:?}/env" "${dir:?}/pids"
+    "${dir:?}/slurm.conf" "${dir:?}/env" "${dir:?}/pids" "${dir:?}/jwt.key"
 }
 
 case "$command" in

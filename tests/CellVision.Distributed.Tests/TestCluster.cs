@@ -11,6 +11,16 @@ internal static class TestCluster
 
     public static string? Partition => Environment.GetEnvironmentVariable("CELLVISION_TEST_SLURM_PARTITION");
 
+    public const string RestVariable = "CELLVISION_TEST_SLURMREST_URL";
+
+    /// <summary>The test cluster's slurmrestd, when it runs.</summary>
+    public static Uri? RestUrl => Environment.GetEnvironmentVariable(RestVariable) is { Length: > 0 } url ? new Uri(url) : null;
+
+    public const string RestTokenVariable = "CELLVISION_TEST_SLURMREST_TOKEN";
+
+    /// <summary>A JWT for <see cref="RestUrl"/>, user root.</summary>
+    public static string? RestToken => Environment.GetEnvironmentVariable(RestTokenVariable) is { Length: > 0 } token ? token : null;
+
     /// <summary>Runs a Slurm command (with a time limit) and returns its output.</summary>
     public static string Run(string program, string[] arguments, bool allowFailure)
     {

@@ -21,13 +21,14 @@ internal sealed class EngineOptions
     private readonly Option<string?> memory = new("--mem") { Description = "Slurm memory per task (sbatch --mem), e.g. 8G" };
     private readonly Option<string?> gres = new("--gres") { Description = "Slurm generic resources per task (sbatch --gres), e.g. gpu:1" };
     private readonly Option<int> cpus = new("--cpus-per-task") { Description = "Slurm CPUs per task (sbatch --cpus-per-task)", DefaultValueFactory = _ => 1 };
+    private readonly Option<Uri?> slurmRest = SlurmRestOption();
 
     internal EngineOptions() => engine.AcceptOnlyFromAmong("local", "slurm");
 
     /// <summary>Adds the options to <paramref name="command"/>.</summary>
     internal void AddTo(Command command)
     {
-        foreach (var option in new Option[] { engine, workers, maxAttempts, partition, time, memory, gres, cpus })
+        foreach (var option in new Option[] { engine, workers, maxAttempts, partition, time, memory, gres, cpus, slurmRest })
         {
             command.Options.Add(option);
         }
@@ -54,6 +55,7 @@ internal sealed class EngineOptions
                 CpusPerTask = result.GetValue(cpus),
                 MaxAttempts = result.GetValue(maxAttempts),
                 Worker = WorkerCommand.CurrentProcess(),
+                RestUrl = result.GetValue(slurmRest),
             })
             : new LocalRunner(new LocalRunnerOptions
             {
@@ -62,6 +64,23 @@ internal sealed class EngineOptions
                 Worker = WorkerCommand.CurrentProcess(),
             });
     }
+
+    /// <summary>The <c>--slurm-rest URL</c> option: reach Slurm through slurmrestd, with the JWT in <c>SLURM_JWT</c>.</summary>
+    internal static Option<Uri?> SlurmRestOption() => new("--slurm-rest")
+    {
+        Description = "With --engine slurm, submit and follow the job through slurmrestd at this URL (e.g. http://slurm-rest:6820), authenticated with the token in SLURM_JWT (scontrol token), instead of sbatch/squeue/scancel",
+        CustomParser = parsed =>
+        {
+            var text = parsed.Tokens.Single().Value;
+            if (Uri.TryCreate(text, UriKind.Absolute, out var url) && url.Scheme is "http" or "https")
+            {
+                return url;
+            }
+
+            parsed.AddError($"--slurm-rest takes an http:// or https:// URL, not '{text}'.");
+            return null;
+        },
+    };
 
     /// <summary>Runs (or resumes) <paramref name="plan"/> and prints where it stands as tasks finish.</summary>
     internal int Run(JobPlan plan, ParseResult result, CommandContext context)

@@ -41,10 +41,12 @@ internal static class JobsCommand
     private static Command Cancel(CommandContext context)
     {
         var plan = PlanArgument();
-        var command = new Command("cancel", "Cancel the job's Slurm arrays (scancel); finished tasks stay finished (a local job stops with Ctrl+C)") { plan };
+        var slurmRest = EngineOptions.SlurmRestOption();
+        var command = new Command("cancel", "Cancel the job's Slurm arrays (scancel, or slurmrestd with --slurm-rest); finished tasks stay finished (a local job stops with Ctrl+C)") { plan, slurmRest };
         command.SetAction(result => context.Guard(() =>
         {
-            var ids = SlurmRunner.CancelAsync(JobPlan.Load(result.GetValue(plan)!), context.CancellationToken).GetAwaiter().GetResult();
+            var options = new SlurmRunnerOptions { RestUrl = result.GetValue(slurmRest) };
+            var ids = SlurmRunner.CancelAsync(JobPlan.Load(result.GetValue(plan)!), options, context.CancellationToken).GetAwaiter().GetResult();
             context.Console.WriteLine(ids.Count == 0 ? "no Slurm job was submitted for this plan" : $"cancelled Slurm job(s) {string.Join(", ", ids)}");
             return 0;
         }));

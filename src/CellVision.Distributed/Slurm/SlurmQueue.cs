@@ -13,10 +13,13 @@ internal static class SlurmQueue
     };
 
     /// <summary>The array tasks of <paramref name="arrayJobs"/> that are pending, running or completing, by (array job, array index), with their state.</summary>
-    internal static Dictionary<(long Job, int Index), string> Active(string json, IReadOnlySet<long> arrayJobs)
+    internal static Dictionary<(long Job, int Index), string> Active(string json, IReadOnlySet<long> arrayJobs) => Active(JsonNode.Parse(json), arrayJobs);
+
+    /// <summary>The same, from an already parsed answer (slurmrestd's <c>GET /slurm/v0.0.38/jobs</c> has the layout of <c>squeue --json</c>).</summary>
+    internal static Dictionary<(long Job, int Index), string> Active(JsonNode? answer, IReadOnlySet<long> arrayJobs)
     {
         var active = new Dictionary<(long, int), string>();
-        var jobs = JsonNode.Parse(json)?["jobs"] as JsonArray ?? throw new SlurmException("squeue --json printed no 'jobs' array.");
+        var jobs = answer?["jobs"] as JsonArray ?? throw new SlurmException("The job list (squeue --json or slurmrestd) has no 'jobs' array.");
         foreach (var job in jobs.OfType<JsonObject>())
         {
             var arrayJob = (long?)job["array_job_id"] ?? 0;

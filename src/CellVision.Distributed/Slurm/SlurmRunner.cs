@@ -1,18 +1,19 @@
 using System.Globalization;
 using System.Text;
-using System.Text.RegularExpressions;
 
 namespace CellVision.Distributed.Slurm;
 
 /// <summary>
-/// Runs tasks as Slurm job arrays: one <c>sbatch --array --parsable</c> per plan (split when the plan has more tasks
-/// than <see cref="SlurmRunnerOptions.MaxArrayTasks"/>), each array task running <c>cellvision worker</c> for one task.
-/// It follows the tasks with <c>squeue --json</c>; a task that left the queue without its completion marker (failed,
+/// Runs tasks as Slurm job arrays: one array per plan (split when the plan has more tasks than
+/// <see cref="SlurmRunnerOptions.MaxArrayTasks"/>), each array task running <c>cellvision worker</c> for one task.
+/// It follows the tasks in Slurm's job list; a task that left the queue without its completion marker (failed,
 /// killed, lost with its node) is submitted again, up to <see cref="SlurmRunnerOptions.MaxAttempts"/>. Cancelling
-/// runs <c>scancel</c> on the arrays. The plan and its outputs must lie on a filesystem every node shares.
+/// cancels the arrays. Slurm is reached through <c>sbatch --parsable</c>, <c>squeue --json</c> and <c>scancel</c>, or,
+/// with <see cref="SlurmRunnerOptions.RestUrl"/>, through slurmrestd with a JWT. The plan and its outputs must lie on
+/// a filesystem every node shares.
 /// </summary>
-/// <param name="options">Resources, attempts and the worker command; null for the defaults.</param>
-public sealed partial class SlurmRunner(SlurmRunnerOptions? options = null) : IJobRunner
+/// <param name="options">Resources, attempts, the worker command and how to reach Slurm; null for the defaults.</param>
+public sealed class SlurmRunner(SlurmRunnerOptions? options = null) : IJobRunner
 {
     private readonly SlurmRunnerOptions options = Checked(options ?? new SlurmRunnerOptions());
 
@@ -23,12 +24,13 @@ public sealed partial class SlurmRunner(SlurmRunnerOptions? options = null) : IJ
         return Path.Combine(new JobOutput(plan.Outputs[0]).Folder, "slurm", "jobs");
     }
 
-    /// <summary>Cancels (<c>scancel</c>) every Slurm array job submitted for <paramref name="plan"/>; finished tasks stay finished.</summary>
+    /// <summary>Cancels every Slurm array job submitted for <paramref name="plan"/>; finished tasks stay finished.</summary>
     /// <param name="plan">The plan.</param>
-    /// <param name="cancellationToken">Stops waiting for <c>scancel</c>.</param>
+    /// <param name="options">How to reach Slurm (<c>scancel</c>, or slurmrestd with <see cref="SlurmRunnerOptions.RestUrl"/>); null for <c>scancel</c> on PATH.</param>
+    /// <param name="cancellationToken">Stops waiting for Slurm.</param>
     /// <returns>The array job ids cancelled.</returns>
-    /// <exception cref="SlurmException">scancel is missing or failed.</exception>
-    public static async Task<IReadOnlyList<long>> CancelAsync(JobPlan plan, CancellationToken cancellationToken = default)
+    /// <exception cref="SlurmException">Slurm cannot be reached or did not cancel.</exception>
+    public static async Task<IReadOnlyList<long>> CancelAsync(JobPlan plan, SlurmRunnerOptions? options = null, CancellationToken cancellationToken = default)
     {
         var path = JobListPath(plan);
         var ids = File.Exists(path)
@@ -36,7 +38,9 @@ public sealed partial class SlurmRunner(SlurmRunnerOptions? options = null) : IJ
             : [];
         if (ids.Count > 0)
         {
-            await SlurmCommands.RunAsync("scancel", ids.Select(i => i.ToString(CultureInfo.InvariantCulture)), null, TimeSpan.FromSeconds(60), cancellationToken).ConfigureAwait(false);
+            using var transport = Transport(Checked(options ?? new SlurmRunnerOptions()));
+            await transport.CheckAsync(cancellationToken).ConfigureAwait(false);
+            await transport.CancelAsync(ids, cancellationToken).ConfigureAwait(false);
         }
 
         return ids;
@@ -54,6 +58,8 @@ public sealed partial class SlurmRunner(SlurmRunnerOptions? options = null) : IJ
         var failures = new SortedDictionary<int, string>();
         var outstanding = new Dictionary<int, (long Job, int Index)>();
         var jobs = new HashSet<long>();
+        using var transport = Transport(options);
+        await transport.CheckAsync(cancellationToken).ConfigureAwait(false);
         var script = WriteScript(plan, output);
         Report();
         try
@@ -63,8 +69,7 @@ public sealed partial class SlurmRunner(SlurmRunnerOptions? options = null) : IJ
             {
                 Report();
                 await Task.Delay(options.PollInterval, cancellationToken).ConfigureAwait(false);
-                var queue = await SlurmCommands.RunAsync(Command("squeue"), ["--json"], null, options.CommandTimeout, cancellationToken).ConfigureAwait(false);
-                var active = SlurmQueue.Active(queue, jobs);
+                var active = await transport.ActiveAsync(jobs, cancellationToken).ConfigureAwait(false);
                 var again = new List<int>();
                 foreach (var (task, where) in outstanding.ToList())
                 {
@@ -85,7 +90,7 @@ public sealed partial class SlurmRunner(SlurmRunnerOptions? options = null) : IJ
                     }
                     else
                     {
-                        failures[task] = await DescribeAsync(where, output).ConfigureAwait(false);
+                        failures[task] = await DescribeAsync(transport, where, output).ConfigureAwait(false);
                     }
                 }
 
@@ -96,7 +101,7 @@ public sealed partial class SlurmRunner(SlurmRunnerOptions? options = null) : IJ
         {
             if (jobs.Count > 0)
             {
-                await SlurmCommands.RunAsync(Command("scancel"), jobs.Select(j => j.ToString(CultureInfo.InvariantCulture)), null, options.CommandTimeout, CancellationToken.None).ConfigureAwait(false);
+                await transport.CancelAsync(jobs, CancellationToken.None).ConfigureAwait(false);
             }
 
             throw;
@@ -124,7 +129,7 @@ public sealed partial class SlurmRunner(SlurmRunnerOptions? options = null) : IJ
                 }
 
                 var batch = tasks[start..end];
-                var job = await SubmitArrayAsync(plan, output, script, offset, [.. batch.Select(t => t - offset)], cancellationToken).ConfigureAwait(false);
+                var job = await SubmitArrayAsync(transport, plan, output, script, offset, [.. batch.Select(t => t - offset)], cancellationToken).ConfigureAwait(false);
                 jobs.Add(job);
                 foreach (var task in batch)
                 {
@@ -137,68 +142,36 @@ public sealed partial class SlurmRunner(SlurmRunnerOptions? options = null) : IJ
         }
     }
 
-    /// <summary>Submits one array; returns its job id.</summary>
-    private async Task<long> SubmitArrayAsync(JobPlan plan, JobOutput output, string script, int offset, IReadOnlyList<int> indices, CancellationToken cancellationToken)
+    /// <summary>Submits one array, records it in the job list and returns its job id.</summary>
+    private static async Task<long> SubmitArrayAsync(ISlurmTransport transport, JobPlan plan, JobOutput output, (string Path, string Text) script, int offset, IReadOnlyList<int> indices, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(output.LogFolder);
-        var arguments = new List<string>
-        {
-            "--parsable",
-            $"--job-name=cellvision-{plan.Operation}",
-            $"--array={SlurmQueue.FormatIndices(indices)}",
-            $"--output={Path.Combine(output.LogFolder, "%A_%a.out")}",
-            string.Create(CultureInfo.InvariantCulture, $"--cpus-per-task={options.CpusPerTask}"),
-            string.Create(CultureInfo.InvariantCulture, $"--export=ALL,CELLVISION_TASK_OFFSET={offset}"),
-
-            // This runner resubmits lost tasks itself, at once and within MaxAttempts; Slurm's own requeue would hold them back.
-            "--no-requeue",
-        };
-        AddIfSet(arguments, "--partition", options.Partition);
-        AddIfSet(arguments, "--time", options.TimeLimit);
-        AddIfSet(arguments, "--mem", options.Memory);
-        AddIfSet(arguments, "--gres", options.Gres);
-        arguments.AddRange(options.ExtraArguments);
-        arguments.Add(script);
-        string answer;
-        try
-        {
-            answer = await SlurmCommands.RunAsync(Command("sbatch"), arguments, options.Environment, options.CommandTimeout, cancellationToken).ConfigureAwait(false);
-        }
-        catch (SlurmException exception) when (exception.Data.Contains(SlurmCommands.ExitCodeKey))
-        {
-            throw new SlurmException($"Slurm refused the job: {exception.Message}", exception);
-        }
-
-        // --parsable prints "jobid" or "jobid;cluster".
-        if (!long.TryParse(answer.Trim().Split(';')[0], NumberStyles.None, CultureInfo.InvariantCulture, out var job))
-        {
-            throw new SlurmException($"sbatch --parsable printed '{answer.Trim()}', not a job id.");
-        }
-
+        var array = new SlurmArray(
+            $"cellvision-{plan.Operation}",
+            SlurmQueue.FormatIndices(indices),
+            offset,
+            script.Path,
+            script.Text,
+            Path.Combine(output.LogFolder, "%A_%a.out"),
+            output.LogFolder);
+        var job = await transport.SubmitAsync(array, cancellationToken).ConfigureAwait(false);
         await File.AppendAllTextAsync(JobListPath(plan), job.ToString(CultureInfo.InvariantCulture) + "\n", CancellationToken.None).ConfigureAwait(false);
         return job;
     }
 
-    /// <summary>Why a task left the queue without finishing, from <c>scontrol show job</c> and its log.</summary>
-    private async Task<string> DescribeAsync((long Job, int Index) where, JobOutput output)
+    /// <summary>Why a task left the queue without finishing, from Slurm's record of it and its log.</summary>
+    private static async Task<string> DescribeAsync(ISlurmTransport transport, (long Job, int Index) where, JobOutput output)
     {
         var log = Path.Combine(output.LogFolder, string.Create(CultureInfo.InvariantCulture, $"{where.Job}_{where.Index}.out"));
         var tail = File.Exists(log) ? string.Join(" | ", File.ReadLines(log).TakeLast(5)) : "(no log)";
-        try
-        {
-            var text = await SlurmCommands.RunAsync(Command("scontrol"), ["show", "job", string.Create(CultureInfo.InvariantCulture, $"{where.Job}_{where.Index}")], null, options.CommandTimeout, CancellationToken.None).ConfigureAwait(false);
-            var state = StateField().Match(text);
-            var exit = ExitCodeField().Match(text);
-            return $"Slurm job {where.Job}_{where.Index} {(state.Success ? state.Groups[1].Value : "ended")}, exit code {(exit.Success ? exit.Groups[1].Value : "?")}; log {log}: {tail}";
-        }
-        catch (SlurmException)
-        {
-            return $"Slurm job {where.Job}_{where.Index} left the queue; log {log}: {tail}";
-        }
+        var state = await transport.DescribeAsync(where.Job, where.Index, CancellationToken.None).ConfigureAwait(false);
+        return state is { } known
+            ? $"Slurm job {where.Job}_{where.Index} {known.State}, exit code {known.ExitCode}; log {log}: {tail}"
+            : $"Slurm job {where.Job}_{where.Index} left the queue; log {log}: {tail}";
     }
 
     /// <summary>The batch script every array task runs: the prologue, then the worker for task offset + array index.</summary>
-    private string WriteScript(JobPlan plan, JobOutput output)
+    private (string Path, string Text) WriteScript(JobPlan plan, JobOutput output)
     {
         var script = new StringBuilder();
         script.Append("#!/bin/bash\n");
@@ -212,33 +185,26 @@ public sealed partial class SlurmRunner(SlurmRunnerOptions? options = null) : IJ
         script.Append("exec ").AppendJoin(' ', new[] { options.Worker.FileName }.Concat(options.Worker.ArgumentsFor(plan.PlanPath, null)).Select(Quote));
         script.Append(" \"$((CELLVISION_TASK_OFFSET + SLURM_ARRAY_TASK_ID))\"\n");
         var path = Path.Combine(output.Folder, "slurm", "worker.sh");
-        AtomicFile.WriteText(path, script.ToString());
-        return path;
+        var text = script.ToString();
+        AtomicFile.WriteText(path, text);
+        return (path, text);
     }
 
-    private string Command(string name) => options.CommandFolder is { } folder ? Path.Combine(folder, name) : name;
+    private static ISlurmTransport Transport(SlurmRunnerOptions options) =>
+        options.RestUrl is null ? new SlurmCliTransport(options) : new SlurmRestTransport(options);
 
     private static string Quote(string text) => "'" + text.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
-
-    private static void AddIfSet(List<string> arguments, string name, string? value)
-    {
-        if (!string.IsNullOrWhiteSpace(value))
-        {
-            arguments.Add($"{name}={value}");
-        }
-    }
 
     private static SlurmRunnerOptions Checked(SlurmRunnerOptions options)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxAttempts, 1, nameof(options));
         ArgumentOutOfRangeException.ThrowIfLessThan(options.CpusPerTask, 1, nameof(options));
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxArrayTasks, 1, nameof(options));
+        if (options.RestUrl is not null && options.ExtraArguments.Count > 0)
+        {
+            throw new ArgumentException($"SlurmRunnerOptions.ExtraArguments ({string.Join(' ', options.ExtraArguments)}) are sbatch arguments; slurmrestd cannot take them. Leave RestUrl unset to submit with sbatch.", nameof(options));
+        }
+
         return options;
     }
-
-    [GeneratedRegex(@"JobState=(\S+)")]
-    private static partial Regex StateField();
-
-    [GeneratedRegex(@"ExitCode=(\S+)")]
-    private static partial Regex ExitCodeField();
 }
