@@ -90,12 +90,15 @@ public sealed class SlurmRunnerTests
         });
         try
         {
-            await Jobs.RunAsync(plan, Runner(faults: "delay:*:1000"), progress);
+            // Downing a node only kills its jobs in the controller's books; the test "node" keeps running the worker
+            // until its job is cleaned up. Tasks long enough that the runner sees the job gone before the worker
+            // finishes keep the resubmission path tested.
+            await Jobs.RunAsync(plan, Runner(faults: "delay:*:2500"), progress);
         }
         finally
         {
             // The cluster returns a node to service when its slurmd registers again, so n2 may be back already.
-            TestCluster.ResumeAndWaitIdle("n2");
+            TestCluster.ResumeAndWaitUsable("n2");
         }
 
         Assert.True(downed);

@@ -47,16 +47,17 @@ internal static class TestCluster
     public static string Run(string program, params string[] arguments) => Run(program, arguments, allowFailure: false);
 
     /// <summary>
-    /// Returns <paramref name="node"/> to service and waits until it is idle. A node whose killed jobs are still
-    /// completing refuses the resume, so it is asked again until the controller accepts it.
+    /// Returns <paramref name="node"/> to service and waits until it takes work again (idle, or mixed while the
+    /// controller still clears a job it killed there). A node whose killed jobs are still completing refuses the
+    /// resume, so it is asked again until the controller accepts it.
     /// </summary>
-    public static void ResumeAndWaitIdle(string node)
+    public static void ResumeAndWaitUsable(string node)
     {
         var deadline = DateTime.UtcNow.AddSeconds(120);
         var state = "";
-        while (!(state = Run("sinfo", "-h", "-N", "-n", node, "-o", "%t").Trim()).StartsWith("idle", StringComparison.Ordinal))
+        while (!(state = Run("sinfo", "-h", "-N", "-n", node, "-o", "%t").Trim()).StartsWith("idle", StringComparison.Ordinal) && !state.StartsWith("mix", StringComparison.Ordinal))
         {
-            Assert.True(DateTime.UtcNow < deadline, $"{node} did not return to idle (state {state}).");
+            Assert.True(DateTime.UtcNow < deadline, $"{node} did not return to service (state {state}).");
             if (state.StartsWith("down", StringComparison.Ordinal) || state.StartsWith("drain", StringComparison.Ordinal))
             {
                 Run("scontrol", ["update", $"nodename={node}", "state=resume"], allowFailure: true);
