@@ -37,7 +37,7 @@ internal static class DetectCommand
         var learningRate = new Option<double?>("--learning-rate") { Description = "Adam learning rate [default: 0.001; 0.0001 with --init, so a retraining refines the model instead of shaking it]" };
         var autoBackground = new Option<double>("--auto-bg-threshold") { Description = "Voxels darker than this (normalised intensity) become background labels; 0 is off", DefaultValueFactory = _ => 0.0 };
         var voxelSize = Parsing.VoxelSize("--voxel-size");
-        var seed = new Option<int?>("--seed") { Description = "Seed of the initial weights, crops, augmentation and flips: the same seed gives the same weights (unless --model-in gives them)" };
+        var seed = new Option<int?>("--seed") { Description = "Seed of the initial weights, crops, augmentation and flips: the same seed gives the same weights (unless --init gives them)" };
         var command = new Command("train", "Train the detector on the annotated timepoints")
         {
             images, annotations, modelOut, modelIn, epochs, crops, cropSize, learningRate, autoBackground, voxelSize, seed,
