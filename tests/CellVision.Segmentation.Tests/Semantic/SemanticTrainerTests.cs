@@ -5,7 +5,18 @@ using CellVision.Torch;
 
 namespace CellVision.Segmentation.Tests.Semantic;
 
+/// <summary>
+/// Runs alone, so that seeding libtorch's global generator fixes the initial weights: no other test draws from it
+/// between the seed and the network's construction.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class SeededSemanticTrainingDefinition
+{
+    public const string Name = "semantic training from seeded weights";
+}
+
 /// <summary>The training loop: it learns a simple task, validates, checkpoints, resumes, cancels cleanly and refuses bad labels.</summary>
+[Collection(SeededSemanticTrainingDefinition.Name)]
 public sealed class SemanticTrainerTests : IDisposable
 {
     private static readonly SemanticUNetOptions Small = new()
@@ -45,6 +56,8 @@ public sealed class SemanticTrainerTests : IDisposable
     [Fact]
     public void A_small_network_learns_bright_blobs_and_reports_validation_dice()
     {
+        // Not every random start reaches Dice 0.9 in 60 steps (one full run ended at Dice 0): start from seeded weights.
+        TorchRuntime.ManualSeed(5);
         using var network = new SemanticUNet(Small);
         var reports = new List<SemanticTrainingProgress>();
         var validation = Blobs(11);
