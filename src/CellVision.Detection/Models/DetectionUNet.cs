@@ -40,31 +40,7 @@ public sealed class DetectionUNet : Module
     /// <returns>The models; the caller disposes them.</returns>
     /// <exception cref="PthFormatException">The file is neither a state dict nor a list of them, or is corrupt.</exception>
     /// <exception cref="ArgumentException">A state dict does not fit the detection U-Net (missing, unexpected or misshapen keys).</exception>
-    public static IReadOnlyList<DetectionUNet> LoadEnsemble(string path)
-    {
-        var stateDicts = PthFile.LoadStateDicts(path).ToList();
-        var models = new List<DetectionUNet>();
-        try
-        {
-            foreach (var weights in stateDicts)
-            {
-                var model = new DetectionUNet();
-                models.Add(model);
-                model.LoadStateDict(weights);
-            }
-
-            return models;
-        }
-        catch
-        {
-            models.ForEach(m => m.Dispose());
-            throw;
-        }
-        finally
-        {
-            stateDicts.ForEach(w => w.Dispose());
-        }
-    }
+    public static IReadOnlyList<DetectionUNet> LoadEnsemble(string path) => EnsembleFile.Load(path, () => new DetectionUNet());
 
     /// <summary>The convolutions in registration order (encoder, base, decoder, output), as PyTorch's <c>modules()</c> visits them.</summary>
     public IEnumerable<Conv3d> Convolutions() =>

@@ -38,31 +38,7 @@ public sealed class DetectionUNet2D : Module
     /// <returns>The models; the caller disposes them.</returns>
     /// <exception cref="PthFormatException">The file is neither a state dict nor a list of them, or is corrupt.</exception>
     /// <exception cref="ArgumentException">A state dict does not fit the 2-D detection U-Net (e.g. a 3-D one).</exception>
-    public static IReadOnlyList<DetectionUNet2D> LoadEnsemble(string path)
-    {
-        var stateDicts = PthFile.LoadStateDicts(path).ToList();
-        var models = new List<DetectionUNet2D>();
-        try
-        {
-            foreach (var weights in stateDicts)
-            {
-                var model = new DetectionUNet2D();
-                models.Add(model);
-                model.LoadStateDict(weights);
-            }
-
-            return models;
-        }
-        catch
-        {
-            models.ForEach(m => m.Dispose());
-            throw;
-        }
-        finally
-        {
-            stateDicts.ForEach(w => w.Dispose());
-        }
-    }
+    public static IReadOnlyList<DetectionUNet2D> LoadEnsemble(string path) => EnsembleFile.Load(path, () => new DetectionUNet2D());
 
     /// <summary>The convolutions in registration order (encoder, base, decoder, output).</summary>
     public IEnumerable<Conv2d> Convolutions() =>
